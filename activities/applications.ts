@@ -1,0 +1,57 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { TStage } from '../domain/contracts/application';
+import type { TCompetency } from '../domain/contracts/job';
+import { findDiscrepancies, type TDiscrepancy } from '../domain/discrepancies';
+import { buildMatchReport, type TMatchReport } from '../domain/scoring';
+import { applications, matchReports } from '../db/schema';
+import type { ActivityDeps } from './deps';
+import { ApplicationNotFoundError } from './errors';
+
+export interface TCheckInput {
+  applicationId: string;
+  competencies: TCompetency[];
+}
+
+export const createApplicationActivities = ({ db: { db }, now }: ActivityDeps) => {
+  async function loadData(applicationId: string) {
+    const [row] = await db
+      .select({ resume: applications.resume, interview: applications.interview })
+      .from(applications)
+      .where(eq(applications.id, applicationId));
+    if (!row) throw new ApplicationNotFoundError(`application ${applicationId} not found`);
+    return row;
+  }
+
+  return {
+    /** The two-way check of resume and interview. Read-only, so retries are harmless. */
+    async checkApplication({ applicationId, competencies }: TCheckInput): Promise<TDiscrepancy[]> {
+      const { resume, interview } = await loadData(applicationId);
+      return findDiscrepancies({ resume, interview, competencies });
+    },
+
+    /** Scores the application and stores its match report; an upsert, so a retry rewrites the same row. */
+    async screenApplication({ applicationId, competencies }: TCheckInput): Promise<TMatchReport> {
+      const { resume, interview } = await loadData(applicationId);
+      const report = buildMatchReport(competencies, resume, interview);
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(matchReports)
+          .values({ applicationId, report })
+          .onConflictDoUpdate({ target: matchReports.applicationId, set: { report, createdAt: now() } });
+        await tx
+          .update(applications)
+          .set({ matchScore: report.matchScore, aiScore: report.aiScore, updatedAt: now() })
+          .where(eq(applications.id, applicationId));
+      });
+      return report;
+    },
+
+    /** Mirrors the workflow's stage into the database for lists and reports. */
+    async recordStage({ applicationId, stage, seq }: { applicationId: string; stage: TStage; seq: number }): Promise<void> {
+      await db
+        .update(applications)
+        .set({ stage, stageSeq: seq, updatedAt: now() })
+        .where(and(eq(applications.id, applicationId), lt(applications.stageSeq, seq)));
+    },
+  };
+};

@@ -1,0 +1,77 @@
+/**
+ * The HTTP API as a Fastify plugin: zod validates every input and the same schemas
+ * produce /openapi.json and /docs. Routes stay thin: they authorise, then read the
+ * database (lists, rankings) or talk to the application's workflow (commands, status).
+ */
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import depsPlugin, { type AppDeps } from './plugins/deps';
+import idempotencyPlugin from './plugins/idempotency';
+import { errorBody, errorHandler } from './errors';
+import healthRoutes from './routes/health';
+import organisationRoutes from './routes/organisation';
+import jobRoutes from './routes/jobs';
+import applicationRoutes from './routes/applications';
+
+export type App = FastifyInstance;
+
+export default fp<AppDeps>(
+  async (app, deps) => {
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    app.setErrorHandler(errorHandler);
+    app.setNotFoundHandler((req, reply) =>
+      reply.status(404).send(errorBody(req.id, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+    );
+    app.decorateRequest('principal', null);
+
+    await app.register(depsPlugin, deps);
+    await app.register(fastifyHelmet, {
+      // The docs UI and the candidate pages use inline styles; scripts stay same-origin.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          scriptSrc: ["'self'"],
+        },
+      },
+    });
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: deps.config.RATE_LIMIT_PER_MINUTE,
+      timeWindow: '1 minute',
+      errorResponseBuilder: (req, ctx) => ({
+        statusCode: 429,
+        ...errorBody(req.id, 'rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)}s`),
+      }),
+    });
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: 'Hiring workflow engine API',
+          version: '1.0.0',
+          description:
+            'Everything after the AI interview, one durable workflow per application. Staff use `Authorization: Bearer <token>`; every mutating call accepts `Idempotency-Key`.',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    await app.register(idempotencyPlugin);
+
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await app.register(healthRoutes);
+    await app.register(organisationRoutes);
+    await app.register(jobRoutes);
+    await app.register(applicationRoutes);
+  },
+  { name: 'hiring-api' },
+);

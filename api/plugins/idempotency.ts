@@ -1,0 +1,101 @@
+/**
+ * `Idempotency-Key` for every mutating route: the first response for a (caller, route,
+ * key) is stored and returned again for repeats with the same body; a repeat with
+ * another body is a 409. A pending row guards against two concurrent repeats.
+ * Server errors are not remembered, so a retry after a 5xx does the work again.
+ */
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { idempotencyKeys } from '../../db/schema';
+import { AppError, validationFailed } from '../errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null;
+  }
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A Temporal update id derived from the caller's key, so a repeat reaches the same update. */
+export function updateIdFor(req: FastifyRequest): string | undefined {
+  return req.idempotency ? sha256(`${req.idempotency.scope}\n${req.idempotency.key}`) : undefined;
+}
+
+export default fp(
+  async (app) => {
+    app.decorateRequest('idempotency', null);
+
+    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+      const raw = req.headers['idempotency-key'];
+      if (raw === undefined || !MUTATING.has(req.method)) return;
+      const key = Array.isArray(raw) ? raw[0]! : raw;
+      if (!KEY_PATTERN.test(key)) {
+        throw validationFailed([{ path: 'headers.idempotency-key', message: 'must be 1-200 characters of A-Z a-z 0-9 . _ : -' }]);
+      }
+      const who = req.principal?.userId ?? 'anonymous';
+      const scope = `${who} ${req.method} ${req.url.split('?')[0]}`;
+      const requestHash = sha256(canonicalJson({ body: req.body ?? null, query: req.query ?? null }));
+      const { db } = app.db;
+      const inserted = await db
+        .insert(idempotencyKeys)
+        .values({ scope, key, requestHash, state: 'pending' })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (inserted.length) {
+        req.idempotency = { scope, key };
+        return;
+      }
+      const [row] = await db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+      if (!row) throw new AppError('conflict', 'the Idempotency-Key is being reused; retry');
+      if (row.requestHash !== requestHash) {
+        throw new AppError('conflict', 'this Idempotency-Key was already used with a different request');
+      }
+      if (row.state === 'pending') throw new AppError('conflict', 'a request with this Idempotency-Key is still in progress');
+      reply.header('idempotent-replayed', 'true');
+      return reply.status(row.statusCode ?? 200).send(row.response);
+    });
+
+    app.addHook('onSend', async (req, reply, payload) => {
+      const idem = req.idempotency;
+      if (!idem) return payload;
+      req.idempotency = null;
+      const where = and(eq(idempotencyKeys.scope, idem.scope), eq(idempotencyKeys.key, idem.key));
+      if (reply.statusCode >= 500) {
+        await app.db.db.delete(idempotencyKeys).where(where);
+        return payload;
+      }
+      let response: unknown = null;
+      if (typeof payload === 'string' && payload.length) {
+        try {
+          response = JSON.parse(payload);
+        } catch {
+          response = payload;
+        }
+      }
+      await app.db.db
+        .update(idempotencyKeys)
+        .set({ state: 'done', statusCode: reply.statusCode, response })
+        .where(where);
+      return payload;
+    });
+  },
+  { name: 'idempotency', dependencies: ['deps'] },
+);

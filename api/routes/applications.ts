@@ -1,0 +1,303 @@
+/**
+ * Applications: submitted by integrators or HR, each runs as workflow `application-<id>`.
+ * Lists read the database mirror; a single application's status is the workflow's query.
+ */
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ZCreateApplicationSchema, ZStageSchema, type TCreateApplication } from '../../domain/contracts/application';
+import { RESOLUTIONS } from '../../domain/discrepancies';
+import { resolveJobPolicy } from '../../domain/policy';
+import { normalizeSkill } from '../../domain/skills';
+import { applications, interviewAnswers, matchReports } from '../../db/schema';
+import { getSettings } from '../../db/settings';
+import { applicationWorkflow } from '../../workflows/application';
+import { resolveDiscrepancyUpdate, withdrawUpdate, type TApplicationWorkflowInput } from '../../workflows/messages';
+import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
+import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
+import { AppError, notFound, ERROR_RESPONSES } from '../errors';
+import { canonicalJson, sha256 } from '../plugins/idempotency';
+import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
+import { queryStatus, runUpdate, workflowIdFor } from '../workflow-client';
+import { loadJob } from './jobs';
+
+const ZParamsSchema = z.object({ id: z.uuid() });
+
+const ZCreatedSchema = z.object({ id: z.string(), workflowId: z.string(), stage: ZStageSchema });
+
+type ApplicationRow = typeof applications.$inferSelect;
+
+/** The application if the caller may see it; 404 otherwise (also for another department's). */
+export async function loadVisibleApplication(app: FastifyInstance, req: FastifyRequest, id: string): Promise<ApplicationRow> {
+  const [row] = await app.db.db.select().from(applications).where(eq(applications.id, id));
+  if (!row) throw notFound('application');
+  assertCanSeeDepartment(principalOf(req), row.departmentId);
+  return row;
+}
+
+function answersFor(applicationId: string, jobId: string, body: TCreateApplication) {
+  const claims = new Map(body.resume.skills.map((s) => [normalizeSkill(s.name), s.level]));
+  return body.interview.questions.map((q) => ({
+    applicationId,
+    jobId,
+    questionId: q.id,
+    skill: q.skill,
+    correct: q.correct,
+    claimedLevel: claims.get(normalizeSkill(q.skill)) ?? null,
+  }));
+}
+
+export default async function applicationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.db;
+
+  async function startWorkflow(row: ApplicationRow, input: TApplicationWorkflowInput) {
+    await app.temporal.workflow.start(applicationWorkflow, {
+      workflowId: row.workflowId,
+      taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: StageKey, value: 'received' },
+        { key: JobIdKey, value: row.jobId },
+        { key: DepartmentIdKey, value: row.departmentId },
+      ],
+    });
+  }
+
+  app.post(
+    '/v1/applications',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      schema: {
+        tags: ['applications'],
+        summary: 'Submit an application (resume + AI interview) and start its workflow',
+        description:
+          'Idempotent by externalId: the same body again answers 200 with the same ids; another body with the same externalId is a 409.',
+        body: ZCreateApplicationSchema,
+        response: { 200: ZCreatedSchema, 202: ZCreatedSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      const requestHash = sha256(canonicalJson(body));
+      const job = await loadJob(app, body.jobId);
+
+      const existing = async () => {
+        if (!body.externalId) return null;
+        const [row] = await db.select().from(applications).where(eq(applications.externalId, body.externalId));
+        return row ?? null;
+      };
+      const repeat = async (row: ApplicationRow) => {
+        if (row.requestHash !== requestHash) {
+          throw new AppError('conflict', `externalId ${body.externalId} was already used for a different application`);
+        }
+        return reply.status(200).send({ id: row.id, workflowId: row.workflowId, stage: ZStageSchema.parse(row.stage) });
+      };
+
+      const prior = await existing();
+      if (prior) return repeat(prior);
+
+      const settings = await getSettings(db);
+      const locale = body.candidate.locale ?? settings.defaults.locale;
+      let row: ApplicationRow;
+      try {
+        row = await db.transaction(async (tx) => {
+          const id = crypto.randomUUID();
+          const [inserted] = await tx
+            .insert(applications)
+            .values({
+              id,
+              externalId: body.externalId ?? null,
+              requestHash,
+              jobId: job.id,
+              departmentId: job.departmentId,
+              workflowId: workflowIdFor(id),
+              candidateName: body.candidate.name,
+              candidateEmail: body.candidate.email,
+              candidatePhone: body.candidate.phone ?? null,
+              locale,
+              resume: body.resume,
+              interview: body.interview,
+              accuracy: body.interview.accuracy,
+            })
+            .returning();
+          const answers = answersFor(id, job.id, body);
+          if (answers.length) await tx.insert(interviewAnswers).values(answers);
+          return inserted!;
+        });
+      } catch (e) {
+        // Two concurrent first submissions of one externalId: the loser answers as a repeat.
+        const raced = await existing();
+        if (raced) return repeat(raced);
+        throw e;
+      }
+
+      const input: TApplicationWorkflowInput = {
+        applicationId: row.id,
+        jobId: row.jobId,
+        departmentId: row.departmentId,
+        receivedAt: row.createdAt.toISOString(),
+        candidate: { name: row.candidateName, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
+        policy: resolveJobPolicy(job.definition, settings.defaults),
+      };
+      try {
+        await startWorkflow(row, input);
+      } catch (e) {
+        // Nothing may be left half-done: without its workflow the row would be an orphan.
+        await db.delete(applications).where(eq(applications.id, row.id));
+        throw e;
+      }
+      return reply.status(202).send({ id: row.id, workflowId: row.workflowId, stage: 'received' as const });
+    },
+  );
+
+  const ZListCursorSchema = z.object({ t: z.string(), id: z.uuid() });
+  app.get(
+    '/v1/applications',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator', 'hiring_manager')],
+      schema: {
+        tags: ['applications'],
+        summary: 'List applications, newest first',
+        description: "A hiring manager sees only their own department's applications.",
+        querystring: z.object({
+          jobId: z.uuid().optional(),
+          stage: ZStageSchema.optional(),
+          departmentId: z.uuid().optional(),
+          limit: ZLimitSchema,
+          cursor: z.string().max(500).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const scope = applicationScope(principalOf(req));
+      const cursor = decodeCursor(q.cursor, ZListCursorSchema);
+      const a = applications;
+      const conds: (SQL | undefined)[] = [
+        q.jobId ? eq(a.jobId, q.jobId) : undefined,
+        q.stage ? eq(a.stage, q.stage) : undefined,
+        q.departmentId ? eq(a.departmentId, q.departmentId) : undefined,
+        scope.all ? undefined : eq(a.departmentId, scope.departmentId ?? '00000000-0000-0000-0000-000000000000'),
+        cursor
+          ? or(lt(a.createdAt, new Date(cursor.t)), and(eq(a.createdAt, new Date(cursor.t)), lt(a.id, cursor.id)))
+          : undefined,
+      ];
+      const rows = await db
+        .select({
+          id: a.id,
+          externalId: a.externalId,
+          jobId: a.jobId,
+          departmentId: a.departmentId,
+          candidateName: a.candidateName,
+          stage: a.stage,
+          matchScore: a.matchScore,
+          compositeScore: a.compositeScore,
+          createdAt: a.createdAt,
+          updatedAt: a.updatedAt,
+        })
+        .from(a)
+        .where(and(...conds))
+        .orderBy(desc(a.createdAt), desc(a.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page,
+        nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/applications/:id',
+    {
+      onRequest: [authenticate],
+      schema: {
+        tags: ['applications'],
+        summary: "The application's full status, from its workflow",
+        params: ZParamsSchema,
+      },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      const status = await queryStatus(app, row.id);
+      return {
+        id: row.id,
+        externalId: row.externalId,
+        workflowId: row.workflowId,
+        candidate: { name: row.candidateName, email: row.candidateEmail, phone: row.candidatePhone, locale: row.locale },
+        interview: { completedAt: row.interview.completedAt, accuracy: row.accuracy, recordingUrl: row.interview.recordingUrl },
+        createdAt: row.createdAt,
+        ...status,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/applications/:id/report',
+    {
+      onRequest: [authenticate],
+      schema: { tags: ['applications'], summary: 'The match report', params: ZParamsSchema },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      const [report] = await db.select().from(matchReports).where(eq(matchReports.applicationId, row.id));
+      if (!report) throw new AppError('wrong_stage', `no match report yet: the application is in ${row.stage}`);
+      const status = await queryStatus(app, row.id);
+      return {
+        applicationId: row.id,
+        jobId: row.jobId,
+        candidateName: row.candidateName,
+        stage: status.stage,
+        recordingUrl: row.interview.recordingUrl,
+        ...(report.report as object),
+        scores: status.scores,
+        discrepancies: status.discrepancies,
+        generatedAt: report.createdAt,
+      };
+    },
+  );
+
+  app.post(
+    '/v1/applications/:id/discrepancies/:discrepancyId/resolution',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        tags: ['applications'],
+        summary: 'Resolve a discrepancy (confirmed, dismissed, or retest requested)',
+        params: z.object({ id: z.uuid(), discrepancyId: z.string().min(1).max(200) }),
+        body: z.object({ resolution: z.enum(RESOLUTIONS), note: z.string().trim().max(2000).optional() }),
+      },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      return runUpdate(app, req, row.id, resolveDiscrepancyUpdate, {
+        discrepancyId: req.params.discrepancyId,
+        resolution: req.body.resolution,
+        note: req.body.note,
+        actor: actorOf(principalOf(req)),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/applications/:id/withdraw',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      schema: {
+        tags: ['applications'],
+        summary: 'Withdraw or cancel an application at any stage before it ends',
+        params: ZParamsSchema,
+        body: z.object({ reason: z.string().trim().min(1).max(2000) }),
+      },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      return runUpdate(app, req, row.id, withdrawUpdate, { reason: req.body.reason, actor: actorOf(principalOf(req)) });
+    },
+  );
+}

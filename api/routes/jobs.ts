@@ -1,0 +1,203 @@
+/** Jobs with their competency models, the ranked priority list and question calibration. */
+import { and, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ZCreateJobSchema } from '../../domain/contracts/job';
+import { questionStats, MIN_CLAIMERS, MIN_EXCESS, MIN_FAIL_RATE } from '../../domain/question-stats';
+import { applications, departments, jobs, users } from '../../db/schema';
+import { assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
+import { notFound, validationFailed, ERROR_RESPONSES, type TErrorDetail } from '../errors';
+import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
+
+const ZJobParamsSchema = z.object({ id: z.uuid() });
+
+
+export async function loadJob(app: FastifyInstance, id: string) {
+  const [job] = await app.db.db.select().from(jobs).where(eq(jobs.id, id));
+  if (!job) throw notFound('job');
+  return job;
+}
+
+/** Jobs are visible to all staff, but their candidates only to those who may see the department. */
+async function loadJobForCandidates(app: FastifyInstance, req: FastifyRequest, id: string) {
+  const job = await loadJob(app, id);
+  assertCanSeeDepartment(principalOf(req), job.departmentId, 'job');
+  return job;
+}
+
+export default async function jobRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.db;
+
+  app.post(
+    '/v1/jobs',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        tags: ['jobs'],
+        summary: 'Create a job with its competency model',
+        body: ZCreateJobSchema,
+        response: { 201: z.object({ id: z.string() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const job = req.body;
+      const details: TErrorDetail[] = [];
+      const [dept] = await db.select({ id: departments.id }).from(departments).where(eq(departments.id, job.departmentId));
+      if (!dept) details.push({ path: 'body.departmentId', message: 'no such department' });
+      const referenced = new Map<string, string[]>();
+      const ref = (id: string | undefined, path: string) => {
+        if (id) referenced.set(id, [...(referenced.get(id) ?? []), path]);
+      };
+      job.approvalChain?.forEach((level, i) => level.approvers.forEach((a, j) => ref(a, `body.approvalChain.${i}.approvers.${j}`)));
+      ref(job.aboveBandApproverUserId, 'body.aboveBandApproverUserId');
+      ref(job.onboarding?.mentorUserId, 'body.onboarding.mentorUserId');
+      if (referenced.size) {
+        const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, [...referenced.keys()]));
+        const known = new Set(found.map((u) => u.id));
+        for (const [id, paths] of referenced) if (!known.has(id)) paths.forEach((path) => details.push({ path, message: 'no such user' }));
+      }
+      if (details.length) throw validationFailed(details);
+      const [row] = await db
+        .insert(jobs)
+        .values({ title: job.title, departmentId: job.departmentId, definition: job })
+        .returning({ id: jobs.id });
+      return reply.status(201).send({ id: row!.id });
+    },
+  );
+
+  app.get(
+    '/v1/jobs',
+    {
+      onRequest: [authenticate],
+      schema: {
+        tags: ['jobs'],
+        summary: 'List jobs',
+        querystring: z.object({ departmentId: z.uuid().optional() }),
+      },
+    },
+    async (req) => {
+      const rows = await db
+        .select({ id: jobs.id, title: jobs.title, departmentId: jobs.departmentId, createdAt: jobs.createdAt })
+        .from(jobs)
+        .where(req.query.departmentId ? eq(jobs.departmentId, req.query.departmentId) : undefined)
+        .orderBy(desc(jobs.createdAt));
+      return { items: rows };
+    },
+  );
+
+  app.get(
+    '/v1/jobs/:id',
+    {
+      onRequest: [authenticate],
+      schema: { tags: ['jobs'], summary: 'A job and its competency model', params: ZJobParamsSchema },
+    },
+    async (req) => {
+      const job = await loadJob(app, req.params.id);
+      return { id: job.id, createdAt: job.createdAt, ...job.definition };
+    },
+  );
+
+  const ZRankingCursorSchema = z.object({ s: z.number(), id: z.uuid() });
+  app.get(
+    '/v1/jobs/:id/ranking',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'hiring_manager')],
+      schema: {
+        tags: ['jobs'],
+        summary: 'Screened applications, best first',
+        description:
+          'Ordered by the composite score once there is one, by the match score before. Withdrawn and rejected applications are left out unless includeClosed=true. Keyset pagination: pass nextCursor back as cursor.',
+        params: ZJobParamsSchema,
+        querystring: z.object({
+          limit: ZLimitSchema,
+          cursor: z.string().max(500).optional(),
+          includeClosed: z.enum(['true', 'false']).default('false'),
+        }),
+      },
+    },
+    async (req) => {
+      await loadJobForCandidates(app, req, req.params.id);
+      const cursor = decodeCursor(req.query.cursor, ZRankingCursorSchema);
+      const a = applications;
+      const rows = await db
+        .select({
+          id: a.id,
+          candidateName: a.candidateName,
+          stage: a.stage,
+          matchScore: a.matchScore,
+          aiScore: a.aiScore,
+          humanScore: a.humanScore,
+          compositeScore: a.compositeScore,
+          rankScore: a.rankScore,
+          createdAt: a.createdAt,
+        })
+        .from(a)
+        .where(
+          and(
+            eq(a.jobId, req.params.id),
+            sql`${a.rankScore} is not null`,
+            req.query.includeClosed === 'true' ? undefined : notInArray(a.stage, ['withdrawn', 'rejected']),
+            cursor ? or(lt(a.rankScore, cursor.s), and(eq(a.rankScore, cursor.s), lt(a.id, cursor.id))) : undefined,
+          ),
+        )
+        .orderBy(desc(a.rankScore), desc(a.id))
+        .limit(req.query.limit + 1);
+      const page = rows.slice(0, req.query.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page,
+        nextCursor: rows.length > req.query.limit && last ? encodeCursor({ s: last.rankScore!, id: last.id }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/jobs/:id/question-stats',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'hiring_manager')],
+      schema: {
+        tags: ['jobs'],
+        summary: 'Interview questions that candidates who claim the skill fail unusually often',
+        description: `A question is flagged when at least ${MIN_CLAIMERS} candidates claiming its skill at expert or proficient level answered it, at least ${MIN_FAIL_RATE * 100}% of them failed it, and that rate exceeds their failure rate on the job's other questions by at least ${MIN_EXCESS * 100} points.`,
+        params: ZJobParamsSchema,
+      },
+    },
+    async (req) => {
+      await loadJobForCandidates(app, req, req.params.id);
+      const rows = await app.db.rows<{
+        question_id: string;
+        skill: string;
+        answered: number;
+        failed: number;
+        claimers: number;
+        claimers_failed: number;
+      }>(sql`
+        select question_id, min(skill) as skill,
+               count(*)::int as answered,
+               count(*) filter (where not correct)::int as failed,
+               count(*) filter (where claimed_level in ('expert', 'proficient'))::int as claimers,
+               count(*) filter (where claimed_level in ('expert', 'proficient') and not correct)::int as claimers_failed
+        from interview_answers
+        where job_id = ${req.params.id}
+        group by question_id
+        order by question_id`);
+      const stats = questionStats(
+        rows.map((r) => ({
+          questionId: r.question_id,
+          skill: r.skill,
+          answered: r.answered,
+          failed: r.failed,
+          claimers: r.claimers,
+          claimersFailed: r.claimers_failed,
+        })),
+      );
+      return {
+        rule: { minClaimers: MIN_CLAIMERS, minFailRate: MIN_FAIL_RATE, minExcess: MIN_EXCESS },
+        flagged: stats.filter((s) => s.flagged),
+        questions: stats,
+      };
+    },
+  );
+}

@@ -1,0 +1,186 @@
+/** Users, departments and organisation settings. */
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ZIdSchema, ZRoleSchema, ZShortTextSchema } from '../../domain/contracts/common';
+import { ZPutSettingsSchema } from '../../domain/contracts/settings';
+import { departments, settings, users } from '../../db/schema';
+import { getSettings } from '../../db/settings';
+import { authenticate, generateToken, hashToken, requireRoles } from '../auth';
+import { AppError, ERROR_RESPONSES, validationFailed } from '../errors';
+
+export const ZCreateUserSchema = z
+  .object({
+    name: ZShortTextSchema,
+    email: z.email().max(254),
+    roles: z.array(ZRoleSchema).min(1).max(7),
+    departmentId: ZIdSchema.optional(),
+  })
+  .describe(
+    'A hiring manager sees the applications of their department. One created without a department joins the department it is made manager of.',
+  );
+
+export const ZCreateDepartmentSchema = z.object({ name: ZShortTextSchema, managerUserId: ZIdSchema });
+
+const ZUserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  roles: z.array(z.string()),
+  departmentId: z.string().nullable(),
+});
+
+
+
+function isUniqueViolation(e: unknown): boolean {
+  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
+    if ((c as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+export default async function organisationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.db;
+
+  app.post(
+    '/v1/users',
+    {
+      onRequest: [authenticate, requireRoles('admin')],
+      schema: {
+        tags: ['organisation'],
+        summary: 'Create a user; the token is shown once and stored hashed',
+        body: ZCreateUserSchema,
+        response: { 201: z.object({ id: z.string(), token: z.string() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      if (body.departmentId) {
+        const [d] = await db.select({ id: departments.id }).from(departments).where(eq(departments.id, body.departmentId));
+        if (!d) throw validationFailed([{ path: 'body.departmentId', message: 'no such department' }]);
+      }
+      const token = generateToken();
+      try {
+        const [row] = await db
+          .insert(users)
+          .values({
+            name: body.name,
+            email: body.email.toLowerCase(),
+            roles: [...new Set(body.roles)],
+            departmentId: body.departmentId ?? null,
+            tokenHash: hashToken(token),
+          })
+          .returning({ id: users.id });
+        return reply.status(201).send({ id: row!.id, token });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError('conflict', `a user with e-mail ${body.email} already exists`);
+        throw e;
+      }
+    },
+  );
+
+  app.get(
+    '/v1/users',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: { tags: ['organisation'], summary: 'List users', response: { 200: z.object({ items: z.array(ZUserSchema) }) } },
+    },
+    async () => {
+      const rows = await db
+        .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId })
+        .from(users)
+        .orderBy(users.createdAt, users.id);
+      return { items: rows };
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      onRequest: [authenticate],
+      schema: { tags: ['organisation'], summary: 'Who the token belongs to' },
+    },
+    async (req) => req.principal,
+  );
+
+  app.post(
+    '/v1/departments',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        tags: ['organisation'],
+        summary: 'Create a department with its manager',
+        description: 'A manager who belongs to no department yet is placed in this one.',
+        body: ZCreateDepartmentSchema,
+        response: { 201: z.object({ id: z.string() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const { name, managerUserId } = req.body;
+      const [manager] = await db.select({ id: users.id, departmentId: users.departmentId }).from(users).where(eq(users.id, managerUserId));
+      if (!manager) throw validationFailed([{ path: 'body.managerUserId', message: 'no such user' }]);
+      try {
+        const id = await db.transaction(async (tx) => {
+          const [row] = await tx.insert(departments).values({ name, managerUserId }).returning({ id: departments.id });
+          if (!manager.departmentId) await tx.update(users).set({ departmentId: row!.id }).where(eq(users.id, managerUserId));
+          return row!.id;
+        });
+        return reply.status(201).send({ id });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError('conflict', `a department named ${name} already exists`);
+        throw e;
+      }
+    },
+  );
+
+  app.get(
+    '/v1/departments',
+    {
+      onRequest: [authenticate],
+      schema: {
+        tags: ['organisation'],
+        summary: 'List departments',
+        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), managerUserId: z.string() })) }) },
+      },
+    },
+    async () => ({
+      items: await db
+        .select({ id: departments.id, name: departments.name, managerUserId: departments.managerUserId })
+        .from(departments)
+        .orderBy(departments.name),
+    }),
+  );
+
+  app.put(
+    '/v1/settings',
+    {
+      onRequest: [authenticate, requireRoles('admin')],
+      schema: { tags: ['organisation'], summary: 'Replace the organisation settings', body: ZPutSettingsSchema },
+    },
+    async (req) => {
+      const body = req.body;
+      const [gm] = await db.select({ id: users.id }).from(users).where(inArray(users.id, [body.generalManagerUserId]));
+      if (!gm) throw validationFailed([{ path: 'body.generalManagerUserId', message: 'no such user' }]);
+      const values = {
+        companyName: body.companyName,
+        companyAddress: body.companyAddress,
+        logoPngBase64: body.logoPngBase64 ?? null,
+        generalManagerUserId: body.generalManagerUserId,
+        defaults: body.defaults,
+      };
+      await db
+        .insert(settings)
+        .values({ id: 1, ...values })
+        .onConflictDoUpdate({ target: settings.id, set: { ...values, updatedAt: sql`now()` } });
+      return getSettings(db);
+    },
+  );
+
+  app.get(
+    '/v1/settings',
+    { onRequest: [authenticate], schema: { tags: ['organisation'], summary: 'The organisation settings in force' } },
+    async () => getSettings(db),
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The API as its own process (`npm run api`): PostgreSQL in DATABASE_URL and a Temporal
+ * cluster in TEMPORAL_ADDRESS. Closes gracefully on SIGINT/SIGTERM.
+ */
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Client, Connection } from '@temporalio/client';
+import { migrate, openDb, type DbHandle } from '../db/client';
+import { loadConfigOrExit, type Config } from '../temporal.config';
+import apiPlugin from './app';
+
+/** Headers whose values never reach the logs. */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
+
+/** A URL fit for the logs: candidate tokens (query `token`, `/offers/<token>`, `/t/<token>.gif`) removed. */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+    .replace(/^(\/offers\/|\/t\/|\/portal\/)[^/?#]+/, '$1[redacted]');
+}
+
+export async function buildServer(opts: { config: Config; db: DbHandle; temporal: Client; logger?: boolean | object }) {
+  const app = Fastify({
+    logger:
+      opts.logger ?? {
+        level: opts.config.LOG_LEVEL,
+        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+        serializers: {
+          req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
+        },
+      },
+    bodyLimit: opts.config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+  });
+  await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal });
+  return app;
+}
+
+export async function connectTemporal(config: Config): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5s' });
+  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+}
+
+export function closeOnSignals(close: () => Promise<void>) {
+  let closing = false;
+  const handler = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal} received, closing`);
+    close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+async function main() {
+  const config = loadConfigOrExit({ requireDatabaseUrl: 'the API' });
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  await migrate(db);
+  const { client, connection } = await connectTemporal(config);
+  const app: FastifyInstance = await buildServer({ config, db, temporal: client });
+  closeOnSignals(async () => {
+    await app.close();
+    await connection.close();
+    await db.close();
+  });
+  await app.listen({ host: config.HOST, port: config.PORT });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * The application database: PostgreSQL through postgres.js when DATABASE_URL is set,
+ * otherwise the embedded PGlite (Postgres in WASM) persisted under DATA_DIR. Both run
+ * the same drizzle schema and migrations; the rest of the code sees one `Db` type.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Runs raw SQL and returns its rows, the same shape for both drivers. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** A cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface DbOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+  /** Fail fast instead of queueing forever when the server is down. */
+  connectTimeoutSeconds?: number;
+}
+
+export async function openDb(opts: DbOptions): Promise<DbHandle> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.connectTimeoutSeconds ?? 5);
+  return openPglite(path.join(opts.dataDir, 'pglite'));
+}
+
+async function openPostgres(url: string, max: number, connectTimeout: number): Promise<DbHandle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, {
+    max,
+    connect_timeout: connectTimeout,
+    idle_timeout: 30,
+    onnotice: () => {},
+    // numeric columns come back as strings otherwise
+    types: { numeric: { to: 1700, from: [1700], serialize: String, parse: Number } },
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => {
+      const result: unknown = await db.execute(query);
+      return result as T[];
+    },
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dir: string): Promise<DbHandle> {
+  mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = await PGlite.create(dir, { parsers: { 1700: (v: string) => Number(v) } });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => {
+      const result: unknown = await db.execute(query);
+      return (result as { rows: T[] }).rows;
+    },
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+export async function migrate(handle: DbHandle): Promise<void> {
+  if (handle.kind === 'postgres') {
+    const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder: MIGRATIONS_DIR });
+  } else {
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder: MIGRATIONS_DIR });
+  }
+}

@@ -1,0 +1,108 @@
+CREATE TABLE "users" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"roles" text[] NOT NULL,
+	"department_id" uuid,
+	"token_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "users_email_unique" UNIQUE("email"),
+	CONSTRAINT "users_token_hash_unique" UNIQUE("token_hash")
+);
+--> statement-breakpoint
+CREATE TABLE "departments" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"manager_user_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "departments_name_unique" UNIQUE("name")
+);
+--> statement-breakpoint
+CREATE TABLE "settings" (
+	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
+	"company_name" text NOT NULL,
+	"company_address" text NOT NULL,
+	"logo_png_base64" text,
+	"general_manager_user_id" uuid,
+	"defaults" jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "settings_single_row" CHECK ("settings"."id" = 1)
+);
+--> statement-breakpoint
+CREATE TABLE "jobs" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"title" text NOT NULL,
+	"department_id" uuid NOT NULL,
+	"definition" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "applications" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"external_id" text,
+	"request_hash" text NOT NULL,
+	"job_id" uuid NOT NULL,
+	"department_id" uuid NOT NULL,
+	"workflow_id" text NOT NULL,
+	"candidate_name" text NOT NULL,
+	"candidate_email" text NOT NULL,
+	"candidate_phone" text,
+	"locale" text NOT NULL,
+	"resume" jsonb NOT NULL,
+	"interview" jsonb NOT NULL,
+	"accuracy" numeric(5, 4) NOT NULL,
+	"stage" text DEFAULT 'received' NOT NULL,
+	"stage_seq" integer DEFAULT 0 NOT NULL,
+	"match_score" numeric(6, 3),
+	"ai_score" numeric(6, 3),
+	"human_score" numeric(6, 3),
+	"composite_score" numeric(6, 3),
+	"rank_score" numeric(6, 3) GENERATED ALWAYS AS (coalesce(composite_score, match_score)) STORED,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "applications_workflow_id_unique" UNIQUE("workflow_id")
+);
+--> statement-breakpoint
+CREATE TABLE "interview_answers" (
+	"application_id" uuid NOT NULL,
+	"job_id" uuid NOT NULL,
+	"question_id" text NOT NULL,
+	"skill" text NOT NULL,
+	"correct" boolean NOT NULL,
+	"claimed_level" text
+);
+--> statement-breakpoint
+CREATE TABLE "match_reports" (
+	"application_id" uuid PRIMARY KEY NOT NULL,
+	"report" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+	"scope" text NOT NULL,
+	"key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"state" text NOT NULL,
+	"status_code" integer,
+	"response" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "idempotency_keys_scope_key_pk" PRIMARY KEY("scope","key")
+);
+--> statement-breakpoint
+ALTER TABLE "departments" ADD CONSTRAINT "departments_manager_user_id_users_id_fk" FOREIGN KEY ("manager_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "applications" ADD CONSTRAINT "applications_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "applications" ADD CONSTRAINT "applications_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "interview_answers" ADD CONSTRAINT "interview_answers_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "match_reports" ADD CONSTRAINT "match_reports_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "users_department_idx" ON "users" USING btree ("department_id");--> statement-breakpoint
+CREATE INDEX "users_roles_gin" ON "users" USING gin ("roles");--> statement-breakpoint
+CREATE INDEX "jobs_department_idx" ON "jobs" USING btree ("department_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "applications_external_id_key" ON "applications" USING btree ("external_id");--> statement-breakpoint
+CREATE INDEX "applications_ranking_idx" ON "applications" USING btree ("job_id","rank_score" DESC NULLS LAST,"id") WHERE rank_score is not null;--> statement-breakpoint
+CREATE INDEX "applications_job_created_idx" ON "applications" USING btree ("job_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "applications_dept_created_idx" ON "applications" USING btree ("department_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "applications_stage_created_idx" ON "applications" USING btree ("stage","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "applications_created_idx" ON "applications" USING btree ("created_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "applications_job_accuracy_idx" ON "applications" USING btree ("job_id","accuracy");--> statement-breakpoint
+CREATE INDEX "interview_answers_job_question_idx" ON "interview_answers" USING btree ("job_id","question_id");

@@ -1,0 +1,6 @@
+export * from './users';
+export * from './departments';
+export * from './settings';
+export * from './jobs';
+export * from './applications';
+export * from './idempotency';

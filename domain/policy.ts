@@ -1,0 +1,42 @@
+/**
+ * What a job's workflow runs with: the job's own settings where it has them, the
+ * organisation's defaults otherwise. Resolved once when the application arrives and
+ * passed to the workflow, so a running workflow keeps the rules it started under.
+ */
+import type { TCompetency, TCreateJob, TWeights } from './contracts/job';
+import type { TSettingsDefaults } from './contracts/settings';
+
+export interface TResolvedTimers {
+  decisionPromise: string;
+  evaluationReminder: string;
+  approvalReminder: string;
+  offerReminder: string;
+  offerExpiry: string;
+}
+
+export interface TJobPolicy {
+  title: string;
+  competencies: TCompetency[];
+  weights: TWeights;
+  timers: TResolvedTimers;
+  evaluation: { requireHr: boolean; requireHiringManager: boolean };
+}
+
+export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): TJobPolicy {
+  return {
+    title: job.title,
+    competencies: job.competencies,
+    weights: job.weights ?? defaults.weights,
+    timers: {
+      decisionPromise: job.timers?.decisionPromise ?? defaults.timers.decisionPromise,
+      evaluationReminder: job.timers?.evaluationReminder ?? defaults.timers.evaluationReminder,
+      approvalReminder: job.timers?.approvalReminder ?? defaults.timers.approvalReminder,
+      offerReminder: job.timers?.offerReminder ?? defaults.timers.offerReminder,
+      offerExpiry: job.timers?.offerExpiry ?? defaults.timers.offerExpiry,
+    },
+    evaluation: {
+      requireHr: job.evaluation?.requireHr ?? true,
+      requireHiringManager: job.evaluation?.requireHiringManager ?? true,
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The one configuration module. Every setting comes from the environment, is parsed
+ * once by ZEnvSchema, and reaches the rest of the code as a typed `Config`.
+ * A bad value stops start-up with a message naming the variable and the problem.
+ */
+import { z } from 'zod';
+
+const ZBoolSchema = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ZUrlSchema = (protocols: string[]) =>
+  z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
+
+export const ZEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // HTTP API
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: ZUrlSchema(['http', 'https']).optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Secret for the signed links sent to candidates (offer page, tracking pixel, portal). */
+  LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+
+  // Database: PostgreSQL when set, otherwise the embedded PGlite under DATA_DIR.
+  DATABASE_URL: ZUrlSchema(['postgres', 'postgresql']).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  // Temporal
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('hiring'),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** Activity start-to-close timeout, as a Temporal duration string. */
+  ACTIVITY_TIMEOUT: z
+    .string()
+    .regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 30s or 2m')
+    .default('30s'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  METRICS_BIND: z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
+
+  // Messaging
+  SMTP_URL: ZUrlSchema(['smtp', 'smtps']).optional(),
+  MAIL_FROM: z.string().min(3).default('Hiring <hiring@example.com>'),
+  SMS_GATEWAY_URL: ZUrlSchema(['http', 'https']).optional(),
+  SMS_GATEWAY_KEY: z.string().min(1).optional(),
+
+  // Demo
+  SEED_DEMO: ZBoolSchema.default(false),
+});
+
+export type Env = z.infer<typeof ZEnvSchema>;
+
+export interface Config extends Env {
+  /** Base URL for links sent to people (offer pages, pixels). */
+  publicUrl: string;
+  /** Secret used to sign candidate links; generated per data dir in dev if unset. */
+  linkSigningSecret: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as shells and .env files commonly produce them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.SMS_GATEWAY_URL && !env.SMS_GATEWAY_KEY) {
+    throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_KEY: required when SMS_GATEWAY_URL is set');
+  }
+  return {
+    ...env,
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    linkSigningSecret: env.LINK_SIGNING_SECRET,
+  };
+}
+
+/**
+ * For process entry points: the configuration, or a message naming each bad variable
+ * and exit code 2. `requireDatabaseUrl` names the process that needs PostgreSQL.
+ */
+export function loadConfigOrExit(opts: { requireDatabaseUrl?: string } = {}): Config {
+  try {
+    const config = loadConfig();
+    if (opts.requireDatabaseUrl && !config.DATABASE_URL) {
+      throw new ConfigError(
+        `Invalid configuration:\n  DATABASE_URL: required when ${opts.requireDatabaseUrl} runs as its own process (the embedded database only lives inside \`npm start\`)`,
+      );
+    }
+    return config;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The real stack for an integration test file: a fresh PostgreSQL database, the shared
+ * Temporal dev server, a worker on its own task queue (workflows bundled once per file)
+ * and the Fastify app, driven over HTTP with `inject`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../api/server';
+import type { ActivityDeps } from '../../activities/deps';
+import { loadConfig, type Config } from '../../temporal.config';
+import { createWorker, WORKFLOWS_PATH } from '../../worker';
+import { createTestDb, type TestDb } from './db';
+
+let bundle: Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> | undefined;
+let runtimeInstalled = false;
+
+export function workflowBundle() {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export interface Stack {
+  app: FastifyInstance;
+  db: TestDb;
+  config: Config;
+  temporal: Client;
+  worker: Worker;
+  adminToken: string;
+  api<T = any>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(
+  opts: { env?: Record<string, string>; extraDeps?: Partial<ActivityDeps> } = {},
+): Promise<Stack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const db = await createTestDb();
+  const adminToken = `admin_${randomBytes(24).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    ADMIN_TOKEN: adminToken,
+    LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...opts.env,
+  });
+  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    config,
+    db: db.handle,
+    connection: nativeConnection,
+    workflowBundle: await workflowBundle(),
+    extraDeps: opts.extraDeps,
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildServer({ config, db: db.handle, temporal, logger: false });
+  await app.ready();
+
+  return {
+    app,
+    db,
+    config,
+    temporal,
+    worker,
+    adminToken,
+    async api(method, url, o = {}) {
+      const token = o.token === undefined ? adminToken : o.token;
+      const res = await app.inject({
+        method,
+        url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...o.headers },
+        ...(o.body !== undefined ? { payload: o.body as object } : {}),
+      });
+      let body: unknown = res.body;
+      if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body) body = JSON.parse(res.body);
+      return { status: res.statusCode, body: body as any, headers: res.headers };
+    },
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls until `fn` returns a truthy value (workflows move asynchronously). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../temporal.config';
+
+/** The ConfigError loadConfig throws for `env`; fails the test if it does not throw one. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+/** The variables a ConfigError message names, one per line "  NAME: problem". */
+function namedVariables(err: ConfigError): string[] {
+  return [...err.message.matchAll(/^ {2}([A-Z_]+):/gm)].map((m) => m[1] ?? "");
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      BODY_LIMIT_BYTES: 1_048_576,
+      RATE_LIMIT_PER_MINUTE: 600,
+      DATABASE_POOL_SIZE: 10,
+      DATA_DIR: '.data',
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'hiring',
+      TEMPORAL_UI_PORT: 8233,
+      ACTIVITY_TIMEOUT: '30s',
+      MAIL_FROM: 'Hiring <hiring@example.com>',
+      SEED_DEMO: false,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.ADMIN_TOKEN).toBeUndefined();
+    expect(c.SMS_GATEWAY_URL).toBeUndefined();
+    expect(c.linkSigningSecret).toBeUndefined();
+  });
+
+  it('parses numbers and booleans from strings', () => {
+    const c = loadConfig({ PORT: '8080', SEED_DEMO: 'yes', DATABASE_POOL_SIZE: '25' });
+    expect(c.PORT).toBe(8080);
+    expect(c.SEED_DEMO).toBe(true);
+    expect(c.DATABASE_POOL_SIZE).toBe(25);
+    expect(c.publicUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('derives publicUrl from PUBLIC_URL without a trailing slash, or from a reachable host', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://hire.example.com/' }).publicUrl).toBe(
+      'https://hire.example.com',
+    );
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }).publicUrl).toBe('http://127.0.0.1:4000');
+  });
+
+  it.each(['abc', '70000', '-1', '80.5'])('refuses PORT=%s naming PORT', (PORT) => {
+    const err = configError({ PORT });
+    expect(err.name).toBe('ConfigError');
+    expect(namedVariables(err)).toEqual(['PORT']);
+  });
+
+  it('refuses a DATABASE_URL that is not postgres:// or postgresql://', () => {
+    const err = configError({ DATABASE_URL: 'mysql://app@localhost:3306/app' });
+    expect(namedVariables(err)).toEqual(['DATABASE_URL']);
+    expect(err.message).toContain('postgres://');
+  });
+
+  it('accepts postgres:// and postgresql:// URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@127.0.0.1:5432/app' }).DATABASE_URL).toBe(
+      'postgres://app@127.0.0.1:5432/app',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/app' }).DATABASE_URL).toBe(
+      'postgresql://app@db/app',
+    );
+  });
+
+  it('refuses an ADMIN_TOKEN shorter than 24 characters', () => {
+    const err = configError({ ADMIN_TOKEN: 'x'.repeat(23) });
+    expect(namedVariables(err)).toEqual(['ADMIN_TOKEN']);
+    expect(err.message).toContain('at least 24 characters');
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(24) }).ADMIN_TOKEN).toBe('x'.repeat(24));
+  });
+
+  it('refuses SMS_GATEWAY_URL without SMS_GATEWAY_KEY, naming the key', () => {
+    const err = configError({ SMS_GATEWAY_URL: 'https://sms.example.com/send' });
+    expect(namedVariables(err)).toEqual(['SMS_GATEWAY_KEY']);
+    expect(err.message).toContain('SMS_GATEWAY_URL');
+    expect(
+      loadConfig({ SMS_GATEWAY_URL: 'https://sms.example.com/send', SMS_GATEWAY_KEY: 'k' }).SMS_GATEWAY_KEY,
+    ).toBe('k');
+  });
+
+  it('treats empty strings as unset', () => {
+    const c = loadConfig({ PORT: '', DATABASE_URL: '', ADMIN_TOKEN: '', SEED_DEMO: '', HOST: '' });
+    expect(c.PORT).toBe(3000);
+    expect(c.HOST).toBe('127.0.0.1');
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.ADMIN_TOKEN).toBeUndefined();
+    expect(c.SEED_DEMO).toBe(false);
+  });
+
+  it('treats an empty SMS_GATEWAY_KEY as missing', () => {
+    const err = configError({ SMS_GATEWAY_URL: 'https://sms.example.com/send', SMS_GATEWAY_KEY: '' });
+    expect(namedVariables(err)).toEqual(['SMS_GATEWAY_KEY']);
+  });
+
+  it('lists every bad variable at once', () => {
+    const err = configError({
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://x/y',
+      ADMIN_TOKEN: 'short',
+      TEMPORAL_ADDRESS: 'nohost',
+    });
+    expect(namedVariables(err).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PORT', 'TEMPORAL_ADDRESS']);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The workflow's public surface: updates (human actions, validated before they enter
+ * history), signals (facts) and the status query, with their payload types.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { TRole } from '../domain/contracts/common';
+import type { TLocale } from '../domain/contracts/common';
+import type { TStage } from '../domain/contracts/application';
+import type { TDiscrepancy, TResolution } from '../domain/discrepancies';
+import type { TJobPolicy } from '../domain/policy';
+import type { TMatchReport } from '../domain/scoring';
+
+/** Who did something: passed by the API with every human action. */
+export interface TActor {
+  id: string;
+  name: string;
+  roles: TRole[];
+  departmentId?: string | null;
+}
+
+export interface TApplicationWorkflowInput {
+  applicationId: string;
+  jobId: string;
+  departmentId: string;
+  /** ISO time the application was received (the decision promise runs from here). */
+  receivedAt: string;
+  candidate: { name: string; locale: TLocale };
+  policy: TJobPolicy;
+}
+
+export interface TDiscrepancyState extends TDiscrepancy {
+  resolution: null | { resolution: TResolution; note: string | null; by: string; byName: string; at: string };
+}
+
+export interface TTimelineEntry {
+  at: string;
+  type: string;
+  actor: { id: string; name: string } | 'system';
+  detail?: Record<string, unknown>;
+}
+
+export interface TPendingAction {
+  action: string;
+  /** A role, or a user id when one person owes it. */
+  actor: string;
+  dueAt: string | null;
+  overdue: boolean;
+}
+
+export interface TScores {
+  matchScore: number | null;
+  aiScore: number | null;
+  cosine: number | null;
+  fulfilment: number | null;
+  humanScore: number | null;
+  compositeScore: number | null;
+}
+
+export interface TApplicationStatus {
+  applicationId: string;
+  jobId: string;
+  departmentId: string;
+  stage: TStage;
+  receivedAt: string;
+  decisionDueAt: string;
+  discrepancies: TDiscrepancyState[];
+  scores: TScores;
+  report: TMatchReport | null;
+  withdrawal: null | { reason: string; by: string; at: string };
+  timeline: TTimelineEntry[];
+  pendingActions: TPendingAction[];
+}
+
+export interface TResolveDiscrepancyCommand {
+  discrepancyId: string;
+  resolution: TResolution;
+  note?: string | undefined;
+  actor: TActor;
+}
+
+export interface TWithdrawCommand {
+  reason: string;
+  actor: TActor;
+}
+
+export const resolveDiscrepancyUpdate = defineUpdate<TDiscrepancyState, [TResolveDiscrepancyCommand]>(
+  'resolveDiscrepancy',
+);
+export const withdrawUpdate = defineUpdate<{ stage: TStage }, [TWithdrawCommand]>('withdraw');
+export const statusQuery = defineQuery<TApplicationStatus>('status');
