@@ -270,3 +270,22 @@ describe('buildMatchReport: exceeding a requirement', () => {
     expect(over.aiScore).toBeGreaterThan(exact.aiScore);
   });
 });
+
+describe('the README worked example', () => {
+  it('gives the documented numbers', () => {
+    const comps = [
+      makeCompetency({ key: 'programming', weight: 3, requiredLevel: 80, skills: ['Python'] }),
+      makeCompetency({ key: 'teamwork', weight: 1, requiredLevel: 60, skills: ['Communication'] }),
+    ];
+    const r = buildMatchReport(
+      comps,
+      makeResume({ skills: [{ name: 'Python', level: 'expert', years: 6 }] }),
+      makeInterview({ competencyScores: { programming: 90, teamwork: 45 } }),
+    );
+    expect(r.dimensions.map((d) => d.score)).toEqual([93, 45]);
+    expect(r.aiScore).toBe(81);
+    expect(r.cosine).toBe(0.9955);
+    expect(r.fulfilment).toBe(0.9375);
+    expect(r.matchScore).toBe(93.33);
+  });
+});
