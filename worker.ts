@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
+import type { ExtraActivityDeps } from './activities';
 import { openDb, type DbHandle } from './db/client';
 import { loadConfigOrExit, type Config } from './temporal.config';
 
@@ -20,7 +21,7 @@ export interface WorkerBuildOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
   /** Extra activity dependencies (tests inject fault points and transports). */
-  extraDeps?: Partial<ActivityDeps>;
+  extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps;
   log?: ActivityDeps['log'];
 }
 

@@ -46,6 +46,14 @@ export const createApplicationActivities = ({ db: { db }, now }: ActivityDeps) =
       return report;
     },
 
+    /** Mirrors human and composite scores, so the ranking orders by the composite. */
+    async recordScores(input: { applicationId: string; humanScore: number | null; compositeScore: number | null }): Promise<void> {
+      await db
+        .update(applications)
+        .set({ humanScore: input.humanScore, compositeScore: input.compositeScore, updatedAt: now() })
+        .where(eq(applications.id, input.applicationId));
+    },
+
     /** Mirrors the workflow's stage into the database for lists and reports. */
     async recordStage({ applicationId, stage, seq }: { applicationId: string; stage: TStage; seq: number }): Promise<void> {
       await db

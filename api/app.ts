@@ -17,6 +17,7 @@ import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
 import applicationRoutes from './routes/applications';
+import trackingRoutes from './routes/tracking';
 
 export type App = FastifyInstance;
 
@@ -72,6 +73,7 @@ export default fp<AppDeps>(
     await app.register(organisationRoutes);
     await app.register(jobRoutes);
     await app.register(applicationRoutes);
+    await app.register(trackingRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -5,6 +5,7 @@
  */
 import type { TCompetency, TCreateJob, TWeights } from './contracts/job';
 import type { TSettingsDefaults } from './contracts/settings';
+import type { TRatingScale } from './composite';
 
 export interface TResolvedTimers {
   decisionPromise: string;
@@ -20,6 +21,7 @@ export interface TJobPolicy {
   weights: TWeights;
   timers: TResolvedTimers;
   evaluation: { requireHr: boolean; requireHiringManager: boolean };
+  ratingScale: TRatingScale;
 }
 
 export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): TJobPolicy {
@@ -38,5 +40,6 @@ export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): 
       requireHr: job.evaluation?.requireHr ?? true,
       requireHiringManager: job.evaluation?.requireHiringManager ?? true,
     },
+    ratingScale: { ...defaults.ratingScale },
   };
 }

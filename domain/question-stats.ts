@@ -43,7 +43,8 @@ export function questionStats(rows: TQuestionAggregate[]): TQuestionStat[] {
       r.claimers >= MIN_CLAIMERS &&
       claimerFailRate !== null &&
       claimerFailRate >= MIN_FAIL_RATE &&
-      claimerFailRate - (baselineFailRate ?? 0) >= MIN_EXCESS;
+      // Rates are rounded to 0.001; compare the excess at that precision too (0.7 - 0.45 is not 0.25 in floating point).
+      Math.round((claimerFailRate - (baselineFailRate ?? 0)) * 1000) >= Math.round(MIN_EXCESS * 1000);
     return {
       ...r,
       failRate: rate(r.failed, r.answered),

@@ -2,13 +2,14 @@
  * The workflow's public surface: updates (human actions, validated before they enter
  * history), signals (facts) and the status query, with their payload types.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TRole } from '../domain/contracts/common';
 import type { TLocale } from '../domain/contracts/common';
 import type { TStage } from '../domain/contracts/application';
 import type { TDiscrepancy, TResolution } from '../domain/discrepancies';
 import type { TJobPolicy } from '../domain/policy';
 import type { TMatchReport } from '../domain/scoring';
+import type { TCompositeResult, TRating } from '../domain/composite';
 
 /** Who did something: passed by the API with every human action. */
 export interface TActor {
@@ -56,6 +57,28 @@ export interface TScores {
   compositeScore: number | null;
 }
 
+export type TEvaluatorRole = 'hr' | 'hiring_manager';
+
+export interface TEvaluation {
+  evaluatorId: string;
+  evaluatorName: string;
+  role: TEvaluatorRole;
+  ratings: Record<string, TRating>;
+  comment: string | null;
+  recommendation: 'advance' | 'reject' | null;
+  revision: number;
+  at: string;
+  humanScore?: number | null;
+}
+
+export interface TDecision {
+  decision: 'advance' | 'reject';
+  reason: string | null;
+  by: string;
+  byName: string;
+  at: string;
+}
+
 export interface TApplicationStatus {
   applicationId: string;
   jobId: string;
@@ -66,6 +89,10 @@ export interface TApplicationStatus {
   discrepancies: TDiscrepancyState[];
   scores: TScores;
   report: TMatchReport | null;
+  evaluations: TEvaluation[];
+  composite: TCompositeResult | null;
+  recommendations: { hr: string[]; hiringManager: string[]; agree: boolean | null };
+  decision: TDecision | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
   pendingActions: TPendingAction[];
@@ -82,6 +109,31 @@ export interface TWithdrawCommand {
   reason: string;
   actor: TActor;
 }
+
+export interface TEvaluationCommand {
+  ratings: Record<string, string>;
+  comment?: string | undefined;
+  recommendation?: 'advance' | 'reject' | undefined;
+  actor: TActor;
+}
+
+export interface TDecisionCommand {
+  decision: 'advance' | 'reject';
+  reason?: string | undefined;
+  actor: TActor;
+}
+
+/** A message was opened (tracking pixel or page view): a fact, so a signal. */
+export interface TMessageOpened {
+  messageId: string;
+  template: string;
+  purpose: string;
+  at: string;
+}
+
+export const submitEvaluationUpdate = defineUpdate<TEvaluation, [TEvaluationCommand]>('submitEvaluation');
+export const decideUpdate = defineUpdate<{ stage: TStage; decision: TDecision }, [TDecisionCommand]>('decide');
+export const messageOpenedSignal = defineSignal<[TMessageOpened]>('messageOpened');
 
 export const resolveDiscrepancyUpdate = defineUpdate<TDiscrepancyState, [TResolveDiscrepancyCommand]>(
   'resolveDiscrepancy',

@@ -4,12 +4,16 @@
  */
 import type { TStage } from '../domain/contracts/application';
 import { TERMINAL_STAGES } from '../domain/contracts/application';
+import { addDuration } from '../domain/durations';
 import type { TMatchReport } from '../domain/scoring';
+import type { TCompositeResult } from '../domain/composite';
 import type {
   TActor,
   TApplicationStatus,
   TApplicationWorkflowInput,
+  TDecision,
   TDiscrepancyState,
+  TEvaluation,
   TPendingAction,
   TScores,
   TTimelineEntry,
@@ -22,6 +26,11 @@ export interface TWorkflowState {
   discrepancies: TDiscrepancyState[];
   report: TMatchReport | null;
   scores: TScores;
+  evaluations: TEvaluation[];
+  composite: TCompositeResult | null;
+  /** When the application reached evaluation; evaluation reminders count from here. */
+  evaluationStartedAt: number | null;
+  decision: TDecision | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
 }
@@ -34,6 +43,10 @@ export function initialState(input: TApplicationWorkflowInput, decisionDueAt: nu
     discrepancies: [],
     report: null,
     scores: { matchScore: null, aiScore: null, cosine: null, fulfilment: null, humanScore: null, compositeScore: null },
+    evaluations: [],
+    composite: null,
+    evaluationStartedAt: null,
+    decision: null,
     withdrawal: null,
     timeline: [],
   };
@@ -49,14 +62,33 @@ export function unresolvedHigh(state: TWorkflowState): TDiscrepancyState[] {
   return state.discrepancies.filter((d) => d.severity === 'high' && d.resolution === null);
 }
 
+/** When evaluations are due: the evaluation reminder period after reaching evaluation. */
+export function evaluationDueAt(state: TWorkflowState): number | null {
+  return state.evaluationStartedAt === null
+    ? null
+    : addDuration(state.evaluationStartedAt, state.input.policy.timers.evaluationReminder);
+}
+
 export function pendingActions(state: TWorkflowState, nowMs: number): TPendingAction[] {
-  const due = (ms: number) => ({ dueAt: new Date(ms).toISOString(), overdue: nowMs > ms });
+  const due = (ms: number | null) => ({
+    dueAt: ms === null ? null : new Date(ms).toISOString(),
+    overdue: ms !== null && nowMs > ms,
+  });
   switch (state.stage) {
     case 'discrepancy_review':
       return [{ action: 'resolve_discrepancies', actor: 'hr', ...due(state.decisionDueAt) }];
     case 'evaluation':
-    case 'decision':
-      return [{ action: 'record_decision', actor: 'hr', ...due(state.decisionDueAt) }];
+    case 'decision': {
+      const out: TPendingAction[] = [];
+      const { requireHr, requireHiringManager } = state.input.policy.evaluation;
+      const has = (role: string) => state.evaluations.some((e) => e.role === role);
+      if (requireHr && !has('hr')) out.push({ action: 'submit_evaluation', actor: 'hr', ...due(evaluationDueAt(state)) });
+      if (requireHiringManager && !has('hiring_manager')) {
+        out.push({ action: 'submit_evaluation', actor: 'hiring_manager', ...due(evaluationDueAt(state)) });
+      }
+      out.push({ action: 'record_decision', actor: 'hr', ...due(state.decisionDueAt) });
+      return out;
+    }
     default:
       return [];
   }
@@ -74,8 +106,27 @@ export function toStatus(state: TWorkflowState, nowMs: number): TApplicationStat
     discrepancies: state.discrepancies,
     scores: state.scores,
     report: state.report,
+    evaluations: state.evaluations,
+    composite: state.composite,
+    recommendations: {
+      hr: state.evaluations.filter((e) => e.role === 'hr' && e.recommendation).map((e) => e.recommendation!),
+      hiringManager: state.evaluations
+        .filter((e) => e.role === 'hiring_manager' && e.recommendation)
+        .map((e) => e.recommendation!),
+      agree: recommendationsAgree(state),
+    },
+    decision: state.decision,
     withdrawal: state.withdrawal,
     timeline: state.timeline,
     pendingActions: pendingActions(state, nowMs),
   };
+}
+
+/** Whether HR's and the hiring managers' recommendations point the same way (null until both exist). */
+export function recommendationsAgree(state: TWorkflowState): boolean | null {
+  const of = (role: string) => state.evaluations.filter((e) => e.role === role && e.recommendation).map((e) => e.recommendation);
+  const hr = of('hr');
+  const hm = of('hiring_manager');
+  if (!hr.length || !hm.length) return null;
+  return new Set([...hr, ...hm]).size === 1;
 }

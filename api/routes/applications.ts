@@ -13,7 +13,15 @@ import { normalizeSkill } from '../../domain/skills';
 import { applications, interviewAnswers, matchReports } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { applicationWorkflow } from '../../workflows/application';
-import { resolveDiscrepancyUpdate, withdrawUpdate, type TApplicationWorkflowInput } from '../../workflows/messages';
+import {
+  decideUpdate,
+  resolveDiscrepancyUpdate,
+  submitEvaluationUpdate,
+  withdrawUpdate,
+  type TApplicationWorkflowInput,
+} from '../../workflows/messages';
+import { RATINGS } from '../../domain/composite';
+import { listMessages } from '../../activities/notifications';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { AppError, notFound, ERROR_RESPONSES } from '../errors';
@@ -225,6 +233,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     async (req) => {
       const row = await loadVisibleApplication(app, req, req.params.id);
       const status = await queryStatus(app, row.id);
+      const now = Date.now();
       return {
         id: row.id,
         externalId: row.externalId,
@@ -233,6 +242,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         interview: { completedAt: row.interview.completedAt, accuracy: row.accuracy, recordingUrl: row.interview.recordingUrl },
         createdAt: row.createdAt,
         ...status,
+        // The workflow knows time only as of its last step; judge "overdue" by the clock now.
+        pendingActions: status.pendingActions.map((a) => ({ ...a, overdue: a.dueAt !== null && Date.parse(a.dueAt) < now })),
       };
     },
   );
@@ -256,6 +267,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         recordingUrl: row.interview.recordingUrl,
         ...(report.report as object),
         scores: status.scores,
+        composite: status.composite,
         discrepancies: status.discrepancies,
         generatedAt: report.createdAt,
       };
@@ -298,6 +310,65 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     async (req) => {
       const row = await loadVisibleApplication(app, req, req.params.id);
       return runUpdate(app, req, row.id, withdrawUpdate, { reason: req.body.reason, actor: actorOf(principalOf(req)) });
+    },
+  );
+
+  app.post(
+    '/v1/applications/:id/evaluations',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'hiring_manager')],
+      schema: {
+        tags: ['evaluation'],
+        summary: "Submit or revise the caller's evaluation",
+        description:
+          'Every competency of the job must be rated. Each evaluator has one current evaluation, revisable until the decision; earlier revisions stay in the timeline.',
+        params: ZParamsSchema,
+        body: z.object({
+          ratings: z.record(z.string().min(1).max(63), z.enum(RATINGS)),
+          comment: z.string().trim().max(5000).optional(),
+          recommendation: z.enum(['advance', 'reject']).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      return runUpdate(app, req, row.id, submitEvaluationUpdate, { ...req.body, actor: actorOf(principalOf(req)) });
+    },
+  );
+
+  app.post(
+    '/v1/applications/:id/decision',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Record the hiring decision: advance to an offer, or reject with feedback',
+        description: 'Needs an HR evaluation and a hiring-manager evaluation unless the job says otherwise (409 names what is missing).',
+        params: ZParamsSchema,
+        body: z.object({ decision: z.enum(['advance', 'reject']), reason: z.string().trim().max(2000).optional() }),
+      },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      return runUpdate(app, req, row.id, decideUpdate, { ...req.body, actor: actorOf(principalOf(req)) });
+    },
+  );
+
+  app.get(
+    '/v1/applications/:id/messages',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        tags: ['applications'],
+        summary: 'Every e-mail and SMS of the application, with delivery and open status',
+        description: 'Bodies carry signed candidate links, so they are included only with includeBodies=true.',
+        params: ZParamsSchema,
+        querystring: z.object({ includeBodies: z.enum(['true', 'false']).default('false') }),
+      },
+    },
+    async (req) => {
+      const row = await loadVisibleApplication(app, req, req.params.id);
+      return { items: await listMessages(app.db, row.id, { includeBodies: req.query.includeBodies === 'true' }) };
     },
   );
 }

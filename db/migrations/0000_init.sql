@@ -89,20 +89,49 @@ CREATE TABLE "idempotency_keys" (
 	CONSTRAINT "idempotency_keys_scope_key_pk" PRIMARY KEY("scope","key")
 );
 --> statement-breakpoint
+CREATE TABLE "messages" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"key" text NOT NULL,
+	"application_id" uuid,
+	"channel" text NOT NULL,
+	"template" text NOT NULL,
+	"purpose" text NOT NULL,
+	"locale" text NOT NULL,
+	"recipient" text NOT NULL,
+	"recipient_kind" text NOT NULL,
+	"recipient_user_id" uuid,
+	"subject" text,
+	"body_text" text NOT NULL,
+	"body_html" text,
+	"status" text NOT NULL,
+	"delivered" boolean DEFAULT false NOT NULL,
+	"provider_message_id" text,
+	"error" text,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"locked_until" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp with time zone,
+	"opened_at" timestamp with time zone,
+	CONSTRAINT "messages_key_unique" UNIQUE("key")
+);
+--> statement-breakpoint
 ALTER TABLE "departments" ADD CONSTRAINT "departments_manager_user_id_users_id_fk" FOREIGN KEY ("manager_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "interview_answers" ADD CONSTRAINT "interview_answers_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "match_reports" ADD CONSTRAINT "match_reports_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "messages" ADD CONSTRAINT "messages_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "messages" ADD CONSTRAINT "messages_recipient_user_id_users_id_fk" FOREIGN KEY ("recipient_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "users_department_idx" ON "users" USING btree ("department_id");--> statement-breakpoint
 CREATE INDEX "users_roles_gin" ON "users" USING gin ("roles");--> statement-breakpoint
 CREATE INDEX "jobs_department_idx" ON "jobs" USING btree ("department_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "applications_external_id_key" ON "applications" USING btree ("external_id");--> statement-breakpoint
-CREATE INDEX "applications_ranking_idx" ON "applications" USING btree ("job_id","rank_score" DESC NULLS LAST,"id") WHERE rank_score is not null;--> statement-breakpoint
+CREATE INDEX "applications_ranking_idx" ON "applications" USING btree ("job_id","rank_score" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE rank_score is not null;--> statement-breakpoint
 CREATE INDEX "applications_job_created_idx" ON "applications" USING btree ("job_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
 CREATE INDEX "applications_dept_created_idx" ON "applications" USING btree ("department_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
 CREATE INDEX "applications_stage_created_idx" ON "applications" USING btree ("stage","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
 CREATE INDEX "applications_created_idx" ON "applications" USING btree ("created_at" DESC NULLS LAST,"id");--> statement-breakpoint
 CREATE INDEX "applications_job_accuracy_idx" ON "applications" USING btree ("job_id","accuracy");--> statement-breakpoint
-CREATE INDEX "interview_answers_job_question_idx" ON "interview_answers" USING btree ("job_id","question_id");
+CREATE INDEX "interview_answers_job_question_idx" ON "interview_answers" USING btree ("job_id","question_id");--> statement-breakpoint
+CREATE INDEX "messages_application_created_idx" ON "messages" USING btree ("application_id","created_at");

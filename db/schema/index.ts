@@ -4,3 +4,4 @@ export * from './settings';
 export * from './jobs';
 export * from './applications';
 export * from './idempotency';
+export * from './messages';

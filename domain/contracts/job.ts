@@ -29,6 +29,10 @@ export const ZCompetencySchema = z.object({
   requiredLevel: ZScore100Schema,
   passScore: ZScore100Schema,
   skills: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  /** What to tell a rejected candidate who is weak here; the built-in catalogue is used otherwise. */
+  suggestion: z
+    .object({ en: z.string().trim().min(1).max(500).optional(), 'zh-CN': z.string().trim().min(1).max(500).optional() })
+    .optional(),
 });
 export type TCompetency = z.infer<typeof ZCompetencySchema>;
 

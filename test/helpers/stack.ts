@@ -10,6 +10,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Work
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../api/server';
 import type { ActivityDeps } from '../../activities/deps';
+import type { ExtraActivityDeps } from '../../activities';
 import { loadConfig, type Config } from '../../temporal.config';
 import { createWorker, WORKFLOWS_PATH } from '../../worker';
 import { createTestDb, type TestDb } from './db';
@@ -44,7 +45,7 @@ export interface Stack {
 }
 
 export async function startStack(
-  opts: { env?: Record<string, string>; extraDeps?: Partial<ActivityDeps> } = {},
+  opts: { env?: Record<string, string>; extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps } = {},
 ): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });

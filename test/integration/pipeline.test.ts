@@ -68,7 +68,9 @@ describe('happy path', () => {
       expect.arrayContaining(['application_received', 'validated', 'screened', 'stage_changed']),
     );
     expect(status.pendingActions).toEqual([
-      expect.objectContaining({ action: 'record_decision', actor: 'hr', overdue: false }),
+      expect.objectContaining({ action: 'submit_evaluation', actor: 'hr', overdue: false }),
+      expect.objectContaining({ action: 'submit_evaluation', actor: 'hiring_manager', overdue: false }),
+      expect.objectContaining({ action: 'record_decision', actor: 'hr', dueAt: status.decisionDueAt, overdue: false }),
     ]);
     expect(status.interview.recordingUrl).toBe('https://recordings.example.com/r/abc');
 
