@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
-import { errorBody, errorHandler } from './errors';
+import { errorBody, errorHandler, validationFailed } from './errors';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -20,6 +20,21 @@ import applicationRoutes from './routes/applications';
 import trackingRoutes from './routes/tracking';
 
 export type App = FastifyInstance;
+
+/** Paths of strings (values or keys) that contain a NUL character. */
+export function nulPaths(value: unknown, path: string, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulPaths(v, `${path}.${i}`, out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) out.push(`${path}.${k.replace(/\u0000/g, '\\0')}`);
+      else nulPaths(v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
 
 export default fp<AppDeps>(
   async (app, deps) => {
@@ -30,6 +45,15 @@ export default fp<AppDeps>(
       reply.status(404).send(errorBody(req.id, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
     );
     app.decorateRequest('principal', null);
+    // PostgreSQL cannot store NUL in text: refuse it up front, naming each field.
+    app.addHook('preValidation', async (req) => {
+      const bad = [
+        ...nulPaths(req.body, 'body'),
+        ...nulPaths(req.query, 'querystring'),
+        ...nulPaths(req.params, 'params'),
+      ];
+      if (bad.length) throw validationFailed(bad.map((path) => ({ path, message: 'must not contain NUL characters' })));
+    });
 
     await app.register(depsPlugin, deps);
     await app.register(fastifyHelmet, {

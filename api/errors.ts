@@ -123,6 +123,15 @@ export function isUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The PostgreSQL SQLSTATE of an error (drizzle wraps the driver's error as its cause). */
+function pgCode(err: unknown): string | undefined {
+  for (let e: unknown = err, i = 0; e && typeof e === 'object' && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 /** Maps Temporal and other infrastructure errors to an AppError; returns null for unknown errors. */
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
@@ -136,6 +145,9 @@ export function toAppError(err: unknown): AppError | null {
   }
   if (err instanceof WorkflowNotFoundError) return notFound('application workflow');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return new AppError('conflict', 'the workflow already exists');
+  if (pgCode(err) === '22021' || pgCode(err) === '22P05') {
+    return new AppError('validation_failed', 'text must not contain NUL characters or invalid byte sequences');
+  }
   if (isUnavailable(err)) return new AppError('unavailable', 'a backing service (Temporal or the database) is unreachable; try again shortly');
   return null;
 }

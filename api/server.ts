@@ -3,11 +3,12 @@
  * cluster in TEMPORAL_ADDRESS. Closes gracefully on SIGINT/SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { migrate, openDb, type DbHandle } from '../db/client';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import apiPlugin from './app';
+import { errorBody } from './errors';
 
 /** Headers whose values never reach the logs. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
@@ -30,6 +31,12 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
         },
       },
     bodyLimit: opts.config.BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 300 },
+    // Router-level failures (a malformed URL, a parameter too long) in our error format too.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode === 414 ? 414 : 400;
+      void (reply as FastifyReply).status(status).send(errorBody(req.id, 'validation_failed', err.message));
+    },
     trustProxy: true,
     requestIdHeader: 'x-request-id',
   });

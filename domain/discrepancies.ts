@@ -45,7 +45,21 @@ function slug(text: string): string {
     .replace(/#/g, '-sharp-')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return s || 'x';
+  if (s.length <= MAX_SLUG) return s || 'x';
+  // Long subjects keep a readable head and a hash of the whole, so ids stay short and distinct.
+  return `${s.slice(0, MAX_SLUG - 9).replace(/-$/, '')}-${fnv1a(s)}`;
+}
+
+const MAX_SLUG = 60;
+
+/** FNV-1a 32-bit, hex: a small deterministic hash (no crypto in pure code). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 function discrepancyId(rule: TDiscrepancyRule, subject: string): string {

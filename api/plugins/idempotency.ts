@@ -15,6 +15,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { scope: string; key: string } | null;
   }
+  interface FastifyContextConfig {
+    /** Top-level response fields never stored for replays (secrets shown once, e.g. a new token). */
+    idempotencyRedact?: string[];
+  }
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -70,7 +74,11 @@ export default fp(
       }
       if (row.state === 'pending') throw new AppError('conflict', 'a request with this Idempotency-Key is still in progress');
       reply.header('idempotent-replayed', 'true');
-      return reply.status(row.statusCode ?? 200).send(row.response);
+      // The stored body is already serialised output: send it as is, not through the schema.
+      return reply
+        .status(row.statusCode ?? 200)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(row.response));
     });
 
     app.addHook('onSend', async (req, reply, payload) => {
@@ -89,6 +97,12 @@ export default fp(
         } catch {
           response = payload;
         }
+      }
+      const redact = req.routeOptions.config.idempotencyRedact;
+      if (redact?.length && response && typeof response === 'object' && !Array.isArray(response)) {
+        response = Object.fromEntries(
+          Object.entries(response as Record<string, unknown>).map(([k, v]) => [k, redact.includes(k) ? null : v]),
+        );
       }
       await app.db.db
         .update(idempotencyKeys)

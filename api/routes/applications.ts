@@ -162,7 +162,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     },
   );
 
-  const ZListCursorSchema = z.object({ t: z.string(), id: z.uuid() });
+  const ZListCursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
   app.get(
     '/v1/applications',
     {

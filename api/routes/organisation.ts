@@ -48,6 +48,8 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     '/v1/users',
     {
       onRequest: [authenticate, requireRoles('admin')],
+      // The token is shown once: a replay by Idempotency-Key answers the id with token null.
+      config: { idempotencyRedact: ['token'] },
       schema: {
         tags: ['organisation'],
         summary: 'Create a user; the token is shown once and stored hashed',

@@ -588,3 +588,19 @@ describe('mentions (keyword matching)', () => {
     expect(mentions('machine learning pipelines', 'machine learning')).toBe(true);
   });
 });
+
+describe('discrepancy ids for long subjects', () => {
+  it('stay short and distinct', async () => {
+    const { findDiscrepancies } = await import('../../domain/discrepancies');
+    const a = 'x'.repeat(95) + 'a';
+    const b = 'x'.repeat(95) + 'b';
+    const out = findDiscrepancies({
+      resume: makeResume({ skills: [{ name: a, level: 'familiar' }, { name: b, level: 'familiar' }] }),
+      interview: makeInterview(),
+      competencies: [],
+    });
+    const ids = out.map((d) => d.id);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual('skill_not_tested:'.length + 60);
+  });
+});
