@@ -1,6 +1,7 @@
 import { createApplicationActivities } from './applications';
 import type { ActivityDeps } from './deps';
 import { createNotificationActivities, type Mailer, type SmsProvider } from './notifications';
+import { createOfferActivities } from './offers';
 
 export type { ActivityDeps } from './deps';
 
@@ -11,9 +12,13 @@ export interface ExtraActivityDeps {
   faults?: { afterDelivered?: (key: string) => void };
 }
 
-export const createActivities = (deps: ActivityDeps & ExtraActivityDeps) => ({
-  ...createApplicationActivities(deps),
-  ...createNotificationActivities(deps),
-});
+export const createActivities = (deps: ActivityDeps & ExtraActivityDeps) => {
+  const notifications = createNotificationActivities(deps);
+  return {
+    ...createApplicationActivities(deps),
+    ...notifications,
+    ...createOfferActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
+  };
+};
 
 export type Activities = ReturnType<typeof createActivities>;

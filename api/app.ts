@@ -18,6 +18,8 @@ import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
 import applicationRoutes from './routes/applications';
 import trackingRoutes from './routes/tracking';
+import offerRoutes from './routes/offers';
+import candidateRoutes from './routes/candidate';
 
 export type App = FastifyInstance;
 
@@ -98,6 +100,8 @@ export default fp<AppDeps>(
     await app.register(jobRoutes);
     await app.register(applicationRoutes);
     await app.register(trackingRoutes);
+    await app.register(offerRoutes);
+    await app.register(candidateRoutes);
   },
   { name: 'hiring-api' },
 );

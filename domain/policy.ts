@@ -3,7 +3,7 @@
  * organisation's defaults otherwise. Resolved once when the application arrives and
  * passed to the workflow, so a running workflow keeps the rules it started under.
  */
-import type { TCompetency, TCreateJob, TWeights } from './contracts/job';
+import type { TApprovalLevel, TCompetency, TCreateJob, TSalaryBand, TWeights } from './contracts/job';
 import type { TSettingsDefaults } from './contracts/settings';
 import type { TRatingScale } from './composite';
 
@@ -22,6 +22,7 @@ export interface TJobPolicy {
   timers: TResolvedTimers;
   evaluation: { requireHr: boolean; requireHiringManager: boolean };
   ratingScale: TRatingScale;
+  offer: { band: TSalaryBand; approvalChain?: TApprovalLevel[] | undefined; aboveBandApproverUserId?: string | undefined };
 }
 
 export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): TJobPolicy {
@@ -41,5 +42,10 @@ export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): 
       requireHiringManager: job.evaluation?.requireHiringManager ?? true,
     },
     ratingScale: { ...defaults.ratingScale },
+    offer: {
+      band: job.salaryBand,
+      ...(job.approvalChain ? { approvalChain: job.approvalChain } : {}),
+      ...(job.aboveBandApproverUserId ? { aboveBandApproverUserId: job.aboveBandApproverUserId } : {}),
+    },
   };
 }

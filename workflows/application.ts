@@ -33,6 +33,7 @@ import {
   type TResolveDiscrepancyCommand,
 } from './messages';
 import { createMessenger } from './notify';
+import { registerOfferHandlers, runOffers } from './offer';
 import { NON_RETRYABLE_ERROR_TYPES } from './retry';
 import { StageKey } from './search-attributes';
 import {
@@ -84,8 +85,21 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
 
   setHandler(statusQuery, () => toStatus(state, Date.now()));
 
+  const offerCtx = {
+    state,
+    messenger,
+    moveTo,
+    log,
+    stopped: () => state.withdrawal !== null,
+    signing: new Map<number, Promise<void>>(),
+  };
+  const offers = registerOfferHandlers(offerCtx);
+
   setHandler(messageOpenedSignal, (opened) => {
     log('message_opened', 'system', { template: opened.template, purpose: opened.purpose, messageId: opened.messageId });
+    // Opening the offer e-mail counts as viewing that version.
+    const m = /^offer_sent:v(\d+)$/.exec(opened.purpose);
+    if (m) offers.markViewed(Number(m[1]), 'email');
   });
 
   setHandler(
@@ -203,7 +217,20 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
     sendRejectionFeedback();
     return finish();
   }
+  // 4. The offer: drafting, approval, letter, sending, the candidate's answer.
   await moveTo('offer_drafting');
+  messenger.staff({
+    keyPrefix: 'offer-draft',
+    applicationId: input.applicationId,
+    role: 'hr',
+    purpose: 'offer_draft',
+    template: 'action_required',
+    data: { action: 'offer_draft', candidateName: candidate.name, jobTitle: candidate.jobTitle, dueAt: nowIso() },
+  });
+  await runOffers(offerCtx);
+  if (stopped() || isTerminal(state.stage)) return finish();
+
+  // 5. Accepted: onboarding builds on this.
   await condition(() => stopped() || isTerminal(state.stage));
   return finish();
 

@@ -10,6 +10,8 @@ import type { TDiscrepancy, TResolution } from '../domain/discrepancies';
 import type { TJobPolicy } from '../domain/policy';
 import type { TMatchReport } from '../domain/scoring';
 import type { TCompositeResult, TRating } from '../domain/composite';
+import type { TOfferDraft } from '../domain/contracts/offer';
+import type { TResolvedLevel } from '../domain/offers';
 
 /** Who did something: passed by the API with every human action. */
 export interface TActor {
@@ -79,6 +81,58 @@ export interface TDecision {
   at: string;
 }
 
+export type TOfferStatus =
+  | 'draft'
+  | 'in_approval'
+  | 'approval_rejected'
+  | 'approved'
+  | 'sent'
+  | 'viewed'
+  | 'accepted'
+  | 'declined'
+  | 'expired'
+  | 'superseded';
+
+export interface TApprovalDecision {
+  level: number;
+  userId: string;
+  userName: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  at: string;
+}
+
+export interface TApprovalLevelState extends TResolvedLevel {
+  /** Current approvers after delegations. */
+  status: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+  startedAt: string | null;
+  dueAt: string | null;
+  delegations: { fromUserId: string; fromName: string; toUserId: string; toName: string; by: string; byName: string; at: string }[];
+}
+
+export interface TOfferVersion {
+  version: number;
+  offer: TOfferDraft;
+  status: TOfferStatus;
+  createdAt: string;
+  createdBy: { id: string; name: string };
+  /** Whether this version must go through approval (a revision within what was approved is re-issued directly). */
+  requiresApproval: boolean;
+  levels: TApprovalLevelState[];
+  decisions: TApprovalDecision[];
+  letter: { documentId: string; sha256: string } | null;
+  sentAt: string | null;
+  expiresAt: string | null;
+  viewedAt: string | null;
+  remindedAt: string | null;
+  response: null | {
+    kind: 'accepted' | 'declined';
+    at: string;
+    reason?: string | null;
+    signature?: { name: string; ip: string; userAgent: string; signedSha256: string; documentId: string };
+  };
+}
+
 export interface TApplicationStatus {
   applicationId: string;
   jobId: string;
@@ -93,6 +147,7 @@ export interface TApplicationStatus {
   composite: TCompositeResult | null;
   recommendations: { hr: string[]; hiringManager: string[]; agree: boolean | null };
   decision: TDecision | null;
+  offer: { current: TOfferVersion | null; versions: TOfferVersion[] };
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
   pendingActions: TPendingAction[];
@@ -130,6 +185,49 @@ export interface TMessageOpened {
   purpose: string;
   at: string;
 }
+
+export interface TDraftOfferCommand {
+  offer: TOfferDraft;
+  actor: TActor;
+}
+export interface TSubmitOfferCommand {
+  actor: TActor;
+}
+export interface TApprovalCommand {
+  decision: 'approve' | 'reject';
+  comment?: string | undefined;
+  /** The version the approver looked at; a decision on an older version is refused. */
+  version?: number | undefined;
+  actor: TActor;
+}
+export interface TDelegateCommand {
+  fromUserId: string;
+  to: { id: string; name: string };
+  actor: TActor;
+}
+export interface TCandidateResponse {
+  version: number;
+  kind: 'accept' | 'decline';
+  signatureName?: string | undefined;
+  reason?: string | undefined;
+  ip: string;
+  userAgent: string;
+}
+
+export const draftOfferUpdate = defineUpdate<{ version: number; requiresApproval: boolean; stage: TStage }, [TDraftOfferCommand]>(
+  'draftOffer',
+);
+export const submitOfferUpdate = defineUpdate<{ version: number; levels: TApprovalLevelState[] }, [TSubmitOfferCommand]>('submitOffer');
+export const approvalUpdate = defineUpdate<{ version: number; level: number; status: string; stage: TStage }, [TApprovalCommand]>(
+  'decideApproval',
+);
+export const delegateApprovalUpdate = defineUpdate<{ version: number; level: number; approvers: string[] }, [TDelegateCommand]>(
+  'delegateApproval',
+);
+export const candidateResponseUpdate = defineUpdate<{ version: number; stage: TStage; response: TOfferVersion['response'] }, [TCandidateResponse]>(
+  'respondToOffer',
+);
+export const offerViewedSignal = defineSignal<[{ version: number; via: 'page' | 'email'; at: string }]>('offerViewed');
 
 export const submitEvaluationUpdate = defineUpdate<TEvaluation, [TEvaluationCommand]>('submitEvaluation');
 export const decideUpdate = defineUpdate<{ stage: TStage; decision: TDecision }, [TDecisionCommand]>('decide');

@@ -10,7 +10,7 @@ import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from './retry';
 import type { TWorkflowState } from './state';
 
-type Msg = Pick<Activities, 'sendToCandidate' | 'notifyStaff' | 'sendAcknowledgement'>;
+type Msg = Pick<Activities, 'sendToCandidate' | 'notifyStaff' | 'sendAcknowledgement' | 'sendOfferMessage'>;
 
 export const messaging = proxyActivities<Msg>({
   startToCloseTimeout: '1 minute',
@@ -24,11 +24,14 @@ export const messaging = proxyActivities<Msg>({
 
 type CandidateInput = Parameters<Activities['sendToCandidate']>[0];
 type StaffInput = Parameters<Activities['notifyStaff']>[0];
+type OfferInput = Omit<Parameters<Activities['sendOfferMessage']>[0], 'applicationId'>;
 
 export interface Messenger {
   candidate(input: CandidateInput): void;
   staff(input: StaffInput): void;
   acknowledgement(): void;
+  /** The offer e-mail (with its signed link), the reminder (e-mail and SMS) or the expiry notice. */
+  offer(input: OfferInput): void;
   /** Resolves when every message started so far has settled. */
   drain(): Promise<void>;
 }
@@ -73,6 +76,15 @@ export function createMessenger(state: TWorkflowState, log: (type: string, detai
         });
         log('message_sent', { template: 'interview_acknowledgement', channel: 'email', status: result.status });
         noteFailure(result, 'interview_acknowledgement', 'email');
+      });
+    },
+    offer(msg) {
+      track(`offer_${msg.kind}:v${msg.version}`, async () => {
+        const results = await messaging.sendOfferMessage({ applicationId: input.applicationId, ...msg });
+        for (const r of results) {
+          log('message_sent', { template: `offer_${msg.kind}`, version: msg.version, status: r.status });
+          noteFailure(r, `offer_${msg.kind}`, 'email');
+        }
       });
     },
     async drain() {

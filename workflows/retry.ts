@@ -8,4 +8,6 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'UnknownTemplateError',
   'TemplateDataError',
   'NotificationInputError',
+  'OfferLetterInputError',
+  'SignedCopyMismatchError',
 ];

@@ -14,6 +14,7 @@ import type {
   TDecision,
   TDiscrepancyState,
   TEvaluation,
+  TOfferVersion,
   TPendingAction,
   TScores,
   TTimelineEntry,
@@ -31,6 +32,8 @@ export interface TWorkflowState {
   /** When the application reached evaluation; evaluation reminders count from here. */
   evaluationStartedAt: number | null;
   decision: TDecision | null;
+  /** Every offer version, oldest first; the last is the current one. */
+  offers: TOfferVersion[];
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
 }
@@ -47,6 +50,7 @@ export function initialState(input: TApplicationWorkflowInput, decisionDueAt: nu
     composite: null,
     evaluationStartedAt: null,
     decision: null,
+    offers: [],
     withdrawal: null,
     timeline: [],
   };
@@ -89,9 +93,33 @@ export function pendingActions(state: TWorkflowState, nowMs: number): TPendingAc
       out.push({ action: 'record_decision', actor: 'hr', ...due(state.decisionDueAt) });
       return out;
     }
+    case 'offer_drafting': {
+      const cur = currentOffer(state);
+      const action = !cur || cur.status === 'superseded' ? 'draft_offer' : cur.status === 'approval_rejected' ? 'revise_offer' : 'submit_offer';
+      return [{ action, actor: 'hr', dueAt: null, overdue: false }];
+    }
+    case 'offer_approval': {
+      const cur = currentOffer(state);
+      const level = cur?.levels.find((l) => l.status === 'pending');
+      if (!cur || !level) return [];
+      const decided = new Set(cur.decisions.filter((d) => d.level === cur.levels.indexOf(level)).map((d) => d.userId));
+      const dueMs = level.dueAt ? Date.parse(level.dueAt) : null;
+      return level.approvers
+        .filter((a) => !decided.has(a))
+        .map((a) => ({ action: 'approve_offer', actor: a, ...due(dueMs) }));
+    }
+    case 'offer_sent':
+    case 'offer_viewed': {
+      const cur = currentOffer(state);
+      return [{ action: 'respond_to_offer', actor: 'candidate', ...due(cur?.expiresAt ? Date.parse(cur.expiresAt) : null) }];
+    }
     default:
       return [];
   }
+}
+
+export function currentOffer(state: TWorkflowState): TOfferVersion | null {
+  return state.offers[state.offers.length - 1] ?? null;
 }
 
 export function toStatus(state: TWorkflowState, nowMs: number): TApplicationStatus {
@@ -116,6 +144,7 @@ export function toStatus(state: TWorkflowState, nowMs: number): TApplicationStat
       agree: recommendationsAgree(state),
     },
     decision: state.decision,
+    offer: { current: currentOffer(state), versions: state.offers },
     withdrawal: state.withdrawal,
     timeline: state.timeline,
     pendingActions: pendingActions(state, nowMs),

@@ -115,6 +115,51 @@ CREATE TABLE "messages" (
 	CONSTRAINT "messages_key_unique" UNIQUE("key")
 );
 --> statement-breakpoint
+CREATE TABLE "approval_items" (
+	"application_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"level" integer NOT NULL,
+	"user_id" uuid NOT NULL,
+	"status" text NOT NULL,
+	"due_at" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "approval_items_application_id_version_level_user_id_pk" PRIMARY KEY("application_id","version","level","user_id")
+);
+--> statement-breakpoint
+CREATE TABLE "offer_documents" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"application_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"kind" text NOT NULL,
+	"sha256" text NOT NULL,
+	"content" "bytea" NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "offer_signatures" (
+	"application_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"signature_name" text NOT NULL,
+	"signed_at" timestamp with time zone NOT NULL,
+	"ip" text NOT NULL,
+	"user_agent" text NOT NULL,
+	"original_sha256" text NOT NULL,
+	"signed_sha256" text NOT NULL,
+	"signed_document_id" uuid NOT NULL,
+	CONSTRAINT "offer_signatures_application_id_version_pk" PRIMARY KEY("application_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "offer_versions" (
+	"application_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"status" text NOT NULL,
+	"offer" jsonb NOT NULL,
+	"sent_at" timestamp with time zone,
+	"expires_at" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "offer_versions_application_id_version_pk" PRIMARY KEY("application_id","version")
+);
+--> statement-breakpoint
 ALTER TABLE "departments" ADD CONSTRAINT "departments_manager_user_id_users_id_fk" FOREIGN KEY ("manager_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -123,6 +168,10 @@ ALTER TABLE "interview_answers" ADD CONSTRAINT "interview_answers_application_id
 ALTER TABLE "match_reports" ADD CONSTRAINT "match_reports_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_recipient_user_id_users_id_fk" FOREIGN KEY ("recipient_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "approval_items" ADD CONSTRAINT "approval_items_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offer_documents" ADD CONSTRAINT "offer_documents_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offer_signatures" ADD CONSTRAINT "offer_signatures_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offer_versions" ADD CONSTRAINT "offer_versions_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "users_department_idx" ON "users" USING btree ("department_id");--> statement-breakpoint
 CREATE INDEX "users_roles_gin" ON "users" USING gin ("roles");--> statement-breakpoint
 CREATE INDEX "jobs_department_idx" ON "jobs" USING btree ("department_id");--> statement-breakpoint
@@ -134,4 +183,6 @@ CREATE INDEX "applications_stage_created_idx" ON "applications" USING btree ("st
 CREATE INDEX "applications_created_idx" ON "applications" USING btree ("created_at" DESC NULLS LAST,"id");--> statement-breakpoint
 CREATE INDEX "applications_job_accuracy_idx" ON "applications" USING btree ("job_id","accuracy");--> statement-breakpoint
 CREATE INDEX "interview_answers_job_question_idx" ON "interview_answers" USING btree ("job_id","question_id");--> statement-breakpoint
-CREATE INDEX "messages_application_created_idx" ON "messages" USING btree ("application_id","created_at");
+CREATE INDEX "messages_application_created_idx" ON "messages" USING btree ("application_id","created_at");--> statement-breakpoint
+CREATE INDEX "approval_items_user_status_idx" ON "approval_items" USING btree ("user_id","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "offer_documents_version_kind_key" ON "offer_documents" USING btree ("application_id","version","kind");

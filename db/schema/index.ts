@@ -5,3 +5,4 @@ export * from './jobs';
 export * from './applications';
 export * from './idempotency';
 export * from './messages';
+export * from './offers';

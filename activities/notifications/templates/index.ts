@@ -9,8 +9,15 @@ import { TemplateDataError, UnknownTemplateError } from '../errors';
 import { actionRequired } from './action-required';
 import { decisionOverdue } from './decision-overdue';
 import { deliveryFailed } from './delivery-failed';
+import { documentRejected } from './document-rejected';
 import { layout, withPixel } from './html';
 import { interviewAcknowledgement } from './interview-acknowledgement';
+import { offerEvent } from './offer-event';
+import { offerExpired } from './offer-expired';
+import { offerReminder } from './offer-reminder';
+import { offerSent } from './offer-sent';
+import { onboardingEvent } from './onboarding-event';
+import { onboardingNotice } from './onboarding-notice';
 import { rejectionFeedback } from './rejection-feedback';
 import type { TChannel, TRenderContext, TTemplateDefinition } from './types';
 
@@ -20,6 +27,13 @@ export const TEMPLATES = {
   action_required: actionRequired,
   delivery_failed: deliveryFailed,
   rejection_feedback: rejectionFeedback,
+  offer_sent: offerSent,
+  offer_reminder: offerReminder,
+  offer_expired: offerExpired,
+  offer_event: offerEvent,
+  onboarding_notice: onboardingNotice,
+  document_rejected: documentRejected,
+  onboarding_event: onboardingEvent,
 } as const;
 
 export type TTemplateName = keyof typeof TEMPLATES;

@@ -1,0 +1,80 @@
+import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { applications } from './applications';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (v instanceof Uint8Array ? v : new Uint8Array(v)),
+});
+
+/** Mirror of every offer version the workflow holds, for reports and consistency checks. */
+export const offerVersions = pgTable(
+  'offer_versions',
+  {
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    status: text('status').notNull(),
+    offer: jsonb('offer').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.version] })],
+);
+
+/** Offer letters and signed copies, with their SHA-256. One per (application, version, kind). */
+export const offerDocuments = pgTable(
+  'offer_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    kind: text('kind').notNull().$type<'letter' | 'signed'>(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('offer_documents_version_kind_key').on(t.applicationId, t.version, t.kind)],
+);
+
+/** The evidence of an electronic signature. */
+export const offerSignatures = pgTable(
+  'offer_signatures',
+  {
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    signatureName: text('signature_name').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
+    ip: text('ip').notNull(),
+    userAgent: text('user_agent').notNull(),
+    originalSha256: text('original_sha256').notNull(),
+    signedSha256: text('signed_sha256').notNull(),
+    signedDocumentId: uuid('signed_document_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.version] })],
+);
+
+/** Who owes an approval: mirrored from the workflow so GET /v1/approvals is one indexed read. */
+export const approvalItems = pgTable(
+  'approval_items',
+  {
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    level: integer('level').notNull(),
+    userId: uuid('user_id').notNull(),
+    status: text('status').notNull().$type<'pending' | 'approved' | 'rejected' | 'delegated' | 'cancelled'>(),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.applicationId, t.version, t.level, t.userId] }),
+    index('approval_items_user_status_idx').on(t.userId, t.status),
+  ],
+);
