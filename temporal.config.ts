@@ -53,6 +53,10 @@ export const ZEnvSchema = z.object({
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
     .optional(),
 
+  // Onboarding documents: a local directory by default (DATA_DIR/documents).
+  DOCUMENTS_DIR: z.string().min(1).optional(),
+  DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+
   // Messaging
   SMTP_URL: ZUrlSchema(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('Hiring <hiring@example.com>'),
@@ -70,6 +74,7 @@ export interface Config extends Env {
   publicUrl: string;
   /** Secret used to sign candidate links; generated per data dir in dev if unset. */
   linkSigningSecret: string | undefined;
+  documentsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ...env,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     linkSigningSecret: env.LINK_SIGNING_SECRET,
+    documentsDir: env.DOCUMENTS_DIR ?? `${env.DATA_DIR.replace(/\/$/, '')}/documents`,
   };
 }
 

@@ -2,6 +2,7 @@ import { createApplicationActivities } from './applications';
 import type { ActivityDeps } from './deps';
 import { createNotificationActivities, type Mailer, type SmsProvider } from './notifications';
 import { createOfferActivities } from './offers';
+import { createOnboardingActivities } from './onboarding';
 
 export type { ActivityDeps } from './deps';
 
@@ -18,6 +19,7 @@ export const createActivities = (deps: ActivityDeps & ExtraActivityDeps) => {
     ...createApplicationActivities(deps),
     ...notifications,
     ...createOfferActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
+    ...createOnboardingActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
   };
 };
 

@@ -20,6 +20,8 @@ import applicationRoutes from './routes/applications';
 import trackingRoutes from './routes/tracking';
 import offerRoutes from './routes/offers';
 import candidateRoutes from './routes/candidate';
+import employeeRoutes from './routes/employees';
+import portalRoutes from './routes/portal';
 
 export type App = FastifyInstance;
 
@@ -102,6 +104,8 @@ export default fp<AppDeps>(
     await app.register(trackingRoutes);
     await app.register(offerRoutes);
     await app.register(candidateRoutes);
+    await app.register(employeeRoutes);
+    await app.register(portalRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -23,6 +23,11 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/** The rows of a raw `execute` result, whichever driver produced it (postgres.js: an array; PGlite: `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface DbOptions {
@@ -53,10 +58,7 @@ async function openPostgres(url: string, max: number, connectTimeout: number): P
   return {
     db,
     kind: 'postgres',
-    rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => {
-      const result: unknown = await db.execute(query);
-      return result as T[];
-    },
+    rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => rowsOf<T>(await db.execute(query)),
     ping: async () => {
       await client`select 1`;
     },
@@ -73,10 +75,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
   return {
     db,
     kind: 'pglite',
-    rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => {
-      const result: unknown = await db.execute(query);
-      return (result as { rows: T[] }).rows;
-    },
+    rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => rowsOf<T>(await db.execute(query)),
     ping: async () => {
       await client.query('select 1');
     },

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { FALLBACK_SETTINGS, type TSettingsDefaults } from '../domain/contracts/settings';
+import { FALLBACK_SETTINGS, ZSettingsDefaultsSchema, type TSettingsDefaults } from '../domain/contracts/settings';
 import type { Db } from './client';
 import { settings } from './schema';
 
@@ -21,7 +21,8 @@ export async function getSettings(db: Db): Promise<TSettings> {
     companyAddress: row.companyAddress,
     logoPngBase64: row.logoPngBase64 ?? undefined,
     generalManagerUserId: row.generalManagerUserId ?? undefined,
-    defaults: row.defaults,
+    // Settings saved by an older version lack newer fields: fill them with their defaults.
+    defaults: ZSettingsDefaultsSchema.safeParse(row.defaults).data ?? FALLBACK_SETTINGS.defaults,
     saved: true,
   };
 }

@@ -6,6 +6,7 @@
 import type { TApprovalLevel, TCompetency, TCreateJob, TSalaryBand, TWeights } from './contracts/job';
 import type { TSettingsDefaults } from './contracts/settings';
 import type { TRatingScale } from './composite';
+import { DEFAULT_COURSES, DEFAULT_TASKS, type TCourseTemplate, type TTaskTemplate } from './onboarding';
 
 export interface TResolvedTimers {
   decisionPromise: string;
@@ -23,9 +24,21 @@ export interface TJobPolicy {
   evaluation: { requireHr: boolean; requireHiringManager: boolean };
   ratingScale: TRatingScale;
   offer: { band: TSalaryBand; approvalChain?: TApprovalLevel[] | undefined; aboveBandApproverUserId?: string | undefined };
+  onboarding: {
+    tasks: TTaskTemplate[];
+    courses: TCourseTemplate[];
+    /** The job's mentor; the department manager when unset (resolved at conversion). */
+    mentorUserId: string | null;
+    courseMaxAttempts: number;
+    taskReminderDays: number;
+  };
 }
 
-export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): TJobPolicy {
+export function resolveJobPolicy(
+  job: TCreateJob,
+  defaults: TSettingsDefaults,
+  department: { defaultCourses?: TCourseTemplate[] | null } = {},
+): TJobPolicy {
   return {
     title: job.title,
     competencies: job.competencies,
@@ -46,6 +59,13 @@ export function resolveJobPolicy(job: TCreateJob, defaults: TSettingsDefaults): 
       band: job.salaryBand,
       ...(job.approvalChain ? { approvalChain: job.approvalChain } : {}),
       ...(job.aboveBandApproverUserId ? { aboveBandApproverUserId: job.aboveBandApproverUserId } : {}),
+    },
+    onboarding: {
+      tasks: job.onboarding?.tasks.length ? job.onboarding.tasks : DEFAULT_TASKS,
+      courses: job.onboarding?.courses.length ? job.onboarding.courses : department.defaultCourses?.length ? department.defaultCourses : DEFAULT_COURSES,
+      mentorUserId: job.onboarding?.mentorUserId ?? null,
+      courseMaxAttempts: defaults.courseMaxAttempts,
+      taskReminderDays: defaults.taskReminderDays,
     },
   };
 }

@@ -34,6 +34,7 @@ import {
 } from './messages';
 import { createMessenger } from './notify';
 import { registerOfferHandlers, runOffers } from './offer';
+import { registerOnboardingHandlers, runOnboarding } from './onboarding';
 import { NON_RETRYABLE_ERROR_TYPES } from './retry';
 import { StageKey } from './search-attributes';
 import {
@@ -92,8 +93,11 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
     log,
     stopped: () => state.withdrawal !== null,
     signing: new Map<number, Promise<void>>(),
+    // Stage changes made inside an activity's transaction take their sequence number here.
+    nextStageSeq: () => ++stageSeq,
   };
   const offers = registerOfferHandlers(offerCtx);
+  registerOnboardingHandlers(offerCtx);
 
   setHandler(messageOpenedSignal, (opened) => {
     log('message_opened', 'system', { template: opened.template, purpose: opened.purpose, messageId: opened.messageId });
@@ -230,8 +234,8 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
   await runOffers(offerCtx);
   if (stopped() || isTerminal(state.stage)) return finish();
 
-  // 5. Accepted: onboarding builds on this.
-  await condition(() => stopped() || isTerminal(state.stage));
+  // 5. Onboarding, from the signed offer to a trained employee.
+  await runOnboarding(offerCtx);
   return finish();
 
   async function finish(): Promise<TStage> {

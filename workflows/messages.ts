@@ -133,6 +133,44 @@ export interface TOfferVersion {
   };
 }
 
+export interface TOnboardingTask {
+  key: string;
+  title: string;
+  assignee: 'candidate' | 'hr' | 'it' | 'mentor';
+  required: boolean;
+  dueDate: string;
+  status: 'open' | 'done';
+  completedBy: { id: string; name: string } | null;
+  completedAt: string | null;
+  note: string | null;
+  /** For document tasks: the document that completed it. */
+  documentId: string | null;
+  remindedAt: string | null;
+  overdueNotifiedAt: string | null;
+}
+
+export interface TCourseRecord {
+  key: string;
+  title: string;
+  passScore: number;
+  required: boolean;
+  status: 'assigned' | 'passed' | 'retake' | 'failed';
+  attempts: { score: number; passed: boolean; at: string; recordedBy: string }[];
+}
+
+export interface TOnboardingState {
+  employeeId: string;
+  employeeNumber: string;
+  startDate: string;
+  position: string;
+  mentorUserId: string | null;
+  tasks: TOnboardingTask[];
+  courses: TCourseRecord[];
+  maxAttempts: number;
+  milestones: { name: string; at: string }[];
+  completedAt: string | null;
+}
+
 export interface TApplicationStatus {
   applicationId: string;
   jobId: string;
@@ -148,6 +186,7 @@ export interface TApplicationStatus {
   recommendations: { hr: string[]; hiringManager: string[]; agree: boolean | null };
   decision: TDecision | null;
   offer: { current: TOfferVersion | null; versions: TOfferVersion[] };
+  onboarding: TOnboardingState | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
   pendingActions: TPendingAction[];
@@ -228,6 +267,32 @@ export const candidateResponseUpdate = defineUpdate<{ version: number; stage: TS
   'respondToOffer',
 );
 export const offerViewedSignal = defineSignal<[{ version: number; via: 'page' | 'email'; at: string }]>('offerViewed');
+
+export interface TCompleteTaskCommand {
+  taskKey: string;
+  note?: string | undefined;
+  actor: TActor;
+}
+export interface TDocumentSubmitted {
+  kind: 'id_copy' | 'diploma' | 'medical_report';
+  documentId: string;
+  sha256: string;
+}
+export interface TRejectDocumentCommand {
+  documentId: string;
+  reason: string;
+  actor: TActor;
+}
+export interface TCourseResultCommand {
+  courseKey: string;
+  score: number;
+  actor: TActor;
+}
+
+export const completeTaskUpdate = defineUpdate<TOnboardingTask, [TCompleteTaskCommand]>('completeTask');
+export const documentSubmittedUpdate = defineUpdate<TOnboardingTask, [TDocumentSubmitted]>('documentSubmitted');
+export const rejectDocumentUpdate = defineUpdate<TOnboardingTask, [TRejectDocumentCommand]>('rejectDocument');
+export const courseResultUpdate = defineUpdate<TCourseRecord, [TCourseResultCommand]>('courseResult');
 
 export const submitEvaluationUpdate = defineUpdate<TEvaluation, [TEvaluationCommand]>('submitEvaluation');
 export const decideUpdate = defineUpdate<{ stage: TStage; decision: TDecision }, [TDecisionCommand]>('decide');

@@ -32,6 +32,8 @@ export interface Messenger {
   acknowledgement(): void;
   /** The offer e-mail (with its signed link), the reminder (e-mail and SMS) or the expiry notice. */
   offer(input: OfferInput): void;
+  /** Any other message-sending activity, run in the background like the rest. */
+  background(what: string, work: () => Promise<void>): void;
   /** Resolves when every message started so far has settled. */
   drain(): Promise<void>;
 }
@@ -86,6 +88,9 @@ export function createMessenger(state: TWorkflowState, log: (type: string, detai
           noteFailure(r, `offer_${msg.kind}`, 'email');
         }
       });
+    },
+    background(what, work) {
+      track(what, work);
     },
     async drain() {
       while (pending.size) await Promise.allSettled([...pending]);

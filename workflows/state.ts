@@ -15,6 +15,7 @@ import type {
   TDiscrepancyState,
   TEvaluation,
   TOfferVersion,
+  TOnboardingState,
   TPendingAction,
   TScores,
   TTimelineEntry,
@@ -34,6 +35,7 @@ export interface TWorkflowState {
   decision: TDecision | null;
   /** Every offer version, oldest first; the last is the current one. */
   offers: TOfferVersion[];
+  onboarding: TOnboardingState | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
 }
@@ -51,6 +53,7 @@ export function initialState(input: TApplicationWorkflowInput, decisionDueAt: nu
     evaluationStartedAt: null,
     decision: null,
     offers: [],
+    onboarding: null,
     withdrawal: null,
     timeline: [],
   };
@@ -113,6 +116,24 @@ export function pendingActions(state: TWorkflowState, nowMs: number): TPendingAc
       const cur = currentOffer(state);
       return [{ action: 'respond_to_offer', actor: 'candidate', ...due(cur?.expiresAt ? Date.parse(cur.expiresAt) : null) }];
     }
+    case 'onboarding': {
+      const ob = state.onboarding;
+      if (!ob) return [];
+      const tasks = ob.tasks
+        .filter((t) => t.status === 'open')
+        .map((t) => ({
+          action: `task:${t.key}`,
+          actor: t.assignee === 'mentor' && ob.mentorUserId ? ob.mentorUserId : t.assignee,
+          ...due(Date.parse(`${t.dueDate}T23:59:59.999Z`)),
+        }));
+      const courses = ob.courses
+        .filter((c) => c.status === 'assigned' || c.status === 'retake')
+        .map((c) => ({ action: `course:${c.key}`, actor: 'candidate', dueAt: null, overdue: false }));
+      const failed = ob.courses
+        .filter((c) => c.status === 'failed' && c.required)
+        .map((c) => ({ action: `course_failed:${c.key}`, actor: 'hr', dueAt: null, overdue: false }));
+      return [...tasks, ...courses, ...failed];
+    }
     default:
       return [];
   }
@@ -145,6 +166,7 @@ export function toStatus(state: TWorkflowState, nowMs: number): TApplicationStat
     },
     decision: state.decision,
     offer: { current: currentOffer(state), versions: state.offers },
+    onboarding: state.onboarding,
     withdrawal: state.withdrawal,
     timeline: state.timeline,
     pendingActions: pendingActions(state, nowMs),

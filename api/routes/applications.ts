@@ -10,7 +10,7 @@ import { ZCreateApplicationSchema, ZStageSchema, type TCreateApplication } from 
 import { RESOLUTIONS } from '../../domain/discrepancies';
 import { resolveJobPolicy } from '../../domain/policy';
 import { normalizeSkill } from '../../domain/skills';
-import { applications, interviewAnswers, matchReports } from '../../db/schema';
+import { applications, departments, interviewAnswers, matchReports } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { applicationWorkflow } from '../../workflows/application';
 import {
@@ -109,6 +109,10 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       if (prior) return repeat(prior);
 
       const settings = await getSettings(db);
+      const [department] = await db
+        .select({ defaultCourses: departments.defaultCourses })
+        .from(departments)
+        .where(eq(departments.id, job.departmentId));
       const locale = body.candidate.locale ?? settings.defaults.locale;
       let row: ApplicationRow;
       try {
@@ -149,7 +153,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         departmentId: row.departmentId,
         receivedAt: row.createdAt.toISOString(),
         candidate: { name: row.candidateName, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
-        policy: resolveJobPolicy(job.definition, settings.defaults),
+        policy: resolveJobPolicy(job.definition, settings.defaults, department ?? {}),
       };
       try {
         await startWorkflow(row, input);

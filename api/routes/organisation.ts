@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZIdSchema, ZRoleSchema, ZShortTextSchema } from '../../domain/contracts/common';
 import { ZPutSettingsSchema } from '../../domain/contracts/settings';
+import { ZCourseSchema } from '../../domain/contracts/job';
 import { departments, settings, users } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { authenticate, generateToken, hashToken, requireRoles } from '../auth';
@@ -21,7 +22,12 @@ export const ZCreateUserSchema = z
     'A hiring manager sees the applications of their department. One created without a department joins the department it is made manager of.',
   );
 
-export const ZCreateDepartmentSchema = z.object({ name: ZShortTextSchema, managerUserId: ZIdSchema });
+export const ZCreateDepartmentSchema = z.object({
+  name: ZShortTextSchema,
+  managerUserId: ZIdSchema,
+  /** Courses for this department's new hires when their job's onboarding template names none. */
+  defaultCourses: z.array(ZCourseSchema).max(50).optional(),
+});
 
 const ZUserSchema = z.object({
   id: z.string(),
@@ -120,12 +126,15 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const { name, managerUserId } = req.body;
+      const { name, managerUserId, defaultCourses } = req.body;
       const [manager] = await db.select({ id: users.id, departmentId: users.departmentId }).from(users).where(eq(users.id, managerUserId));
       if (!manager) throw validationFailed([{ path: 'body.managerUserId', message: 'no such user' }]);
       try {
         const id = await db.transaction(async (tx) => {
-          const [row] = await tx.insert(departments).values({ name, managerUserId }).returning({ id: departments.id });
+          const [row] = await tx
+            .insert(departments)
+            .values({ name, managerUserId, defaultCourses: defaultCourses ?? null })
+            .returning({ id: departments.id });
           if (!manager.departmentId) await tx.update(users).set({ departmentId: row!.id }).where(eq(users.id, managerUserId));
           return row!.id;
         });

@@ -1,3 +1,4 @@
+CREATE SEQUENCE "public"."employee_number_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "users" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"name" text NOT NULL,
@@ -14,6 +15,7 @@ CREATE TABLE "departments" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"name" text NOT NULL,
 	"manager_user_id" uuid NOT NULL,
+	"default_courses" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "departments_name_unique" UNIQUE("name")
 );
@@ -160,6 +162,39 @@ CREATE TABLE "offer_versions" (
 	CONSTRAINT "offer_versions_application_id_version_pk" PRIMARY KEY("application_id","version")
 );
 --> statement-breakpoint
+CREATE TABLE "employee_documents" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"employee_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"filename" text NOT NULL,
+	"content_type" text NOT NULL,
+	"size" integer NOT NULL,
+	"sha256" text NOT NULL,
+	"storage_key" text NOT NULL,
+	"status" text DEFAULT 'submitted' NOT NULL,
+	"reject_reason" text,
+	"uploaded_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "employees" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"application_id" uuid NOT NULL,
+	"employee_number" text NOT NULL,
+	"sequence_value" bigint NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"locale" text NOT NULL,
+	"department_id" uuid NOT NULL,
+	"job_id" uuid NOT NULL,
+	"position" text NOT NULL,
+	"start_date" date NOT NULL,
+	"mentor_user_id" uuid,
+	"status" text DEFAULT 'onboarding' NOT NULL,
+	"offer_version" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"hired_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "departments" ADD CONSTRAINT "departments_manager_user_id_users_id_fk" FOREIGN KEY ("manager_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "applications" ADD CONSTRAINT "applications_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -172,6 +207,8 @@ ALTER TABLE "approval_items" ADD CONSTRAINT "approval_items_application_id_appli
 ALTER TABLE "offer_documents" ADD CONSTRAINT "offer_documents_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "offer_signatures" ADD CONSTRAINT "offer_signatures_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "offer_versions" ADD CONSTRAINT "offer_versions_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "employee_documents" ADD CONSTRAINT "employee_documents_employee_id_employees_id_fk" FOREIGN KEY ("employee_id") REFERENCES "public"."employees"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "employees" ADD CONSTRAINT "employees_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "users_department_idx" ON "users" USING btree ("department_id");--> statement-breakpoint
 CREATE INDEX "users_roles_gin" ON "users" USING gin ("roles");--> statement-breakpoint
 CREATE INDEX "jobs_department_idx" ON "jobs" USING btree ("department_id");--> statement-breakpoint
@@ -185,4 +222,9 @@ CREATE INDEX "applications_job_accuracy_idx" ON "applications" USING btree ("job
 CREATE INDEX "interview_answers_job_question_idx" ON "interview_answers" USING btree ("job_id","question_id");--> statement-breakpoint
 CREATE INDEX "messages_application_created_idx" ON "messages" USING btree ("application_id","created_at");--> statement-breakpoint
 CREATE INDEX "approval_items_user_status_idx" ON "approval_items" USING btree ("user_id","status");--> statement-breakpoint
-CREATE UNIQUE INDEX "offer_documents_version_kind_key" ON "offer_documents" USING btree ("application_id","version","kind");
+CREATE UNIQUE INDEX "offer_documents_version_kind_key" ON "offer_documents" USING btree ("application_id","version","kind");--> statement-breakpoint
+CREATE INDEX "employee_documents_employee_idx" ON "employee_documents" USING btree ("employee_id","uploaded_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "employees_application_key" ON "employees" USING btree ("application_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "employees_number_key" ON "employees" USING btree ("employee_number");--> statement-breakpoint
+CREATE INDEX "employees_department_idx" ON "employees" USING btree ("department_id");--> statement-breakpoint
+CREATE INDEX "employees_mentor_idx" ON "employees" USING btree ("mentor_user_id") WHERE mentor_user_id is not null;

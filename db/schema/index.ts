@@ -6,3 +6,4 @@ export * from './applications';
 export * from './idempotency';
 export * from './messages';
 export * from './offers';
+export * from './employees';

@@ -38,6 +38,10 @@ export const ZSettingsDefaultsSchema = z.object({
       message: 'ratings must be strictly ordered: excellent > good > fair > poor',
     })
     .default(DEFAULT_RATING_SCALE),
+  /** Attempts allowed per onboarding course (the first try included). */
+  courseMaxAttempts: z.number().int().min(1).max(10).default(3),
+  /** How many days before a task is due its assignee is reminded. */
+  taskReminderDays: z.number().int().min(0).max(30).default(1),
   employeeNumberFormat: z
     .string()
     .regex(/\{seq(:\d)?\}/, 'must contain {seq} or {seq:N}')

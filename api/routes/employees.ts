@@ -1,0 +1,194 @@
+/**
+ * Employees and onboarding: the new hire's record (checklist, documents, training record,
+ * mentor), task completion by the assignee role or HR, course results from an LMS, and
+ * HR's rejection of a document.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { and, desc, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { employeeDocuments, employees } from '../../db/schema';
+import { completeTaskUpdate, courseResultUpdate, rejectDocumentUpdate } from '../../workflows/messages';
+import { actorOf, authenticate, hasRole, principalOf, requireRoles } from '../auth';
+import { AppError, notFound } from '../errors';
+import { queryStatus, runUpdate } from '../workflow-client';
+
+const ZParamsSchema = z.object({ id: z.uuid() });
+
+export default async function employeeRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.db;
+
+  /** HR and admins see every employee; a mentor their mentees; a hiring manager their department's. */
+  async function loadVisibleEmployee(req: FastifyRequest, id: string) {
+    const [emp] = await db.select().from(employees).where(eq(employees.id, id));
+    if (!emp) throw notFound('employee');
+    const p = principalOf(req);
+    const visible =
+      hasRole(p, 'admin', 'hr') ||
+      emp.mentorUserId === p.userId ||
+      (hasRole(p, 'hiring_manager') && p.departmentId === emp.departmentId) ||
+      // IT and LMS integrations act on tasks and courses of any new hire.
+      hasRole(p, 'it', 'integrator');
+    if (!visible) throw notFound('employee');
+    return emp;
+  }
+
+  app.get(
+    '/v1/employees/:id',
+    {
+      onRequest: [authenticate],
+      schema: {
+        tags: ['onboarding'],
+        summary: 'The employee: number, onboarding checklist, documents, training record and mentor',
+        params: ZParamsSchema,
+      },
+    },
+    async (req) => {
+      const emp = await loadVisibleEmployee(req, req.params.id);
+      const [status, docs] = await Promise.all([
+        queryStatus(app, emp.applicationId),
+        db
+          .select({
+            id: employeeDocuments.id,
+            kind: employeeDocuments.kind,
+            filename: employeeDocuments.filename,
+            contentType: employeeDocuments.contentType,
+            size: employeeDocuments.size,
+            sha256: employeeDocuments.sha256,
+            status: employeeDocuments.status,
+            rejectReason: employeeDocuments.rejectReason,
+            uploadedAt: employeeDocuments.uploadedAt,
+          })
+          .from(employeeDocuments)
+          .where(eq(employeeDocuments.employeeId, emp.id))
+          .orderBy(desc(employeeDocuments.uploadedAt)),
+      ]);
+      const ob = status.onboarding;
+      return {
+        id: emp.id,
+        employeeNumber: emp.employeeNumber,
+        name: emp.name,
+        email: emp.email,
+        position: emp.position,
+        departmentId: emp.departmentId,
+        jobId: emp.jobId,
+        applicationId: emp.applicationId,
+        startDate: emp.startDate,
+        status: emp.status,
+        mentorUserId: emp.mentorUserId,
+        hiredAt: emp.hiredAt,
+        stage: status.stage,
+        checklist: ob?.tasks ?? [],
+        trainingRecord: ob?.courses ?? [],
+        maxAttempts: ob?.maxAttempts ?? null,
+        milestones: ob?.milestones ?? [],
+        documents: docs,
+      };
+    },
+  );
+
+  app.post(
+    '/v1/employees/:id/onboarding/tasks/:taskKey/complete',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'it', 'mentor', 'hiring_manager')],
+      schema: {
+        tags: ['onboarding'],
+        summary: "Complete an onboarding task (its assignee role, the employee's mentor, or HR)",
+        params: z.object({ id: z.uuid(), taskKey: z.string().min(1).max(63) }),
+        body: z.object({ note: z.string().trim().max(2000).optional() }).default({}),
+      },
+    },
+    async (req) => {
+      const emp = await loadVisibleEmployee(req, req.params.id);
+      return runUpdate(app, req, emp.applicationId, completeTaskUpdate, {
+        taskKey: req.params.taskKey,
+        note: req.body.note,
+        actor: actorOf(principalOf(req)),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/employees/:id/courses/:courseKey/result',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      schema: {
+        tags: ['onboarding'],
+        summary: 'Record a course result (an LMS integration); a failure allows a retake up to the attempts limit',
+        params: z.object({ id: z.uuid(), courseKey: z.string().min(1).max(63) }),
+        body: z.object({ score: z.number().min(0).max(100) }),
+      },
+    },
+    async (req) => {
+      const emp = await loadVisibleEmployee(req, req.params.id);
+      return runUpdate(app, req, emp.applicationId, courseResultUpdate, {
+        courseKey: req.params.courseKey,
+        score: req.body.score,
+        actor: actorOf(principalOf(req)),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/employees/:id/documents/:documentId/reject',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        tags: ['onboarding'],
+        summary: 'Reject a document: its task reopens and the new hire is told why',
+        params: z.object({ id: z.uuid(), documentId: z.uuid() }),
+        body: z.object({ reason: z.string().trim().min(1).max(2000) }),
+      },
+    },
+    async (req) => {
+      const emp = await loadVisibleEmployee(req, req.params.id);
+      const [doc] = await db
+        .select({ id: employeeDocuments.id })
+        .from(employeeDocuments)
+        .where(and(eq(employeeDocuments.id, req.params.documentId), eq(employeeDocuments.employeeId, emp.id)));
+      if (!doc) throw notFound('document');
+      const task = await runUpdate(app, req, emp.applicationId, rejectDocumentUpdate, {
+        documentId: doc.id,
+        reason: req.body.reason,
+        actor: actorOf(principalOf(req)),
+      });
+      await db
+        .update(employeeDocuments)
+        .set({ status: 'rejected', rejectReason: req.body.reason })
+        .where(eq(employeeDocuments.id, doc.id));
+      return task;
+    },
+  );
+
+  app.get(
+    '/v1/employees/:id/documents/:documentId',
+    {
+      onRequest: [authenticate],
+      schema: {
+        tags: ['onboarding'],
+        summary: 'Download a document the new hire uploaded',
+        params: z.object({ id: z.uuid(), documentId: z.uuid() }),
+      },
+    },
+    async (req, reply) => {
+      const emp = await loadVisibleEmployee(req, req.params.id);
+      const [doc] = await db
+        .select()
+        .from(employeeDocuments)
+        .where(and(eq(employeeDocuments.id, req.params.documentId), eq(employeeDocuments.employeeId, emp.id)));
+      if (!doc) throw notFound('document');
+      const bytes = await readFile(path.join(app.config.documentsDir, doc.storageKey)).catch(() => {
+        throw new AppError('not_found', 'the stored file is missing');
+      });
+      return reply
+        .header('content-type', doc.contentType)
+        .header('content-disposition', `attachment; filename="${doc.kind}${path.extname(doc.filename).replace(/[^.\w]/g, '')}"`)
+        .header('x-content-sha256', doc.sha256)
+        .send(bytes);
+    },
+  );
+
+}

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import { bigint, date, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { applications } from './applications';
+
+/** Employee numbers come from this sequence: never reused, whatever rolls back. */
+export const employeeNumberSeq = pgSequence('employee_number_seq', { startWith: 1, increment: 1 });
+
+export const employees = pgTable(
+  'employees',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** One employee per application: the conversion is idempotent on this key. */
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    employeeNumber: text('employee_number').notNull(),
+    sequenceValue: bigint('sequence_value', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    locale: text('locale').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    jobId: uuid('job_id').notNull(),
+    position: text('position').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    mentorUserId: uuid('mentor_user_id'),
+    status: text('status').notNull().$type<'onboarding' | 'active'>().default('onboarding'),
+    offerVersion: integer('offer_version').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    hiredAt: timestamp('hired_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('employees_application_key').on(t.applicationId),
+    uniqueIndex('employees_number_key').on(t.employeeNumber),
+    index('employees_department_idx').on(t.departmentId),
+    index('employees_mentor_idx').on(t.mentorUserId).where(sql`mentor_user_id is not null`),
+  ],
+);
+
+/** Documents the new hire uploaded through their portal link, stored by content hash. */
+export const employeeDocuments = pgTable(
+  'employee_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    employeeId: uuid('employee_id')
+      .notNull()
+      .references(() => employees.id),
+    kind: text('kind').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    status: text('status').notNull().$type<'submitted' | 'rejected'>().default('submitted'),
+    rejectReason: text('reject_reason'),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('employee_documents_employee_idx').on(t.employeeId, t.uploadedAt)],
+);
