@@ -22,6 +22,7 @@ import offerRoutes from './routes/offers';
 import candidateRoutes from './routes/candidate';
 import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
+import adminRoutes from './routes/admin';
 
 export type App = FastifyInstance;
 
@@ -106,6 +107,7 @@ export default fp<AppDeps>(
     await app.register(candidateRoutes);
     await app.register(employeeRoutes);
     await app.register(portalRoutes);
+    await app.register(adminRoutes);
   },
   { name: 'hiring-api' },
 );

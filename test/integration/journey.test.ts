@@ -114,3 +114,73 @@ describe('the whole journey', () => {
     expect(other.status).toBe(404);
   });
 });
+
+describe('many acceptances at once', () => {
+  it('gives 50 concurrent acceptances 50 distinct employee numbers with no gaps, and the consistency check finds nothing', async () => {
+    const { OFFER } = await import('../helpers/journey');
+    const { application, JOB } = await import('../helpers/org');
+    // 50 applications straight to offer_sent, with a job whose chain is one approver ('any').
+    const job = await s.api('POST', '/v1/jobs', {
+      token: org.hr.token,
+      body: {
+        ...JOB(org.departmentId),
+        title: 'Support Engineer',
+        approvalChain: [{ approvers: [org.gm.id], quorum: 'any' }],
+        evaluation: { requireHr: true, requireHiringManager: false },
+      },
+    });
+    expect(job.status).toBe(201);
+    const N = 50;
+    const ids = await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const r = await s.api('POST', '/v1/applications', {
+          token: org.integrator.token,
+          body: application(job.body.id, 'strong', { candidate: { name: `Bulk ${i}`, email: `bulk${i}@candidates.example.com` } }),
+        });
+        expect(r.status).toBe(202);
+        return r.body.id as string;
+      }),
+    );
+    await Promise.all(
+      ids.map(async (id) => {
+        await waitForStage(s, id, 'evaluation', org.hr.token, 60_000);
+        const ev = await s.api('POST', `/v1/applications/${id}/evaluations`, {
+          token: org.hr.token,
+          body: { ratings: { programming: 'good', systems: 'good', teamwork: 'good' } },
+        });
+        expect(ev.status).toBe(200);
+        expect((await s.api('POST', `/v1/applications/${id}/decision`, { token: org.hr.token, body: { decision: 'advance' } })).status).toBe(200);
+        await waitForStage(s, id, 'offer_drafting', org.hr.token, 60_000);
+        expect((await s.api('PUT', `/v1/applications/${id}/offer`, { token: org.hr.token, body: OFFER() })).status).toBe(200);
+        expect((await s.api('POST', `/v1/applications/${id}/offer/submit`, { token: org.hr.token })).status).toBe(200);
+        await eventually(async () => {
+          const r = await s.api('POST', `/v1/applications/${id}/offer/approvals`, { token: org.gm.token, body: { decision: 'approve' } });
+          return r.status === 200;
+        }, 60_000);
+        await waitForStage(s, id, 'offer_sent', org.hr.token, 60_000);
+      }),
+    );
+    const before = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from employees`);
+    const tokens = await Promise.all(ids.map((_, i) => linkIn(`bulk${i}@candidates.example.com`, 'offers')));
+    const accepted = await Promise.all(
+      tokens.map((t, i) => s.api('POST', `/v1/candidate/offer/accept?token=${t}`, { token: null, body: { signatureName: `Bulk ${i}`, consent: true } })),
+    );
+    expect(accepted.map((r) => r.status)).toEqual(ids.map(() => 200));
+    await Promise.all(ids.map((id) => waitForStage(s, id, 'onboarding', org.hr.token, 60_000)));
+
+    const rows = await s.db.handle.rows<{ employee_number: string; sequence_value: number }>(
+      sql`select employee_number, sequence_value::int as sequence_value from employees where application_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by sequence_value`,
+    );
+    expect(rows).toHaveLength(N);
+    expect(new Set(rows.map((r) => r.employee_number)).size).toBe(N);
+    // No gaps: the 50 numbers are consecutive (retries never burned a number).
+    const seqs = rows.map((r) => r.sequence_value);
+    expect(seqs[seqs.length - 1]! - seqs[0]!).toBe(N - 1);
+    expect((await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from employees`))[0]!.n).toBe(before[0]!.n + N);
+
+    const check = await s.api('GET', '/v1/admin/consistency');
+    expect(check.status).toBe(200);
+    expect(check.body.contradictions).toEqual([]);
+    expect(check.body.checkedApplications).toBeGreaterThanOrEqual(N);
+  }, 240_000);
+});
