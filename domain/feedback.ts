@@ -5,7 +5,7 @@
  * suggestions leave here: no scores of others, no evaluator names, no internal comments.
  *
  * Suggestions come from, in order: the job's own `competencies[].suggestion`, the
- * built-in catalogue below (matched on the competency's key, name and skills), and a
+ * built-in catalogue below (matched on the competency's key and name, then its skills), and a
  * generic suggestion naming the competency and its skills.
  */
 import type { TLocale } from './contracts/common';
@@ -90,8 +90,12 @@ export const SUGGESTION_CATALOGUE: readonly CatalogueEntry[] = [
 export function suggestionFor(c: TCompetency, locale: TLocale): string {
   const own = c.suggestion?.[locale];
   if (own) return own;
-  const haystack = [c.key.replace(/_/g, ' '), c.name, ...c.skills].join(' ');
-  const entry = SUGGESTION_CATALOGUE.find((e) => e.match.test(haystack));
+  // The competency's own key and name say what it is; its skills only break a tie of none
+  // ("Teamwork" with the skill "Communication" is about teamwork).
+  const byName = [c.key.replace(/_/g, ' '), c.name].join(' ');
+  const entry =
+    SUGGESTION_CATALOGUE.find((e) => e.match.test(byName)) ??
+    SUGGESTION_CATALOGUE.find((e) => e.match.test(c.skills.join(' ')));
   if (entry) return locale === 'zh-CN' ? entry.zh : entry.en;
   const skills = c.skills.slice(0, 3).join(', ');
   return locale === 'zh-CN'

@@ -30,13 +30,13 @@ export function createCandidateMessaging(
 ) {
   async function raiseToHr(
     ctx: TApplicationContext,
-    key: string,
     input: TSendToCandidateInput,
     address: string,
     error: string,
   ) {
     await notifyStaff({
-      keyPrefix: `${key}:delivery_failed`,
+      // notifyStaff puts the workflow id in front; this names which message failed.
+      keyPrefix: `${input.purpose}:v${input.version ?? 1}:${input.channel}:delivery_failed`,
       applicationId: ctx.applicationId,
       role: 'hr',
       template: 'delivery_failed',
@@ -62,7 +62,7 @@ export function createCandidateMessaging(
       data: { ...autoFill(ctx), ...input.data },
     } as TSendMessageInput);
     if (result.status === 'failed')
-      await raiseToHr(ctx, key, input, address, result.error ?? 'unknown error');
+      await raiseToHr(ctx, input, address, result.error ?? 'unknown error');
     return result;
   }
 

@@ -33,3 +33,10 @@ describe('buildFeedback', () => {
     );
   });
 });
+
+describe('suggestionFor: what the competency is, before its skills', () => {
+  it('gives Teamwork the teamwork suggestion even when its skill is Communication', () => {
+    const teamwork = makeCompetency({ key: 'teamwork', name: 'Teamwork', skills: ['Communication'] });
+    expect(suggestionFor(teamwork, 'en')).toMatch(/disagreement in a team/);
+  });
+});
