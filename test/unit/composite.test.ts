@@ -58,3 +58,19 @@ describe('compositeScores', () => {
     expect(r.compositeScore).toBe(Math.round(((3 * (0.4 * 80 + 0.6 * 75) + 60) / 4) * 100) / 100);
   });
 });
+
+describe('the README worked example, continued', () => {
+  it('gives the documented composite', () => {
+    const r = compositeScores(
+      [
+        { key: 'programming', weight: 3, score: 93 },
+        { key: 'teamwork', weight: 1, score: 45 },
+      ],
+      [{ evaluatorId: 'hr', ratings: { programming: 'excellent', teamwork: 'fair' } }],
+      scale,
+      { ai: 0.4, human: 0.6 },
+    );
+    expect(r.dimensions.map((d) => d.composite)).toEqual([97.2, 48]);
+    expect(r.compositeScore).toBe(84.9);
+  });
+});
