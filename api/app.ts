@@ -23,6 +23,7 @@ import candidateRoutes from './routes/candidate';
 import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
 import adminRoutes from './routes/admin';
+import webhookRoutes from './routes/webhooks';
 
 export type App = FastifyInstance;
 
@@ -61,6 +62,7 @@ export default fp<AppDeps>(
     });
 
     await app.register(depsPlugin, deps);
+    const https = deps.config.publicUrl.startsWith('https:');
     await app.register(fastifyHelmet, {
       // The docs UI and the candidate pages use inline styles; scripts stay same-origin.
       contentSecurityPolicy: {
@@ -69,8 +71,12 @@ export default fp<AppDeps>(
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
           scriptSrc: ["'self'"],
+          // Served over plain HTTP (a LAN or demo), upgrading would send the offer form to
+          // an https:// address that does not exist.
+          upgradeInsecureRequests: https ? [] : null,
         },
       },
+      strictTransportSecurity: https,
     });
     await app.register(fastifyRateLimit, {
       global: true,
@@ -108,6 +114,7 @@ export default fp<AppDeps>(
     await app.register(employeeRoutes);
     await app.register(portalRoutes);
     await app.register(adminRoutes);
+    await app.register(webhookRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -32,6 +32,7 @@ import {
   type TEvaluationCommand,
   type TResolveDiscrepancyCommand,
 } from './messages';
+import { createEventPump } from './events';
 import { createMessenger } from './notify';
 import { registerOfferHandlers, runOffers } from './offer';
 import { registerOnboardingHandlers, runOnboarding } from './onboarding';
@@ -62,6 +63,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
   const log = (type: string, actor: TActor | 'system', detail?: Record<string, unknown>) =>
     state.timeline.push({ at: nowIso(), type, actor: actorRef(actor), ...(detail ? { detail } : {}) });
   const messenger = createMessenger(state, (type, detail) => log(type, 'system', detail));
+  const events = createEventPump(input.applicationId, (error) => log('event_delivery_failed', 'system', { error }));
   const candidate = { name: input.candidate.name, jobTitle: input.policy.title };
 
   let stageSeq = 0;
@@ -72,6 +74,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
     state.stage = stage;
     log('stage_changed', actor, { from, to: stage, ...detail });
     upsertSearchAttributes([{ key: StageKey, value: stage }]);
+    events.emit('application.stage_changed', { from, to: stage });
     // The sequence number lets the database ignore a mirror write that arrives late.
     stageSeq += 1;
     await acts.recordStage({ applicationId: input.applicationId, stage, seq: stageSeq });
@@ -93,6 +96,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
     log,
     stopped: () => state.withdrawal !== null,
     signing: new Map<number, Promise<void>>(),
+    events,
     // Stage changes made inside an activity's transaction take their sequence number here.
     nextStageSeq: () => ++stageSeq,
   };
@@ -175,6 +179,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
 
   const stopped = () => state.withdrawal !== null;
   log('application_received', 'system', { jobId: input.jobId });
+  events.emit('application.received', { jobId: input.jobId, departmentId: input.departmentId, stage: 'received' });
   messenger.acknowledgement();
   void keepDecisionPromise();
 
@@ -242,6 +247,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
     // Handlers may still be mirroring their stage and messages may still be retrying.
     await condition(allHandlersFinished);
     await messenger.drain();
+    await events.drain();
     return state.stage;
   }
 

@@ -11,6 +11,7 @@ import type { TStage } from '../domain/contracts/application';
 import { addDuration } from '../domain/durations';
 import { draftProblems, revisionNeedsApproval, signatureMatches } from '../domain/offers';
 import { reject } from './errors';
+import type { EventPump } from './events';
 import type { Messenger } from './notify';
 import {
   approvalUpdate,
@@ -44,6 +45,7 @@ export interface OfferContext {
   stopped: () => boolean;
   /** Acceptances being signed, by version (not part of the queried state). */
   signing: Map<number, Promise<void>>;
+  events: EventPump;
 }
 
 const DRAFTABLE: readonly TStage[] = ['offer_drafting', 'offer_approval', 'offer_sent', 'offer_viewed'];
@@ -286,6 +288,15 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
         }),
       ),
     });
+  const publish = (event: 'approved' | 'sent' | 'viewed' | 'accepted' | 'declined' | 'expired', v: TOfferVersion) =>
+    ctx.events.emit(`offer.${event}`, {
+      version: v.version,
+      position: v.offer.position,
+      salary: v.offer.salary,
+      startDate: v.offer.startDate,
+      expiresAt: v.expiresAt,
+      ...(v.letter ? { letterSha256: v.letter.sha256 } : {}),
+    });
   const tellHr = (event: string, v: TOfferVersion, extra: Record<string, unknown> = {}) =>
     messenger.staff({
       keyPrefix: `offer-${event}:v${v.version}`,
@@ -317,6 +328,7 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
       if (outcome !== 'approved') continue;
       cur.status = 'approved';
       log('offer_approved', 'system', { version: cur.version });
+      publish('approved', cur);
       tellHr('approved', cur);
     }
     if ((cur.status === 'approved' || (!cur.requiresApproval && cur.status === 'draft')) && currentOffer(state) === cur) {
@@ -407,6 +419,7 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
     await moveTo('offer_sent', 'system', { version: v.version });
     log('offer_sent', 'system', { version: v.version, sha256: letter.sha256, expiresAt: v.expiresAt });
     messenger.offer({ version: v.version, kind: 'sent', position: v.offer.position, expiresAt: v.expiresAt, revised: v.version > 1 });
+    publish('sent', v);
     tellHr('sent', v);
   }
 
@@ -423,6 +436,7 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
         viewedTold = true;
         await record(v);
         await moveTo('offer_viewed', 'system', { version: v.version });
+        publish('viewed', v);
         tellHr('viewed', v);
         continue;
       }
@@ -438,6 +452,7 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
       await record(v);
       await moveTo('expired', 'system', { version: v.version });
       messenger.offer({ version: v.version, kind: 'expired', position: v.offer.position, expiresAt: v.expiresAt! });
+      publish('expired', v);
       tellHr('expired', v);
       return;
     }
@@ -448,9 +463,11 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
     await record(v);
     if (v.response?.kind === 'accepted') {
       await moveTo('accepted', 'system', { version: v.version });
+      publish('accepted', v);
       tellHr('accepted', v);
     } else if (v.response?.kind === 'declined') {
       await moveTo('declined', 'system', { version: v.version, ...(v.response.reason ? { reason: v.response.reason } : {}) });
+      publish('declined', v);
       tellHr('declined', v, v.response.reason ? { comment: v.response.reason } : {});
     }
   }

@@ -218,6 +218,14 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
   log('stage_changed', 'system', { from, to: 'onboarding' });
   log('employee_created', 'system', { employeeId: employee.employeeId, employeeNumber: employee.employeeNumber });
   upsertSearchAttributes([{ key: StageKey, value: 'onboarding' }]);
+  ctx.events.emit('application.stage_changed', { from, to: 'onboarding' });
+  ctx.events.emit('employee.created', {
+    employeeId: employee.employeeId,
+    employeeNumber: employee.employeeNumber,
+    startDate,
+    position: offer.offer.position,
+    mentorUserId: employee.mentorUserId,
+  });
   const ob = state.onboarding;
 
   const documents = ob.tasks.filter((t) => isDocumentTask(t.key)).map((t) => t.title);
@@ -303,6 +311,8 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
   state.stage = 'hired';
   log('stage_changed', 'system', { from: before, to: 'hired' });
   upsertSearchAttributes([{ key: StageKey, value: 'hired' }]);
+  ctx.events.emit('application.stage_changed', { from: before, to: 'hired' });
+  ctx.events.emit('onboarding.completed', { employeeId: ob.employeeId, employeeNumber: ob.employeeNumber, completedAt: ob.completedAt });
   milestone('hired');
 
   function notifyTask(task: TOnboardingTask, kind: 'remind' | 'overdue') {

@@ -10,4 +10,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'NotificationInputError',
   'OfferLetterInputError',
   'SignedCopyMismatchError',
+  'WebhookInputError',
 ];

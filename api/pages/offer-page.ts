@@ -72,7 +72,7 @@ main{max-width:640px;margin:0 auto;padding:20px}
 h1{font-size:1.4rem;margin:0 0 12px} dt{font-weight:600;margin-top:10px} dd{margin:2px 0 0}
 label{display:block;margin:12px 0 4px} input[type=text],textarea{width:100%;box-sizing:border-box;padding:10px;font-size:1rem;border:1px solid #d0d7de;border-radius:6px}
 button{margin-top:14px;padding:12px 18px;font-size:1rem;border:0;border-radius:6px;background:#1f883d;color:#fff;width:100%}
-button.secondary{background:#cf222e} .error{color:#cf222e;font-weight:600} .notice{font-size:1.05rem}
+button,input,textarea{font:inherit} button.secondary{background:#cf222e} .error{color:#cf222e;font-weight:600} .notice{font-size:1.05rem}
 </style></head><body><main>${body}</main></body></html>`;
 }
 

@@ -199,6 +199,8 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
   const ZPageParamsSchema = z.object({ token: z.string().min(1).max(1000) });
 
   async function renderPage(reply: FastifyReply, token: string, error?: string, status = 200) {
+    // Error pages, like the offer itself, are neither cached nor leak the link as a referrer.
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     let r: ResolvedOffer;
     try {
       r = await resolve(token);

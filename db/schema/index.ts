@@ -7,3 +7,4 @@ export * from './idempotency';
 export * from './messages';
 export * from './offers';
 export * from './employees';
+export * from './webhooks';

@@ -9,19 +9,28 @@ import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { toOfferSent, waitForStage } from '../helpers/journey';
 import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from '../helpers/multipart';
+import { startWebhookReceiver, type TTestWebhookReceiver } from '../helpers/webhook-receiver';
 
 let s: Stack;
 let org: Org;
 let smtp: TTestSmtpServer;
+let hook: TTestWebhookReceiver;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
+  hook = await startWebhookReceiver({ secret: 'journey-webhook-secret-0123456789' });
   s = await startStack({ env: { SMTP_URL: smtp.url } });
   org = await createOrg(s);
+  const reg = await s.api('POST', '/v1/webhooks', {
+    token: org.integrator.token,
+    body: { url: hook.url, events: [], secret: hook.secret },
+  });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
 });
 afterAll(async () => {
   await s?.stop();
   await smtp?.close();
+  await hook?.close();
 });
 
 const linkIn = (email: string, path: 'offers' | 'portal') =>
@@ -43,6 +52,8 @@ describe('the whole journey', () => {
     const email = 'journey@candidates.example.com';
     const app = await toOfferSent(s, org, { candidate: { name: 'Jia Li', email, locale: 'zh-CN' } });
     const offerToken = await linkIn(email, 'offers');
+    expect((await s.api('GET', `/v1/candidate/offer?token=${offerToken}`, { token: null })).status).toBe(200);
+    await waitForStage(s, app.id, 'offer_viewed', org.hr.token);
     const accept = await s.api('POST', `/v1/candidate/offer/accept?token=${offerToken}`, {
       token: null,
       body: { signatureName: 'Jia Li', consent: true },
@@ -112,6 +123,24 @@ describe('the whole journey', () => {
     );
     const other = await s.api('GET', `/v1/employees/${employeeId}`, { token: org.otherManager.token });
     expect(other.status).toBe(404);
+
+    // The integrator heard every step, signed, in order, each event once.
+    const mine = await eventually(async () => {
+      const got = hook.accepted.filter((r) => r.json.applicationId === app.id);
+      return got.some((r) => r.eventType === 'onboarding.completed') ? got : null;
+    });
+    expect(hook.invalid).toEqual([]);
+    expect(mine.every((r) => r.verified)).toBe(true);
+    const ids = mine.map((r) => r.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const types = mine.map((r) => r.eventType);
+    const order = ['application.received', 'offer.approved', 'offer.sent', 'offer.viewed', 'offer.accepted', 'employee.created', 'onboarding.completed'];
+    expect(order.map((t) => types.indexOf(t))).toEqual([...order.map((t) => types.indexOf(t))].sort((a, b) => a - b));
+    expect(order.every((t) => types.includes(t))).toBe(true);
+    const stages = mine.filter((r) => r.eventType === 'application.stage_changed').map((r) => r.json.data.to);
+    expect(stages).toEqual(['validating', 'screening', 'evaluation', 'decision', 'offer_drafting', 'offer_approval', 'offer_sent', 'offer_viewed', 'accepted', 'onboarding', 'hired']);
+    const deliveries = await s.api('GET', `/v1/webhooks`, { token: org.integrator.token });
+    expect(deliveries.status).toBe(200);
   });
 });
 

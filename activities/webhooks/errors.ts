@@ -1,0 +1,19 @@
+/**
+ * Errors of the webhook activity.
+ *
+ * Retryable: WebhookDeliveryPendingError (some endpoint has not acknowledged the event
+ * yet; Temporal retries with backoff and only the pending endpoints are posted again).
+ * Non-retryable: listed in WEBHOOK_NON_RETRYABLE_ERRORS, to be merged into the worker's
+ * nonRetryableErrorTypes (workflows/retry.ts).
+ */
+
+export class WebhookDeliveryPendingError extends Error {
+  override name = 'WebhookDeliveryPendingError';
+}
+
+/** A call that can never work as given: unknown event type, empty key, bad time. */
+export class WebhookInputError extends Error {
+  override name = 'WebhookInputError';
+}
+
+export const WEBHOOK_NON_RETRYABLE_ERRORS = ['WebhookInputError'];

@@ -1,0 +1,236 @@
+/**
+ * Integrators' webhook endpoints: register, list, deactivate, and the log of every
+ * delivery attempt. Secrets are write-only: stored to sign deliveries, never returned.
+ * An integrator sees the endpoints they registered; an admin sees all (others get 404).
+ */
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
+import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema';
+import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
+import { ERROR_RESPONSES, notFound } from '../errors';
+import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
+
+const ZParamsSchema = z.object({ id: z.uuid() });
+
+export const ZCreateWebhookSchema = z.object({
+  // Not z.httpUrl(): it demands a domain name, and receivers may sit at an IP address.
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000),
+  events: z
+    .array(ZWebhookEventTypeSchema)
+    .max(100)
+    .default([])
+    .describe(`Event types to receive; empty for all: ${WEBHOOK_EVENT_TYPES.join(', ')}`),
+  secret: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(256)
+    .describe('Shared secret for the X-Signature HMAC; write-only, never returned'),
+});
+export type TCreateWebhook = z.infer<typeof ZCreateWebhookSchema>;
+
+export const ZWebhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type TWebhook = z.infer<typeof ZWebhookSchema>;
+
+export const ZWebhookAttemptSchema = z.object({
+  attemptId: z.string(),
+  eventId: z.string(),
+  type: z.string(),
+  applicationId: z.string().nullable(),
+  attemptNo: z.number(),
+  at: z.string(),
+  statusCode: z.number().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number(),
+  /** This attempt was acknowledged with a 2xx. */
+  delivered: z.boolean(),
+  /** Where the event stands for this endpoint now: pending, delivered or failed. */
+  deliveryStatus: z.string(),
+});
+export type TWebhookAttempt = z.infer<typeof ZWebhookAttemptSchema>;
+
+const ZAttemptCursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
+
+type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'active' | 'createdAt'>;
+const publicView = (w: WebhookRow): TWebhook => ({
+  id: w.id,
+  url: w.url,
+  events: w.events,
+  active: w.active,
+  createdAt: w.createdAt.toISOString(),
+});
+const PUBLIC_COLUMNS = {
+  id: webhooks.id,
+  url: webhooks.url,
+  events: webhooks.events,
+  active: webhooks.active,
+  createdAt: webhooks.createdAt,
+};
+
+/** Admins see every endpoint; anyone else only their own. */
+function visibleTo(req: FastifyRequest): SQL | undefined {
+  const p = principalOf(req);
+  return hasRole(p, 'admin') ? undefined : eq(webhooks.createdBy, p.userId);
+}
+
+export default async function webhookRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.db;
+
+  async function loadVisibleWebhook(req: FastifyRequest, id: string): Promise<WebhookRow> {
+    const [row] = await db
+      .select(PUBLIC_COLUMNS)
+      .from(webhooks)
+      .where(and(eq(webhooks.id, id), visibleTo(req)));
+    if (!row) throw notFound('webhook');
+    return row;
+  }
+
+  app.post(
+    '/v1/webhooks',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Register an endpoint for signed event deliveries',
+        description:
+          'Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id.',
+        body: ZCreateWebhookSchema,
+        response: { 201: ZWebhookSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const { url, events, secret } = req.body;
+      const [row] = await db
+        .insert(webhooks)
+        .values({ url, events: [...new Set(events)], secret, createdBy: principalOf(req).userId })
+        .returning(PUBLIC_COLUMNS);
+      return reply.status(201).send(publicView(row!));
+    },
+  );
+
+  app.get(
+    '/v1/webhooks',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      schema: {
+        tags: ['webhooks'],
+        summary: 'The registered endpoints, newest first (never their secrets)',
+        querystring: z.object({ includeInactive: z.enum(['true', 'false']).default('false') }),
+        response: { 200: z.object({ items: z.array(ZWebhookSchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const rows = await db
+        .select(PUBLIC_COLUMNS)
+        .from(webhooks)
+        .where(and(visibleTo(req), req.query.includeInactive === 'true' ? undefined : eq(webhooks.active, true)))
+        .orderBy(desc(webhooks.createdAt), desc(webhooks.id));
+      return { items: rows.map(publicView) };
+    },
+  );
+
+  app.delete(
+    '/v1/webhooks/:id',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Deactivate an endpoint: nothing more is posted to it',
+        description: 'Its delivery log stays readable. Deliveries still pending are marked failed.',
+        params: ZParamsSchema,
+        response: { 200: ZWebhookSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const found = await loadVisibleWebhook(req, req.params.id);
+      if (!found.active) return publicView(found);
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(webhooks)
+          .set({ active: false, deactivatedAt: new Date() })
+          .where(eq(webhooks.id, found.id))
+          .returning(PUBLIC_COLUMNS);
+        await tx
+          .update(webhookDeliveries)
+          .set({ status: 'failed', lastError: 'webhook deactivated', lockedUntil: null })
+          .where(and(eq(webhookDeliveries.webhookId, found.id), eq(webhookDeliveries.status, 'pending')));
+        return updated ?? found;
+      });
+      return publicView(row);
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:id/deliveries',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Every delivery attempt to this endpoint, newest first',
+        description: 'Keyset pagination: pass nextCursor back as cursor.',
+        params: ZParamsSchema,
+        querystring: z.object({
+          limit: ZLimitSchema,
+          cursor: z.string().max(500).optional(),
+          eventId: z.uuid().optional(),
+        }),
+        response: {
+          200: z.object({ items: z.array(ZWebhookAttemptSchema), nextCursor: z.string().nullable() }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (req) => {
+      const hook = await loadVisibleWebhook(req, req.params.id);
+      const q = req.query;
+      const cursor = decodeCursor(q.cursor, ZAttemptCursorSchema);
+      const a = webhookAttempts;
+      const rows = await db
+        .select({
+          attemptId: a.id,
+          eventId: a.eventId,
+          type: webhookEvents.type,
+          applicationId: webhookEvents.applicationId,
+          attemptNo: a.attemptNo,
+          at: a.at,
+          statusCode: a.statusCode,
+          error: a.error,
+          durationMs: a.durationMs,
+          deliveryStatus: webhookDeliveries.status,
+        })
+        .from(a)
+        .innerJoin(webhookEvents, eq(webhookEvents.id, a.eventId))
+        .innerJoin(webhookDeliveries, and(eq(webhookDeliveries.eventId, a.eventId), eq(webhookDeliveries.webhookId, a.webhookId)))
+        .where(
+          and(
+            eq(a.webhookId, hook.id),
+            q.eventId ? eq(a.eventId, q.eventId) : undefined,
+            cursor ? or(lt(a.at, new Date(cursor.t)), and(eq(a.at, new Date(cursor.t)), lt(a.id, cursor.id))) : undefined,
+          ),
+        )
+        .orderBy(desc(a.at), desc(a.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(
+          (r): TWebhookAttempt => ({
+            ...r,
+            at: r.at.toISOString(),
+            delivered: r.error === null && r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300,
+          }),
+        ),
+        nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.at.toISOString(), id: last.attemptId }) : null,
+      };
+    },
+  );
+}
