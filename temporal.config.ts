@@ -114,6 +114,11 @@ export function loadConfigOrExit(opts: { requireDatabaseUrl?: string } = {}): Co
         `Invalid configuration:\n  DATABASE_URL: required when ${opts.requireDatabaseUrl} runs as its own process (the embedded database only lives inside \`npm start\`)`,
       );
     }
+    if (opts.requireDatabaseUrl && !config.linkSigningSecret) {
+      throw new ConfigError(
+        `Invalid configuration:\n  LINK_SIGNING_SECRET: required when ${opts.requireDatabaseUrl} runs as its own process (it signs candidate links; API and worker must share it)`,
+      );
+    }
     return config;
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -520,7 +520,7 @@ describe('backing services down', () => {
 describe('configuration', () => {
   function runApi(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const { DATABASE_URL: _d, PORT: _p, ADMIN_TOKEN: _a, ...inherited } = process.env;
+      const { DATABASE_URL: _d, PORT: _p, ADMIN_TOKEN: _a, LINK_SIGNING_SECRET: _l, ...inherited } = process.env;
       const child = spawn('npx', ['tsx', 'api/server.ts'], {
         env: { ...inherited, ...env },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -540,10 +540,14 @@ describe('configuration', () => {
   }
 
   it('a bad PORT stops the API with exit code 2 and a message naming PORT', async () => {
-    const [port, noDb] = await Promise.all([
+    const [port, noDb, noSecret] = await Promise.all([
       runApi({ PORT: 'notaport', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }),
       runApi({ PORT: '3999' }),
+      runApi({ PORT: '3999', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', LINK_SIGNING_SECRET: '' }),
     ]);
+    // candidate links must verify on every API replica and worker: the secret is required
+    expect(noSecret.code, noSecret.stderr).toBe(2);
+    expect(noSecret.stderr).toMatch(/^\s*LINK_SIGNING_SECRET: /m);
     expect(port.code, port.stderr).toBe(2);
     expect(port.stderr).toMatch(/^\s*PORT: /m);
     expect(port.stderr).not.toMatch(/DATABASE_URL/);
