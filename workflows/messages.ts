@@ -241,6 +241,8 @@ export interface TApprovalCommand {
 }
 export interface TDelegateCommand {
   fromUserId: string;
+  /** The original approver's name, looked up by the API (the workflow knows only ids). */
+  fromName?: string | undefined;
   to: { id: string; name: string };
   actor: TActor;
 }

@@ -48,6 +48,8 @@ export interface OfferContext {
   events: EventPump;
 }
 
+type TApprovalItemStatus = 'pending' | 'approved' | 'rejected' | 'delegated' | 'cancelled';
+
 const DRAFTABLE: readonly TStage[] = ['offer_drafting', 'offer_approval', 'offer_sent', 'offer_viewed'];
 const isHr = (a: TActor) => a.roles.includes('hr') || a.roles.includes('admin');
 const today = () => new Date().toISOString().slice(0, 10);
@@ -176,9 +178,9 @@ export function registerOfferHandlers(ctx: OfferContext) {
       const index = pendingLevel(v);
       const level = v.levels[index]!;
       level.approvers = level.approvers.map((a) => (a === cmd.fromUserId ? cmd.to.id : a));
-      const fromName = cmd.fromUserId;
+      const fromName = cmd.fromName ?? cmd.fromUserId;
       level.delegations.push({ fromUserId: cmd.fromUserId, fromName, toUserId: cmd.to.id, toName: cmd.to.name, by: cmd.actor.id, byName: cmd.actor.name, at: nowIso() });
-      log('offer_approval_delegated', cmd.actor, { version: v.version, level: index + 1, fromUserId: cmd.fromUserId, toUserId: cmd.to.id, toName: cmd.to.name });
+      log('offer_approval_delegated', cmd.actor, { version: v.version, level: index + 1, fromUserId: cmd.fromUserId, fromName, toUserId: cmd.to.id, toName: cmd.to.name });
       return { version: v.version, level: index + 1, approvers: level.approvers };
     },
     {
@@ -280,13 +282,23 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
     acts.syncApprovalItems({
       applicationId: input.applicationId,
       version: v.version,
-      items: v.levels.flatMap((l, i) =>
-        l.approvers.map((userId) => {
+      items: v.levels.flatMap((l, i) => [
+        ...l.approvers.map((userId) => {
           const d = v.decisions.find((x) => x.level === i && x.userId === userId);
-          const status = d ? (d.decision === 'approve' ? 'approved' : 'rejected') : l.status === 'pending' ? 'pending' : 'cancelled';
-          return { level: i, userId, status: status, dueAt: l.dueAt };
+          const status: TApprovalItemStatus = d
+            ? d.decision === 'approve'
+              ? 'approved'
+              : 'rejected'
+            : l.status === 'pending'
+              ? 'pending'
+              : 'cancelled';
+          return { level: i, userId, status, dueAt: l.dueAt };
         }),
-      ),
+        // Whoever handed their approval on no longer owes it.
+        ...[...new Set(l.delegations.map((d) => d.fromUserId))]
+          .filter((userId) => !l.approvers.includes(userId))
+          .map((userId) => ({ level: i, userId, status: 'delegated' as const, dueAt: l.dueAt })),
+      ]),
     });
   const publish = (event: 'approved' | 'sent' | 'viewed' | 'accepted' | 'declined' | 'expired', v: TOfferVersion) =>
     ctx.events.emit(`offer.${event}`, {
@@ -309,7 +321,6 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
 
   let seenVersion = 0;
   while (!done()) {
-    const v = currentOffer(state);
     // Wait for something to do: a submitted chain, a version to send, or a new draft.
     await condition(() => {
       const c = currentOffer(state);
@@ -318,8 +329,10 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
     if (done()) break;
     const cur = currentOffer(state)!;
     if (cur.version !== seenVersion) {
+      const lastSeen = seenVersion;
       seenVersion = cur.version;
-      if (v && v !== cur) await record(v); // the superseded one
+      // Every version superseded since the last one we handled (a revision may arrive mid-wait).
+      for (const old of state.offers) if (old !== cur && old.version >= lastSeen) await record(old);
       await record(cur);
       if (cur.requiresApproval && state.stage !== 'offer_drafting') await moveTo('offer_drafting', 'system', { version: cur.version });
     }
@@ -418,7 +431,7 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
     await record(v);
     await moveTo('offer_sent', 'system', { version: v.version });
     log('offer_sent', 'system', { version: v.version, sha256: letter.sha256, expiresAt: v.expiresAt });
-    messenger.offer({ version: v.version, kind: 'sent', position: v.offer.position, expiresAt: v.expiresAt, revised: v.version > 1 });
+    messenger.offer({ version: v.version, kind: 'sent', position: v.offer.position, expiresAt: v.expiresAt, revised: state.offers.some((o) => o.version < v.version && o.sentAt !== null) });
     publish('sent', v);
     tellHr('sent', v);
   }

@@ -94,8 +94,10 @@ export default async function offerRoutes(fastify: FastifyInstance) {
       const row = await loadVisibleApplication(app, req, req.params.id);
       const [to] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, req.body.toUserId));
       if (!to) throw validationFailed([{ path: 'body.toUserId', message: 'no such user' }]);
+      const [from] = await db.select({ name: users.name }).from(users).where(eq(users.id, req.body.fromUserId));
       return runUpdate(app, req, row.id, delegateApprovalUpdate, {
         fromUserId: req.body.fromUserId,
+        fromName: from?.name,
         to,
         actor: actorOf(principalOf(req)),
       });
