@@ -27,6 +27,13 @@ export const ZEnvSchema = z.object({
   /** Secret for the signed links sent to candidates (offer page, tracking pixel, portal). */
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Failed authentications a client address may make per minute before it gets 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /**
+   * Proxies whose X-Forwarded-For to believe: 'false' (none, the default), 'true' (any:
+   * only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
+   */
+  TRUST_PROXY: z.string().min(1).default('false'),
 
   // Database: PostgreSQL when set, otherwise the embedded PGlite under DATA_DIR.
   DATABASE_URL: ZUrlSchema(['postgres', 'postgresql']).optional(),

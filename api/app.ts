@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
-import { errorBody, errorHandler, validationFailed } from './errors';
+import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -27,19 +27,31 @@ import webhookRoutes from './routes/webhooks';
 
 export type App = FastifyInstance;
 
-/** Paths of strings (values or keys) that contain a NUL character. */
-export function nulPaths(value: unknown, path: string, out: string[] = []): string[] {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) out.push(path);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nulPaths(v, `${path}.${i}`, out));
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) out.push(`${path}.${k.replace(/\u0000/g, '\\0')}`);
-      else nulPaths(v, `${path}.${k}`, out);
+/** Deeper bodies are refused: no form or resource of this API nests anywhere near this. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Paths of strings (values or keys) that contain a NUL character. Iterative, so a hostile
+ * body nested thousands deep cannot overflow the stack; beyond MAX_BODY_DEPTH it throws.
+ */
+export function nulPaths(root: unknown, rootPath: string): string[] {
+  const out: string[] = [];
+  const stack: [unknown, string, number][] = [[root, rootPath, 0]];
+  while (stack.length) {
+    const [value, path, depth] = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) throw validationFailed([{ path, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }]);
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) out.push(path);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, `${path}.${i}`, depth + 1]));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) out.push(`${path}.${k.replace(/\u0000/g, '\\0')}`);
+        else stack.push([v, `${path}.${k}`, depth + 1]);
+      }
     }
   }
-  return out;
+  return out.sort();
 }
 
 export default fp<AppDeps>(
@@ -79,13 +91,25 @@ export default fp<AppDeps>(
       strictTransportSecurity: https,
     });
     await app.register(fastifyRateLimit, {
-      global: true,
-      max: deps.config.RATE_LIMIT_PER_MINUTE,
-      timeWindow: '1 minute',
+      // Not global: the plugin would hook in after each route's own onRequest hooks, so
+      // requests refused by authentication (token guessing) would never be counted.
+      global: false,
       errorResponseBuilder: (req, ctx) => ({
         statusCode: 429,
         ...errorBody(req.id, 'rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)}s`),
       }),
+    });
+    // An app-level hook runs before every route's hooks: every request counts, refused or
+    // not. (createRateLimit, not rateLimit: the latter marks the request as limited and the
+    // stricter per-route limits of the candidate routes would then be skipped.)
+    const everyRequest = app.createRateLimit({ max: deps.config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
+    app.addHook('onRequest', async (req, reply) => {
+      const r = await everyRequest(req);
+      // (isAllowed means "on the allow list"; isExceeded is the verdict)
+      if (!r.isAllowed && r.isExceeded) {
+        void reply.header('retry-after', String(r.ttlInSeconds));
+        throw new AppError('rate_limited', `too many requests; retry in ${r.ttlInSeconds}s`);
+      }
     });
     await app.register(fastifySwagger, {
       openapi: {

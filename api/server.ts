@@ -13,11 +13,43 @@ import { errorBody } from './errors';
 /** Headers whose values never reach the logs. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
 
-/** A URL fit for the logs: candidate tokens (query `token`, `/offers/<token>`, `/t/<token>.gif`) removed. */
+/** X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default). */
+export function trustProxySetting(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/**
+ * A URL fit for the logs: candidate tokens removed from the path (`/offers/<token>`,
+ * `/t/<token>.gif`, `/portal/<token>`) and from any query key that decodes to `token`
+ * (Fastify decodes `?tok%65n=` too).
+ */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
-    .replace(/^(\/offers\/|\/t\/|\/portal\/)[^/?#]+/, '$1[redacted]');
+  const q = url.indexOf('?');
+  const pathPart = (q < 0 ? url : url.slice(0, q)).replace(/^(\/offers\/|\/t\/|\/portal\/)[^/?#]+/, '$1[redacted]');
+  if (q < 0) return pathPart;
+  const keyOf = (raw: string) => {
+    try {
+      return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+    } catch {
+      return raw.toLowerCase();
+    }
+  };
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+      return keyOf(rawKey) === 'token' ? `${rawKey}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${pathPart}?${query}`;
 }
 
 export async function buildServer(opts: { config: Config; db: DbHandle; temporal: Client; logger?: boolean | object }) {
@@ -37,7 +69,7 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
       const status = err.statusCode === 414 ? 414 : 400;
       void (reply as FastifyReply).status(status).send(errorBody(req.id, 'validation_failed', err.message));
     },
-    trustProxy: true,
+    trustProxy: trustProxySetting(opts.config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
   });
   await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal });

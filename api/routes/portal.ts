@@ -4,7 +4,7 @@
  * SHA-256 in the documents directory, each completing its task.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import { eq } from 'drizzle-orm';
@@ -54,9 +54,15 @@ export default async function portalRoutes(fastify: FastifyInstance) {
       if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'send multipart/form-data with the fields kind and file');
       let kind: string | undefined;
       let file: { filename: string; bytes: Buffer } | undefined;
-      for await (const part of req.parts()) {
-        if (part.type === 'field' && part.fieldname === 'kind') kind = String(part.value);
-        else if (part.type === 'file') file = { filename: part.filename, bytes: await part.toBuffer() };
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'field' && part.fieldname === 'kind') kind = String(part.value);
+          else if (part.type === 'file') file = { filename: part.filename, bytes: await part.toBuffer() };
+        }
+      } catch (e) {
+        // Too large stays a 413; a cut-off or malformed body is the sender's fault, not ours.
+        if (e instanceof AppError || (e as { statusCode?: number }).statusCode === 413) throw e;
+        throw validationFailed([{ path: 'body', message: 'malformed multipart body' }]);
       }
       if (!kind || !(DOCUMENT_KINDS as readonly string[]).includes(kind)) {
         throw validationFailed([{ path: 'body.kind', message: `must be one of ${DOCUMENT_KINDS.join(', ')}` }]);
@@ -88,7 +94,14 @@ export default async function portalRoutes(fastify: FastifyInstance) {
       try {
         await runUpdate(app, req, emp.applicationId, documentSubmittedUpdate, { kind: kind as TDocumentKind, documentId, sha256 });
       } catch (e) {
+        // Refused (e.g. already received): leave no row, and no file that no row names.
         await app.db.db.delete(employeeDocuments).where(eq(employeeDocuments.id, documentId));
+        const [other] = await app.db.db
+          .select({ id: employeeDocuments.id })
+          .from(employeeDocuments)
+          .where(eq(employeeDocuments.storageKey, storageKey))
+          .limit(1);
+        if (!other) await unlink(path.join(dir, storageKey)).catch(() => {});
         throw e;
       }
       if ((req.headers.accept ?? '').includes('text/html')) {

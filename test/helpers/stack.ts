@@ -62,6 +62,8 @@ export async function startStack(
     ADMIN_TOKEN: adminToken,
     LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Tests make many deliberate 401s from one address; the abuse test sets a real limit.
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...opts.env,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

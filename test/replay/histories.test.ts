@@ -1,0 +1,81 @@
+/**
+ * Replay safety: the recorded history of one complete journey per way an application
+ * ends (scripts/record-histories.ts writes them to fixtures/) replays against the
+ * current workflow code without a nondeterminism error. A change that would break
+ * workflows already running fails here; see the README for patched()/deprecatePatch.
+ *
+ * Two controls show the test has teeth: the same workflow with an unguarded extra timer
+ * is refused on every history, and that change behind patched() replays cleanly.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { workflowBundle } from '../helpers/stack';
+
+const PATHS = ['rejected', 'declined', 'expired', 'hired', 'withdrawn'] as const;
+
+interface JsonHistory {
+  events: { eventId: string; eventType: string; [k: string]: any }[];
+}
+
+function fixture(name: string): JsonHistory {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as JsonHistory;
+}
+
+/** The workflow's return value (its final stage), read from the completion event. */
+function resultOf(history: JsonHistory): unknown {
+  const last = history.events[history.events.length - 1]!;
+  const data = last.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0]?.data as string | undefined;
+  return data === undefined ? undefined : JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+}
+
+const variant = (name: string) =>
+  bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL(`../helpers/replay-variants/${name}.ts`, import.meta.url)),
+    logger: new DefaultLogger('WARN'),
+  });
+
+let current: WorkflowBundle;
+
+beforeAll(async () => {
+  // ERROR: the refused replays below would otherwise print core's nondeterminism warnings.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  current = await workflowBundle();
+});
+
+describe('recorded histories', () => {
+  it.each(PATHS)('%s: a complete journey that ended in that stage', (name) => {
+    const history = fixture(name);
+    expect(history.events[0]!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+    expect(history.events[0]!.workflowExecutionStartedEventAttributes.workflowType.name).toBe('applicationWorkflow');
+    expect(history.events.at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    expect(resultOf(history)).toBe(name);
+  });
+
+  it.each(PATHS)('%s: replays against the current workflow code', async (name) => {
+    await expect(Worker.runReplayHistory({ workflowBundle: current, replayName: `replay-${name}` }, fixture(name))).resolves.toBeUndefined();
+  });
+});
+
+describe('the replayer has teeth', () => {
+  it('an unguarded change (a timer before the first step) is refused as nondeterministic for every history', async () => {
+    const divergent = await variant('divergent');
+    for (const name of PATHS) {
+      const err = await Worker.runReplayHistory({ workflowBundle: divergent, replayName: `divergent-${name}` }, fixture(name)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, name).toBeInstanceOf(DeterminismViolationError);
+      expect(String((err as Error).message), name).toMatch(/nondetermin/i);
+    }
+  });
+
+  it('the same change behind patched() replays every history cleanly', async () => {
+    const safe = await variant('patched');
+    for (const name of PATHS) {
+      await expect(Worker.runReplayHistory({ workflowBundle: safe, replayName: `patched-${name}` }, fixture(name)), name).resolves.toBeUndefined();
+    }
+  });
+});
