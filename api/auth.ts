@@ -62,7 +62,7 @@ const FAILURE_WINDOW_MS = 60_000;
 /** Each app instance keeps its own counts. */
 function failuresOf(req: FastifyRequest) {
   let map = failureCounts.get(req.server);
-  if (!map) failureCounts.set(req.server, (map = new Map()));
+  if (!map) failureCounts.set(req.server, (map = new Map<string, { count: number; resetAt: number }>()));
   return map;
 }
 
