@@ -3,7 +3,7 @@
  * returns and the pending actions (who owes what, by when). No side effects here.
  */
 import type { TStage } from '../domain/contracts/application';
-import { TERMINAL_STAGES } from '../domain/contracts/application';
+import { TERMINAL_STAGES } from '../domain/stages';
 import { addDuration } from '../domain/durations';
 import type { TMatchReport } from '../domain/scoring';
 import type { TCompositeResult } from '../domain/composite';

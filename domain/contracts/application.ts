@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STAGES } from '../stages';
 import {
   ZLocaleSchema,
   ZScore100Schema,
@@ -96,25 +97,6 @@ export const ZCreateApplicationSchema = z.object({
 });
 export type TCreateApplication = z.infer<typeof ZCreateApplicationSchema>;
 
-export const STAGES = [
-  'received',
-  'validating',
-  'discrepancy_review',
-  'screening',
-  'evaluation',
-  'decision',
-  'rejected',
-  'offer_drafting',
-  'offer_approval',
-  'offer_sent',
-  'offer_viewed',
-  'accepted',
-  'declined',
-  'expired',
-  'onboarding',
-  'hired',
-  'withdrawn',
-] as const;
+export { STAGES, TERMINAL_STAGES, type TStage } from '../stages';
+
 export const ZStageSchema = z.enum(STAGES);
-export type TStage = z.infer<typeof ZStageSchema>;
-export const TERMINAL_STAGES: readonly TStage[] = ['rejected', 'declined', 'expired', 'hired', 'withdrawn'];
