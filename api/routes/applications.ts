@@ -2,7 +2,7 @@
  * Applications: submitted by integrators or HR, each runs as workflow `application-<id>`.
  * Lists read the database mirror; a single application's status is the workflow's query.
  */
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -194,9 +194,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         q.stage ? eq(a.stage, q.stage) : undefined,
         q.departmentId ? eq(a.departmentId, q.departmentId) : undefined,
         scope.all ? undefined : eq(a.departmentId, scope.departmentId ?? '00000000-0000-0000-0000-000000000000'),
-        cursor
-          ? or(lt(a.createdAt, new Date(cursor.t)), and(eq(a.createdAt, new Date(cursor.t)), lt(a.id, cursor.id)))
-          : undefined,
+        cursor ? sql`(${a.createdAt}, ${a.id}) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)` : undefined,
       ];
       const rows = await db
         .select({
@@ -213,7 +211,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         })
         .from(a)
         .where(and(...conds))
-        .orderBy(desc(a.createdAt), desc(a.id))
+        // The list indexes are (…, created_at DESC NULLS LAST, id DESC NULLS LAST): order exactly so.
+        .orderBy(sql`${a.createdAt} desc nulls last`, sql`${a.id} desc nulls last`)
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];

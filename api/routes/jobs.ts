@@ -1,5 +1,5 @@
 /** Jobs with their competency models, the ranked priority list and question calibration. */
-import { and, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -139,10 +139,12 @@ export default async function jobRoutes(fastify: FastifyInstance) {
             eq(a.jobId, req.params.id),
             sql`${a.rankScore} is not null`,
             req.query.includeClosed === 'true' ? undefined : notInArray(a.stage, ['withdrawn', 'rejected']),
-            cursor ? or(lt(a.rankScore, cursor.s), and(eq(a.rankScore, cursor.s), lt(a.id, cursor.id))) : undefined,
+            // A row comparison is an index condition; the equivalent OR is not.
+            cursor ? sql`(${a.rankScore}, ${a.id}) < (${cursor.s}::numeric, ${cursor.id}::uuid)` : undefined,
           ),
         )
-        .orderBy(desc(a.rankScore), desc(a.id))
+        // NULLS LAST as in applications_ranking_idx: with another null order the planner sorts instead.
+        .orderBy(sql`${a.rankScore} desc nulls last`, sql`${a.id} desc nulls last`)
         .limit(req.query.limit + 1);
       const page = rows.slice(0, req.query.limit);
       const last = page[page.length - 1];

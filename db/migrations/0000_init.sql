@@ -265,10 +265,10 @@ CREATE INDEX "users_roles_gin" ON "users" USING gin ("roles");--> statement-brea
 CREATE INDEX "jobs_department_idx" ON "jobs" USING btree ("department_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "applications_external_id_key" ON "applications" USING btree ("external_id");--> statement-breakpoint
 CREATE INDEX "applications_ranking_idx" ON "applications" USING btree ("job_id","rank_score" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE rank_score is not null;--> statement-breakpoint
-CREATE INDEX "applications_job_created_idx" ON "applications" USING btree ("job_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
-CREATE INDEX "applications_dept_created_idx" ON "applications" USING btree ("department_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
-CREATE INDEX "applications_stage_created_idx" ON "applications" USING btree ("stage","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
-CREATE INDEX "applications_created_idx" ON "applications" USING btree ("created_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "applications_job_created_idx" ON "applications" USING btree ("job_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "applications_dept_created_idx" ON "applications" USING btree ("department_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "applications_stage_created_idx" ON "applications" USING btree ("stage","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "applications_created_idx" ON "applications" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "applications_job_accuracy_idx" ON "applications" USING btree ("job_id","accuracy");--> statement-breakpoint
 CREATE INDEX "interview_answers_job_question_idx" ON "interview_answers" USING btree ("job_id","question_id");--> statement-breakpoint
 CREATE INDEX "messages_application_created_idx" ON "messages" USING btree ("application_id","created_at");--> statement-breakpoint

@@ -44,10 +44,10 @@ export const applications = pgTable(
     uniqueIndex('applications_external_id_key').on(t.externalId),
     // Ranking: first page read straight off the index, keyset pagination on (rank_score, id).
     index('applications_ranking_idx').on(t.jobId, t.rankScore.desc(), t.id.desc()).where(sql`rank_score is not null`),
-    index('applications_job_created_idx').on(t.jobId, t.createdAt.desc(), t.id),
-    index('applications_dept_created_idx').on(t.departmentId, t.createdAt.desc(), t.id),
-    index('applications_stage_created_idx').on(t.stage, t.createdAt.desc(), t.id),
-    index('applications_created_idx').on(t.createdAt.desc(), t.id),
+    index('applications_job_created_idx').on(t.jobId, t.createdAt.desc(), t.id.desc()),
+    index('applications_dept_created_idx').on(t.departmentId, t.createdAt.desc(), t.id.desc()),
+    index('applications_stage_created_idx').on(t.stage, t.createdAt.desc(), t.id.desc()),
+    index('applications_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('applications_job_accuracy_idx').on(t.jobId, t.accuracy),
   ],
 );
