@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: how much the engine adds to Temporal, measured on this machine.
+ *
+ * Starts its own stack (an in-memory Temporal dev server, a fresh PostgreSQL database on
+ * the local server, the worker and the API as separate processes, the API on a real
+ * port), seeds an organisation through the API, runs each measurement against its
+ * reference taken in the same run, prints a table and writes bench/RESULTS.md (only the
+ * generated part between its markers; the analysis below them is kept). Everything it
+ * started is stopped and the database dropped at the end, also on Ctrl-C.
+ *
+ * BENCH_QUICK=1 runs every measurement at about a fifth of its size (a few minutes less).
+ * Sizes (defaults in brackets):
+ *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_EVALUATIONS [300]
+ *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
+ *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
+ *   BENCH_PDF_LETTERS [200]
+ *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also with a
+ *                 pre-built workflow bundle and the cache sizes below
+ *   BENCH_CACHE_VARIANTS [250]  worker cache sizes the memory phase also measures ('' for none)
+ *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
+ *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
+ *                 (e.g. --cpu-prof --cpu-prof-dir=DIR, --max-semi-space-size=32)
+ *   BENCH_PHASES  a subset of pdf,starts,evaluations,status,ranking,memory,journeys
+ *   BENCH_PROFILE e.g. api:evaluations,worker:journeys — CPU-profiles that process during
+ *                 that phase (.cpuprofile in .data/bench/<run>/, summary printed)
+ *   BENCH_OUT     where to write the results; a run with other sizes, fewer phases or a
+ *                 profile writes into .data/bench/<run>/ unless this is set
+ *   BENCH_PG_URL  the PostgreSQL server (default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/postgres)
+ *   BENCH_LOG_LEVEL  the API's and worker's LOG_LEVEL [info, as deployed]
+ * Benchmarks are never tests: nothing here fails on a missed target.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import type { BenchContext, PhaseResult, Row } from './bench/context';
+import { verdict } from './bench/context';
+import { benchEvaluations, benchStatus } from './bench/phases/round-trips';
+import { benchJourneys } from './bench/phases/journeys';
+import { benchMemory, type MemoryVariant } from './bench/phases/memory';
+import { benchPdf } from './bench/phases/pdf';
+import { benchRanking } from './bench/phases/ranking';
+import { benchStarts } from './bench/phases/starts';
+import { summarizeProfile } from './bench/profile';
+import { seedOrg } from './bench/seed';
+import { BenchStack, ROOT, StageWatcher } from './bench/stack';
+import { prepareRawApplications, startRaw } from './bench/context';
+import { application } from './bench/fixtures';
+import { buildWorkflowBundle } from './bench/build-bundle';
+import { envInt, envList, log, pool } from './bench/util';
+
+const ALL_PHASES = ['pdf', 'starts', 'evaluations', 'status', 'ranking', 'memory', 'journeys'];
+const QUICK = process.env.BENCH_QUICK === '1';
+const DEFAULTS = {
+  starts: QUICK ? 200 : 1000,
+  startConcurrency: 32,
+  evaluations: QUICK ? 100 : 300,
+  reads: QUICK ? 200 : 500,
+  rankingSizes: '10000,100000',
+  rankingSamples: QUICK ? 100 : 300,
+  openWorkflows: QUICK ? 300 : 1000,
+  journeys: QUICK ? 40 : 200,
+  journeyConcurrency: QUICK ? 20 : 50,
+  pdfLetters: QUICK ? 50 : 200,
+};
+const cfg = {
+  phases: envList('BENCH_PHASES', ALL_PHASES),
+  starts: envInt('BENCH_STARTS', DEFAULTS.starts),
+  startConcurrency: envInt('BENCH_START_CONCURRENCY', DEFAULTS.startConcurrency),
+  evaluations: envInt('BENCH_EVALUATIONS', DEFAULTS.evaluations),
+  reads: envInt('BENCH_READS', DEFAULTS.reads),
+  rankingSizes: envList('BENCH_RANKING_SIZES', DEFAULTS.rankingSizes.split(',')).map(Number),
+  rankingSamples: envInt('BENCH_RANKING_SAMPLES', DEFAULTS.rankingSamples),
+  openWorkflows: envInt('BENCH_OPEN_WORKFLOWS', DEFAULTS.openWorkflows),
+  journeys: envInt('BENCH_JOURNEYS', DEFAULTS.journeys),
+  journeyConcurrency: envInt('BENCH_JOURNEY_CONCURRENCY', DEFAULTS.journeyConcurrency),
+  pdfLetters: envInt('BENCH_PDF_LETTERS', DEFAULTS.pdfLetters),
+  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250']).map(Number),
+  memoryVariants: process.env.BENCH_MEMORY_VARIANTS !== '0',
+  profile: envList('BENCH_PROFILE', []),
+};
+for (const p of cfg.phases) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase ${p} (know ${ALL_PHASES.join(', ')})`);
+const isFullRun =
+  !QUICK &&
+  cfg.phases.length === ALL_PHASES.length &&
+  !cfg.profile.length &&
+  !process.env.BENCH_WORKFLOW_BUNDLE &&
+  !process.env.BENCH_WORKER_NODE_ARGS &&
+  !process.env.BENCH_API_NODE_ARGS &&
+  Object.keys(DEFAULTS).every((k) => process.env[`BENCH_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] === undefined);
+
+const EVAL_WARMUP = 20;
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stack = new BenchStack();
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    log('interrupted: stopping the stack and dropping the database');
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const results: { name: string; result: PhaseResult }[] = [];
+  const started = new Date();
+  try {
+    await stack.start();
+    const org = await seedOrg(stack.http, stack.adminToken);
+    const ctx: BenchContext = { stack, org, watcher: new StageWatcher(stack.sql) };
+    log(`stack up: Temporal ${stack.temporal.address}, database ${stack.dbName}, API ${stack.http.base}`);
+
+    /** Applications in evaluation that nobody has evaluated yet, for the round-trip measurements. */
+    let fresh: string[] = [];
+    let inEvaluation: string[] = [];
+    const ensureFresh = async (k: number) => {
+      if (fresh.length >= k) return;
+      const need = k - fresh.length;
+      log(`preparing ${need} more applications in evaluation (raw starts, not measured)`);
+      const inputs = await prepareRawApplications(
+        ctx,
+        Array.from({ length: need }, (_, i) => application(org.jobId, i + 1, `pool${fresh.length}`)),
+      );
+      await pool(inputs, 32, (input) => startRaw(ctx, input));
+      const ids = inputs.map((x) => x.applicationId);
+      await stack.waitAllInStage(ids, 'evaluation');
+      await stack.quiesce();
+      fresh.push(...ids);
+      inEvaluation.push(...ids);
+    };
+
+    const run = async (name: string, fn: () => Promise<PhaseResult>) => {
+      if (!cfg.phases.includes(name)) return;
+      log(`── ${name} ──`);
+      const targets = cfg.profile.filter((p) => p.endsWith(`:${name}`)).map((p) => p.split(':')[0]!);
+      for (const t of targets) await (t === 'api' ? stack.api : stack.worker).request('profile-start');
+      const result = await fn();
+      for (const t of targets) {
+        const file = path.join(stack.runDir, `${t}-${name}.cpuprofile`);
+        await (t === 'api' ? stack.api : stack.worker).request('profile-stop', file);
+        const summary = summarizeProfile(file, 25);
+        console.log(summary);
+        result.details += `\n\nCPU profile of the ${t} during this phase (the numbers above were taken under the profiler):\n\n\`\`\`\n${summary}\n\`\`\``;
+      }
+      results.push({ name, result });
+      const w = await stack.worker.stats().catch(() => null);
+      if (w) log(`worker now: RSS ${w.rssMb.toFixed(0)} MiB, heap ${w.heapUsedMb.toFixed(0)} MiB`);
+    };
+
+    await run('pdf', () => benchPdf(cfg.pdfLetters));
+    await run('starts', async () => {
+      const r = await benchStarts(ctx, cfg.starts, cfg.startConcurrency);
+      fresh.push(...r.apiIds, ...r.rawIds);
+      inEvaluation.push(...r.apiIds, ...r.rawIds);
+      return r;
+    });
+    await run('evaluations', async () => {
+      const k = 2 * (cfg.evaluations + EVAL_WARMUP);
+      await ensureFresh(k);
+      const ids = fresh.slice(0, k);
+      fresh = fresh.slice(k);
+      return benchEvaluations(ctx, ids, cfg.evaluations, EVAL_WARMUP);
+    });
+    await run('status', async () => {
+      if (!inEvaluation.length) await ensureFresh(Math.min(cfg.reads, 500));
+      return benchStatus(ctx, inEvaluation, cfg.reads);
+    });
+    await run('ranking', () => benchRanking(ctx, cfg.rankingSizes, cfg.rankingSamples));
+    await run('memory', async () => {
+      if (inEvaluation.length < cfg.openWorkflows) await ensureFresh(fresh.length + cfg.openWorkflows - inEvaluation.length);
+      const global = process.env.BENCH_WORKFLOW_BUNDLE;
+      const variants: MemoryVariant[] = [{ label: global ? `BENCH_WORKFLOW_BUNDLE=${path.basename(global)}` : 'as shipped', env: {} }];
+      let bundles = '';
+      if (cfg.memoryVariants) {
+        const built = await buildWorkflowBundle(path.join(stack.runDir, 'workflow-bundle.js'));
+        const pkgs = Object.entries(built.packages).map(([p, n]) => `${p} ${n}`).join(', ');
+        bundles = `\n\nThe workflow bundle: ${built.kib.toFixed(0)} KiB, modules from ${pkgs}${built.packages.zod ? ' — zod is back in the bundle: every cached workflow evaluates it again' : ''}.`;
+        variants.push({ label: 'pre-built bundle (no webpack in the worker)', env: { BENCH_WORKFLOW_BUNDLE: built.file } });
+        variants.push(
+          ...cfg.cacheVariants.map((size) => ({
+            label: `pre-built bundle + WORKER_MAX_CACHED_WORKFLOWS=${size}`,
+            env: { BENCH_WORKFLOW_BUNDLE: built.file, WORKER_MAX_CACHED_WORKFLOWS: String(size) },
+          })),
+        );
+      }
+      const r = await benchMemory(ctx, inEvaluation.slice(0, cfg.openWorkflows), variants);
+      r.details += bundles;
+      return r;
+    });
+    await run('journeys', async () => {
+      // A fresh worker, so its peak memory is the journeys' own.
+      await stack.restartWorker();
+      inEvaluation = [];
+      return benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency);
+    });
+  } finally {
+    if (!stopping) {
+      stopping = true;
+      log('stopping the stack and dropping the database');
+      await stack.stop();
+    }
+  }
+
+  const rows = results.flatMap((r) => r.result.rows);
+  printTable(rows);
+  const out = process.env.BENCH_OUT ?? (isFullRun ? path.join(ROOT, 'bench/RESULTS.md') : path.join(stack.runDir, 'RESULTS.md'));
+  writeResults(out, started, stack, rows, results);
+  log(`wrote ${path.relative(process.cwd(), out)}${isFullRun || process.env.BENCH_OUT ? '' : ' (not a full default run, so not bench/RESULTS.md)'}`);
+}
+
+function cells(r: Row): string[] {
+  return [r.measure, r.ours, r.reference, r.comparison, r.target, verdict(r.met)];
+}
+const HEAD = ['measure', 'ours (through the engine)', 'reference (same run)', 'difference', 'target', ''];
+
+function printTable(rows: Row[]) {
+  const all = [HEAD, ...rows.map(cells)];
+  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' │ ');
+  console.log(`\n${line(HEAD)}\n${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map((r) => line(cells(r))).join('\n')}\n`);
+}
+
+function machine(stack: BenchStack, started: Date): string {
+  const cpus = os.cpus();
+  return [
+    `- Date: ${started.toISOString()}`,
+    `- CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (${os.availableParallelism()} available to Node)`,
+    `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
+    `- Node ${process.version}; ${stack.versions.temporalCli} (in-memory dev server); PostgreSQL ${stack.versions.postgres}; @temporalio/* ${temporalSdkVersion()}`,
+    `- Sizes: starts ${cfg.starts} at c=${cfg.startConcurrency}, evaluations ${cfg.evaluations}, reads ${cfg.reads}, ranking ${cfg.rankingSizes.join('/')} × ${cfg.rankingSamples}, open workflows ${cfg.openWorkflows}, journeys ${cfg.journeys} at c=${cfg.journeyConcurrency}, letters ${cfg.pdfLetters}`,
+    `- Worker and API: separate Node processes started as \`npm run worker\` / \`npm run api\` start them (LOG_LEVEL=${stack.env.LOG_LEVEL}, DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE ?? '10 (default)'}, WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK default'}); the load generator and the raw client in a third.`,
+  ].join('\n');
+}
+
+function temporalSdkVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@temporalio/client/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+const BEGIN = '<!-- bench:begin (generated by npm run bench; rewritten by each full run) -->';
+const END = '<!-- bench:end -->';
+
+function writeResults(out: string, started: Date, stack: BenchStack, rows: Row[], results: { name: string; result: PhaseResult }[]) {
+  const table = [
+    `| ${HEAD.join(' | ')} |`,
+    `|${HEAD.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
+  ].join('\n');
+  const generated = [
+    BEGIN,
+    '## Latest run',
+    '',
+    machine(stack, started),
+    '',
+    table,
+    '',
+    ...results.flatMap(({ name, result }) => [`### ${name}`, '', result.details.trim(), '']),
+    END,
+  ].join('\n');
+  mkdirSync(path.dirname(out), { recursive: true });
+  let text: string;
+  if (existsSync(out)) {
+    const old = readFileSync(out, 'utf8');
+    const a = old.indexOf(BEGIN.slice(0, 20));
+    const b = old.indexOf(END);
+    text = a >= 0 && b > a ? old.slice(0, a) + generated + old.slice(b + END.length) : `${old.trimEnd()}\n\n${generated}\n`;
+  } else {
+    text = `# Benchmark results\n\n\`npm run bench\` — see scripts/bench.ts for what each line measures and how to size a quick run.\n\n${generated}\n`;
+  }
+  writeFileSync(out, text);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+/** What the benchmark submits: the job's competency model, applications, offers, evaluations. */
+import type { TCreateApplication } from '../../domain/contracts/application';
+
+export const JOB = (departmentId: string, title = 'Backend Engineer') => ({
+  title,
+  departmentId,
+  competencies: [
+    { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
+    { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
+    { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
+  ],
+  salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
+});
+
+/** A strong, consistent application (no high discrepancy, so it flows straight to evaluation). */
+export function application(jobId: string, i: number, tag: string): TCreateApplication {
+  return {
+    jobId,
+    candidate: { name: `Bench ${tag} ${i}`, email: `bench.${tag}.${i}@candidates.example.com`, locale: i % 2 ? 'en' : 'zh-CN' },
+    resume: {
+      skills: [
+        { name: 'Python', level: 'expert', years: 6 },
+        { name: 'PostgreSQL', level: 'proficient', years: 4 },
+        { name: 'Communication', level: 'proficient' },
+      ],
+      experienceYears: 6,
+      workHistory: [
+        { company: 'Initech', title: 'Engineer', from: '2019-01', to: '2022-06', summary: 'Python services on PostgreSQL' },
+        { company: 'Globex', title: 'Senior Engineer', from: '2022-07', summary: 'Kafka pipelines' },
+      ],
+      projects: [{ name: 'Billing', summary: 'Event-driven billing', skills: ['Kafka', 'Python'] }],
+      certificates: [],
+      education: [{ school: 'Fudan University', degree: 'BSc', field: 'Computer Science', year: 2018 }],
+    },
+    interview: {
+      completedAt: '2026-11-20T09:00:00Z',
+      accuracy: 0.9,
+      questions: [
+        { id: 'q-py-1', skill: 'Python', correct: true },
+        { id: 'q-py-2', skill: 'Python', correct: i % 3 !== 0 },
+        { id: 'q-pg-1', skill: 'PostgreSQL', correct: true },
+      ],
+      skillScores: { Python: 80 + (i % 15), PostgreSQL: 70 + (i % 20), Kafka: 75, Communication: 75 },
+      competencyScores: { teamwork: 70 + (i % 25) },
+      behavior: { eyeContact: 0.8, toneVariation: 0.6 },
+      keywordsMatched: ['Python', 'Kafka'],
+      recordingUrl: 'https://recordings.example.com/r/abc',
+    },
+  };
+}
+
+export const EVALUATION = {
+  ratings: { programming: 'good', systems: 'good', teamwork: 'excellent' },
+  recommendation: 'advance' as const,
+  comment: 'Solid',
+};
+
+export function futureDate(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const OFFER = () => ({
+  position: 'Backend Engineer',
+  salary: { amount: 300000, currency: 'CNY', period: 'year' },
+  benefits: ['Health insurance', '15 days paid leave'],
+  startDate: futureDate(30),
+  terms: 'Probation of three months.',
+});
+
+export const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export const PNG_BYTES = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+export const JPEG_BYTES = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
