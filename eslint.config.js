@@ -34,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts', 'drizzle.config.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'vitest.chaos.config.ts', 'drizzle.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

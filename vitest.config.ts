@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault-injection suite runs on its own: npm run test:chaos (see RELIABILITY.md).
+    exclude: [...configDefaults.exclude, 'test/chaos/**'],
     // One Temporal dev server for the whole run, started by the global setup; test files
     // run one after another in forked processes (2 cores: Temporal, PostgreSQL and the
     // worker already keep them busy).

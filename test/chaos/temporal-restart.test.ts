@@ -1,0 +1,133 @@
+/**
+ * Fault: the Temporal server goes away in the middle of journeys. Its dev server (persisted
+ * to a SQLite file) is stopped with SIGTERM while offers are being approved and accepted,
+ * stays down a few seconds, and is started again on the same port with the same file.
+ * Meanwhile the API answers 503 (never 500) for anything that needs Temporal and keeps
+ * serving what only needs the database; /readyz names Temporal. The worker and the API
+ * reconnect by themselves, and every journey completes exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActorOrg, Journey, newStats, registerWebhook, resilient, type ActorOrg } from '../helpers/actors';
+import { diagnose, Mailbox, outcome, probe, settle, sleep, startChaosStack, tallyHistories, type ChaosStack } from '../helpers/chaos';
+
+/** Down this long after the old server has exited (stopping it takes up to 10 s by itself). */
+const DOWN_MS = 3_000;
+
+let s: ChaosStack;
+let org: ActorOrg;
+let mail: Mailbox;
+const stats = newStats();
+
+beforeAll(async () => {
+  s = await startChaosStack({ webhookReceiver: true });
+  const api = resilient(s.api, stats);
+  org = await createActorOrg(api);
+  await registerWebhook(api, org, s.webhooks!.url, s.webhooks!.secret);
+  mail = new Mailbox(s.smtp);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe('Temporal restarted', () => {
+  it('answers 503 while Temporal is down, then every journey continues from where it was and completes', async () => {
+    const api = resilient(s.api, stats);
+    const N = 6;
+    const journeys = Array.from({ length: N }, (_, i) => new Journey(i, api, org, mail, 'trestart', { waitTimeoutMs: 90_000 }));
+    const onboarding = journeys.slice(0, N / 2);
+    const offering = journeys.slice(N / 2);
+    await Promise.all(journeys.map((j) => j.steps('submit', 'evaluate', 'draftOffer')));
+    await Promise.all(onboarding.map((j) => j.steps('approve', 'waitOfferSent')));
+    const temporalPid = s.temporal.process.pid;
+    const workerPid = s.workers[0]!.pid;
+
+    const inFlight = Promise.all([...offering.map((j) => j.steps('approve')), ...onboarding.map((j) => j.steps('accept'))]);
+    await sleep(50);
+    const stopAt = Date.now();
+    const stopped = s.stopTemporal();
+    const restarted = stopped.then(async (exit) => {
+      const downAt = Date.now();
+      await sleep(DOWN_MS);
+      await s.startTemporal();
+      return { downAt, exit, upAt: Date.now() };
+    });
+    await stopped;
+    const target = journeys[0]!;
+    const during = await probe(
+      s.api,
+      [
+        { name: 'readyz', method: 'GET', url: '/readyz', token: null },
+        { name: 'application status (query)', method: 'GET', url: `/v1/applications/${target.id}`, token: org.hr.token },
+        // Refused by the workflow's validator when Temporal is up (wrong stage): changes nothing.
+        { name: 'decision (update)', method: 'POST', url: `/v1/applications/${target.id}/decision`, token: org.hr.token, body: { decision: 'advance' } },
+        { name: 'consistency (visibility)', method: 'GET', url: '/v1/admin/consistency' },
+        { name: 'list applications (SQL only)', method: 'GET', url: '/v1/applications', token: org.hr.token },
+      ],
+      restarted,
+    );
+    const { downAt, exit, upAt } = await restarted;
+    for (const j of journeys) j.deadline = upAt + 150_000;
+
+    await inFlight;
+    await Promise.all([
+      ...onboarding.map((j) => j.steps('waitOnboarding', 'onboard', 'waitHired')),
+      ...offering.map((j) => j.steps('waitOfferSent', 'accept', 'waitOnboarding', 'onboard', 'waitHired')),
+    ]);
+    const allHiredAt = Date.now();
+    if (journeys.some((j) => j.error)) console.log(JSON.stringify(await diagnose(s, journeys.map((j) => j.workflowId!)), null, 1));
+    const settleMs = await settle(s, journeys.map((j) => j.workflowId!), Math.max(15_000, upAt + 180_000 - Date.now()));
+    const o = await outcome(s);
+    const h = await tallyHistories(s.client, journeys.map((j) => j.workflowId!));
+    console.log(
+      JSON.stringify({
+        fault: 'Temporal dev server stopped and restarted',
+        journeys: N,
+        oldServerExit: exit,
+        unreachableMs: upAt - stopAt,
+        restartMs: upAt - downAt,
+        samePort: s.temporal.address === s.temporalAddress,
+        newServerPid: s.temporal.process.pid !== temporalPid,
+        probe: { rounds: during.rounds, statuses: during.statuses, slowestMs: during.slowestMs, hung: during.hung, readyzSample: during.readyz[0] },
+        upToAllHiredMs: allHiredAt - upAt,
+        settleMs,
+        outcome: o,
+        histories: h,
+        api: { byRoute: stats.byRoute, calls: stats.calls, retries: stats.retries, byStatus: stats.byStatus, unexpected: stats.unexpected, hung: stats.thrown, stuckKeys: stats.stuckKeys },
+        worker: s.workers.map((w) => ({ pid: w.pid, alive: w.alive })),
+      }),
+    );
+
+    // While Temporal was down: 503 for what needs it, 200 for what does not, never 500.
+    expect(during.rounds).toBeGreaterThan(3);
+    expect(during.statuses).toEqual({
+      readyz: { 503: expect.any(Number) },
+      'application status (query)': { 503: expect.any(Number) },
+      'decision (update)': { 503: expect.any(Number) },
+      'consistency (visibility)': { 503: expect.any(Number) },
+      'list applications (SQL only)': { 200: expect.any(Number) },
+    });
+    for (const r of during.readyz) expect(r).toMatchObject({ status: 'unavailable', database: { ok: true }, temporal: { ok: false } });
+    expect(during.hung).toEqual([]);
+    expect(stats.unexpected).toEqual([]);
+    expect(stats.thrown).toEqual([]);
+    expect(stats.stuckKeys).toEqual([]);
+    expect(o.pendingIdempotencyKeys).toEqual([]);
+    // The same worker process reconnected on its own.
+    expect(s.workers.map((w) => [w.pid, w.alive])).toEqual([[workerPid, true]]);
+
+    expect(journeys.map((j) => j.error ?? j.step)).toEqual(journeys.map(() => 'hired'));
+    expect(o.stages).toEqual({ hired: N });
+    expect(o.employees).toBe(N);
+    expect(o.applicationsWithSeveralEmployees).toBe(0);
+    expect(o.distinctEmployeeNumbers).toBe(N);
+    expect(o.mail.duplicates).toEqual([]);
+    expect(o.lost).toEqual([]);
+    expect(o.unknown).toEqual([]);
+    expect(o.emailStatuses).toEqual({ sent: o.emailRows });
+    expect(o.mail.received).toBe(o.emailRows);
+    expect(o.webhooks!.duplicates).toEqual([]);
+    expect(o.webhooks!.missing).toEqual([]);
+    expect(o.webhooks!.deliveries).toEqual({ delivered: o.webhooks!.events });
+    expect(o.contradictions).toEqual([]);
+  }, 400_000);
+});
