@@ -11,7 +11,7 @@ import { createActorOrg, Journey, newStats, registerWebhook, resilient, type Act
 import { diagnose, Mailbox, outcome, probe, settle, sleep, startChaosStack, tallyHistories, type ChaosStack } from '../helpers/chaos';
 
 /** Down this long after the old server has exited (stopping it takes up to 10 s by itself). */
-const DOWN_MS = 3_000;
+const DOWN_MS = 8_000;
 
 let s: ChaosStack;
 let org: ActorOrg;
@@ -97,17 +97,14 @@ describe('Temporal restarted', () => {
       }),
     );
 
-    // While Temporal was down: 503 for what needs it, 200 for what does not, never 500.
-    expect(during.rounds).toBeGreaterThan(3);
-    expect(during.statuses).toEqual({
-      readyz: { 503: expect.any(Number) },
-      'application status (query)': { 503: expect.any(Number) },
-      'decision (update)': { 503: expect.any(Number) },
-      'consistency (visibility)': { 503: expect.any(Number) },
-      'list applications (SQL only)': { 200: expect.any(Number) },
-    });
+    // While Temporal was down: 503 for what needs it, promptly; 200 for what does not; never 500.
+    expect.soft(during.hung, 'requests that waited for Temporal to come back instead of answering 503').toEqual([]);
+    expect.soft(during.rounds, 'complete probe rounds while Temporal was down (few: requests hung)').toBeGreaterThan(3);
+    for (const [name, statuses] of Object.entries(during.statuses)) {
+      expect(Object.keys(statuses), name).toEqual([name === 'list applications (SQL only)' ? '200' : '503']);
+    }
+    expect(during.readyz.length).toBeGreaterThan(0);
     for (const r of during.readyz) expect(r).toMatchObject({ status: 'unavailable', database: { ok: true }, temporal: { ok: false } });
-    expect(during.hung).toEqual([]);
     expect(stats.unexpected).toEqual([]);
     expect(stats.thrown).toEqual([]);
     expect(stats.stuckKeys).toEqual([]);

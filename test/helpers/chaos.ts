@@ -639,7 +639,7 @@ export interface ProbeResult {
  * the outage and answered only after it ended, taking longer than `hungAfterMs`, is reported
  * as `hung`: it waited for the recovery instead of failing.
  */
-export async function probe(api: ApiFn, routes: ProbeRoute[], stop: Promise<unknown>, everyMs = 500, hungAfterMs = 5000): Promise<ProbeResult> {
+export async function probe(api: ApiFn, routes: ProbeRoute[], stop: Promise<unknown>, everyMs = 500, hungAfterMs = 6000): Promise<ProbeResult> {
   const result: ProbeResult = { statuses: {}, readyz: [], rounds: 0, slowestMs: {}, hung: [] };
   let stopped = false;
   void stop.finally(() => {
