@@ -103,11 +103,23 @@ export interface WorkerChild {
   stop(): Promise<void>;
 }
 
+/** Worker process groups still running: killed if this process exits without stopping them. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** Starts `tsx worker.ts` with `env` and resolves once it polls its task queue. */
 export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<WorkerChild> {
   const child: ChildProcess = spawn(TSX, ['worker.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...(process.env.EXPERIMENT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.EXPERIMENT_NODE_OPTIONS } : {}), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -118,13 +130,15 @@ export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
   let alive = true;
+  const pid = child.pid!;
+  liveGroups.add(pid);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
       alive = false;
+      liveGroups.delete(pid);
       resolve({ code, signal });
     }),
   );
-  const pid = child.pid!;
   const signalGroup = (sig: NodeJS.Signals) => {
     try {
       process.kill(-pid, sig);
