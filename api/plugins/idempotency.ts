@@ -3,9 +3,14 @@
  * key) is stored and returned again for repeats with the same body; a repeat with
  * another body is a 409. A pending row guards against two concurrent repeats.
  * Server errors are not remembered, so a retry after a 5xx does the work again.
+ * A pending row whose request can no longer be running (its process died, or the
+ * database was away when the outcome was to be written) is taken over by a repeat
+ * after PENDING_TAKEOVER_MS. Workflow actions are idempotent underneath (workflow ids,
+ * update ids derived from the key), so doing them again cannot double them; a plain
+ * create whose stored answer was lost with the database could (RELIABILITY.md).
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { idempotencyKeys } from '../../db/schema';
@@ -23,6 +28,8 @@ declare module 'fastify' {
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Longer than any request can run (Temporal calls have a 5 s deadline, queries a few seconds). */
+export const PENDING_TAKEOVER_MS = 60_000;
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -64,10 +71,25 @@ export default fp(
         req.idempotency = { scope, key };
         return;
       }
-      const [row] = await db
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+      const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+      const takenOver = await db
+        .update(idempotencyKeys)
+        .set({ createdAt: sql`now()` })
+        .where(
+          and(
+            where,
+            eq(idempotencyKeys.state, 'pending'),
+            eq(idempotencyKeys.requestHash, requestHash),
+            lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${PENDING_TAKEOVER_MS / 1000})`),
+          ),
+        )
+        .returning({ key: idempotencyKeys.key });
+      if (takenOver.length) {
+        req.log.warn({ idempotencyScope: scope }, 'taking over an abandoned Idempotency-Key');
+        req.idempotency = { scope, key };
+        return;
+      }
+      const [row] = await db.select().from(idempotencyKeys).where(where);
       if (!row) throw new AppError('conflict', 'the Idempotency-Key is being reused; retry');
       if (row.requestHash !== requestHash) {
         throw new AppError('conflict', 'this Idempotency-Key was already used with a different request');
@@ -87,7 +109,12 @@ export default fp(
       req.idempotency = null;
       const where = and(eq(idempotencyKeys.scope, idem.scope), eq(idempotencyKeys.key, idem.key));
       if (reply.statusCode >= 500) {
-        await app.db.db.delete(idempotencyKeys).where(where);
+        // Forget the attempt so a retry does the work; if the database is away too, the
+        // pending row is taken over by a retry after PENDING_TAKEOVER_MS.
+        await app.db.db
+          .delete(idempotencyKeys)
+          .where(where)
+          .catch((e: unknown) => req.log.warn({ err: e }, 'could not release an Idempotency-Key after a server error'));
         return payload;
       }
       let response: unknown = null;
@@ -104,10 +131,14 @@ export default fp(
           Object.entries(response as Record<string, unknown>).map(([k, v]) => [k, redact.includes(k) ? null : v]),
         );
       }
+      // The work is done whatever happens here: a failed write must not turn its answer
+      // into an error. A repeat then waits out PENDING_TAKEOVER_MS and does the work again
+      // (a no-op for workflow actions, see above).
       await app.db.db
         .update(idempotencyKeys)
         .set({ state: 'done', statusCode: reply.statusCode, response })
-        .where(where);
+        .where(where)
+        .catch((e: unknown) => req.log.warn({ err: e }, 'could not store the response for an Idempotency-Key'));
       return payload;
     });
   },

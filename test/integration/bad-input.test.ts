@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { buildServer } from '../../api/server';
 import { application, createOrg, JOB, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
+import { PENDING_TAKEOVER_MS } from '../../api/plugins/idempotency';
 
 let s: Stack;
 let org: Org;
@@ -774,6 +775,38 @@ describe('Idempotency-Key', () => {
     expect(second.status, JSON.stringify(second.body)).toBe(200);
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
+    const status = await s.api('GET', `/v1/applications/${app.id}`, { token: org.hr.token });
+    expect(
+      status.body.timeline.filter((t: any) => t.type === 'stage_changed' && t.detail?.to === 'withdrawn'),
+    ).toHaveLength(1);
+  });
+  it('a key left in progress (its request died, or the database was away when it ended) answers 409 until it is taken over after PENDING_TAKEOVER_MS; the action is not done twice', async () => {
+    const app = await submit('weak');
+    const key = `withdraw-takeover-${app.id}`;
+    const headers = { 'idempotency-key': key };
+    const withdraw = () =>
+      s.api('POST', `/v1/applications/${app.id}/withdraw`, { token: org.hr.token, body: { reason: 'Duplicate' }, headers });
+    const first = await withdraw();
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    // As if the outcome could not be written: the row stays pending.
+    const abandon = (ageSeconds: number) =>
+      s.db.handle.rows(sql`update idempotency_keys set state = 'pending', status_code = null, response = null,
+        created_at = now() - make_interval(secs => ${ageSeconds}) where key = ${key} returning key`);
+    expect(await abandon(1)).toHaveLength(1);
+    const young = await withdraw();
+    expect(young.status, JSON.stringify(young.body)).toBe(409);
+    expect(young.body.error.message).toMatch(/still in progress/);
+
+    expect(await abandon(PENDING_TAKEOVER_MS / 1000 + 5)).toHaveLength(1);
+    const taken = await withdraw();
+    expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+    expect(taken.headers['idempotent-replayed']).toBeUndefined();
+    expect(taken.body).toEqual(first.body);
+    const [row] = await s.db.handle.rows<{ state: string; status_code: number }>(
+      sql`select state, status_code from idempotency_keys where key = ${key}`,
+    );
+    expect(row).toEqual({ state: 'done', status_code: 200 });
+    // The same Update id reached the workflow again: one withdrawal in the timeline.
     const status = await s.api('GET', `/v1/applications/${app.id}`, { token: org.hr.token });
     expect(
       status.body.timeline.filter((t: any) => t.type === 'stage_changed' && t.detail?.to === 'withdrawn'),
