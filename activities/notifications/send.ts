@@ -8,15 +8,18 @@
  * 3. The stored content goes to the transport; as soon as it accepts, the row becomes
  *    'sent' with the provider id, and only then does the activity complete.
  *
- * The one window left is between the transport's acceptance and the UPDATE (one round
- * trip): a worker dying exactly there leaves the row 'sending', and after the lease runs
- * out a retry sends again, with the same Message-ID / gateway reference so deduplicating
- * relays and gateways drop it.
+ * The one window left is between the transport's acceptance and the UPDATE, which is
+ * retried while the lease lasts: a worker dying exactly there, or the database away for
+ * longer than the lease, leaves the row 'sending', and after the lease runs out a retry
+ * sends again, with the same Message-ID / gateway reference so deduplicating relays and
+ * gateways drop it.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { messages } from '../../db/schema/messages';
 import type { ActivityDeps } from '../deps';
+import { persistUntil, writeDeadline } from '../persist';
 import { DeliveryError, MessageInFlightError, TemporaryDeliveryError } from './errors';
 import { smtpMessageId } from './keys';
 import { pixelUrl, signToken } from './links';
@@ -32,7 +35,12 @@ export interface TSendDeps extends ActivityDeps {
   mailer?: Mailer | undefined;
   sms?: SmsProvider | undefined;
   faults?: { afterDelivered?: (key: string) => void } | undefined;
-  /** How long an attempt may hold a message before another may take over (default 2 min). */
+  /**
+   * How long an attempt may hold a message before another may take over (default 50 s):
+   * longer than the transport may take (the mailer's 10 s connect + 20 s socket
+   * timeouts), shorter than the activity's 1-minute start-to-close timeout, so the retry
+   * of an attempt that died finds the lease expired.
+   */
   leaseMs?: number | undefined;
   /** Temporary failures become permanent this long after the message was created (default 24 h). */
   giveUpAfterMs?: number | undefined;
@@ -49,23 +57,9 @@ function resultOf(row: MessageRow): TSendResult {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The transport has the message: losing this write would mean a second copy, so insist a little. */
-async function persistently<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= tries) throw err;
-      await sleep(100 * 2 ** i);
-    }
-  }
-}
-
 export function createSendMessage(deps: TSendDeps) {
   const { db, config, log, now } = deps;
-  const leaseMs = deps.leaseMs ?? 120_000;
+  const leaseMs = deps.leaseMs ?? 50_000;
   const giveUpAfterMs = deps.giveUpAfterMs ?? 24 * 3600_000;
 
   async function findByKey(key: string): Promise<MessageRow | undefined> {
@@ -215,6 +209,7 @@ export function createSendMessage(deps: TSendDeps) {
       );
     }
 
+    const claimedAt = performance.now();
     const claimed = await claim(row.id);
     if (!claimed) {
       const current = await findByKey(input.key);
@@ -255,7 +250,8 @@ export function createSendMessage(deps: TSendDeps) {
     }
 
     const id = row.id;
-    const [sent] = await persistently(() =>
+    // The transport has it: insist on recording that for as long as the lease is ours.
+    const [sent] = await persistUntil(() =>
       db.db
         .update(messages)
         .set({
@@ -269,6 +265,7 @@ export function createSendMessage(deps: TSendDeps) {
         })
         .where(eq(messages.id, id))
         .returning(),
+      writeDeadline(claimedAt, leaseMs),
     );
     log.info(
       { messageId: id, template: row.template, channel: row.channel, attempts: row.attempts },

@@ -15,6 +15,7 @@
  *    Temporal retries it with backoff.
  *
  * The window left: a worker dying after the receiver answered 2xx but before the UPDATE
+ * (retried while the lease lasts, so a database outage shorter than that is covered)
  * means the event is posted again once the lease runs out, with the same X-Event-Id, which
  * receivers use to drop duplicates.
  */
@@ -24,6 +25,7 @@ import type { TWebhookEventType } from '../../domain/contracts/webhooks';
 import { isWebhookEventType } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/webhooks';
 import type { ActivityDeps } from '../deps';
+import { persistUntil, writeDeadline } from '../persist';
 import { WebhookDeliveryPendingError, WebhookInputError } from './errors';
 import { signWebhook } from './signature';
 
@@ -61,7 +63,11 @@ export interface TWebhookDeps extends ActivityDeps {
   fetch?: typeof fetch | undefined;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number | undefined;
-  /** How long an attempt may hold a delivery before another may take over (default 60 s). */
+  /**
+   * How long an attempt may hold a delivery before another may take over (default 45 s):
+   * longer than a POST (timeoutMs) plus the retries of its outcome's write, shorter than
+   * the activity's 1-minute start-to-close timeout.
+   */
   leaseMs?: number | undefined;
   /** No new POST starts after this much time in one run, to stay inside the activity timeout (default 15 s). */
   budgetMs?: number | undefined;
@@ -79,19 +85,6 @@ interface Target {
 type Outcome = 'delivered' | 'failed' | 'busy';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The receiver has the event: losing this write would mean a second copy, so insist a little. */
-async function persistently<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= tries) throw err;
-      await sleep(100 * 2 ** i);
-    }
-  }
-}
 
 export function webhookBody(event: EventRow): Buffer {
   const payload: TWebhookPayload = {
@@ -143,7 +136,7 @@ export function createDeliverEvent(deps: TWebhookDeps) {
   const { log, now } = deps;
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const timeoutMs = deps.timeoutMs ?? 10_000;
-  const leaseMs = deps.leaseMs ?? 60_000;
+  const leaseMs = deps.leaseMs ?? 45_000;
   const budgetMs = deps.budgetMs ?? 15_000;
   const backlogLimit = deps.backlogLimit ?? 20;
 
@@ -252,7 +245,7 @@ export function createDeliverEvent(deps: TWebhookDeps) {
     return row?.status;
   }
 
-  async function post(event: EventRow, target: Target, attemptNo: number): Promise<Outcome> {
+  async function post(event: EventRow, target: Target, attemptNo: number, claimedAt: number): Promise<Outcome> {
     const body = webhookBody(event);
     const at = now();
     const timestamp = Math.floor(at.getTime() / 1000);
@@ -297,7 +290,7 @@ export function createDeliverEvent(deps: TWebhookDeps) {
           .where(deliveryIs(event.id, target.webhookId));
       });
     if (ok) {
-      await persistently(write);
+      await persistUntil(write, writeDeadline(claimedAt, leaseMs));
       log.info({ eventId: event.id, webhookId: target.webhookId, type: event.type, attemptNo, statusCode }, 'webhook delivered');
       return 'delivered';
     }
@@ -307,9 +300,10 @@ export function createDeliverEvent(deps: TWebhookDeps) {
   }
 
   async function attempt(event: EventRow, target: Target): Promise<Outcome> {
+    const claimedAt = performance.now();
     const attemptNo = await claim(event.id, target.webhookId);
     if (attemptNo === undefined) return (await statusOf(event.id, target.webhookId)) === 'delivered' ? 'delivered' : 'busy';
-    return post(event, target, attemptNo);
+    return post(event, target, attemptNo, claimedAt);
   }
 
   /** Posts the endpoint's backlog, then the event, in order; stops at the first that does not go through. */
