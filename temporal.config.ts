@@ -49,12 +49,15 @@ export const ZEnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('hiring'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  /** Activity start-to-close timeout, as a Temporal duration string. */
-  ACTIVITY_TIMEOUT: z
-    .string()
-    .regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 30s or 2m')
-    .default('30s'),
+  /**
+   * How long an API request waits for Temporal (start, query, update, signal) before it
+   * answers 503; the caller retries with the same Idempotency-Key, which reaches the same
+   * workflow or Update.
+   */
+  TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** A workflow bundle built by `npm run build:workflows`; unset: the worker bundles workflows/ at start-up. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   METRICS_BIND: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authenticate, requireRoles } from '../auth';
-import { queryStatus } from '../workflow-client';
+import { queryStatus, withTemporalDeadline } from '../workflow-client';
 
 interface Contradiction {
   kind:
@@ -62,13 +62,20 @@ export default async function adminRoutes(fastify: FastifyInstance) {
       );
       const seen = new Set<string>();
       const suspects: string[] = [];
-      for await (const wf of app.temporal.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) {
-        const db = dbStages.get(wf.workflowId);
-        if (!db) continue;
-        seen.add(wf.workflowId);
-        const stage = wf.searchAttributes?.Stage?.[0];
-        if (stage !== db.stage) suspects.push(wf.workflowId);
-      }
+      // The whole visibility scan gets a minute (pages of 1,000); each query below its own deadline.
+      await withTemporalDeadline(
+        app,
+        async () => {
+          for await (const wf of app.temporal.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) {
+            const db = dbStages.get(wf.workflowId);
+            if (!db) continue;
+            seen.add(wf.workflowId);
+            const stage = wf.searchAttributes?.Stage?.[0];
+            if (stage !== db.stage) suspects.push(wf.workflowId);
+          }
+        },
+        60_000,
+      );
       for (const workflowId of dbStages.keys()) {
         if (!seen.has(workflowId)) suspects.push(workflowId);
       }

@@ -16,7 +16,7 @@ import { getSettings } from '../../db/settings';
 import { candidateResponseUpdate, offerViewedSignal, type TOfferVersion } from '../../workflows/messages';
 import { AppError, toAppError } from '../errors';
 import { messagePage, offerPage } from '../pages/offer-page';
-import { applicationHandle, queryStatus, runUpdate } from '../workflow-client';
+import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline } from '../workflow-client';
 
 const CANDIDATE_RATE = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 const ZTokenQuerySchema = z.object({ token: z.string().min(1).max(1000) });
@@ -76,9 +76,9 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
 
   async function noteViewed(r: ResolvedOffer) {
     if (r.offer.status !== 'sent') return;
-    await applicationHandle(app, r.applicationId)
-      .signal(offerViewedSignal, { version: r.version, via: 'page', at: new Date().toISOString() })
-      .catch((e: unknown) => app.log.warn({ err: e }, 'could not record an offer view'));
+    await withTemporalDeadline(app, () =>
+      applicationHandle(app, r.applicationId).signal(offerViewedSignal, { version: r.version, via: 'page', at: new Date().toISOString() }),
+    ).catch((e: unknown) => app.log.warn({ err: e }, 'could not record an offer view'));
   }
 
   const evidence = (req: FastifyRequest) => ({

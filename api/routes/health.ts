@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { withTemporalDeadline } from '../workflow-client';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -52,7 +53,7 @@ export default async function healthRoutes(fastify: FastifyInstance) {
       };
       const [database, temporal] = await Promise.all([
         check(() => app.db.ping()),
-        check(() => app.temporal.workflowService.getSystemInfo({})),
+        check(() => withTemporalDeadline(app, () => app.temporal.workflowService.getSystemInfo({}), CHECK_TIMEOUT_MS)),
       ]);
       const ready = database.ok && temporal.ok;
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, temporal });

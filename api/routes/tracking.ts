@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { markOpenedByToken } from '../../activities/notifications';
 import { messageOpenedSignal } from '../../workflows/messages';
-import { applicationHandle } from '../workflow-client';
+import { applicationHandle, withTemporalDeadline } from '../workflow-client';
 
 /** A transparent 1x1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -32,12 +32,14 @@ export default async function trackingRoutes(fastify: FastifyInstance) {
         const opened = await markOpenedByToken({ db: app.db, config: app.config, now: () => new Date() }, m[1]!);
         if (opened?.firstOpen && opened.applicationId) {
           try {
-            await applicationHandle(app, opened.applicationId).signal(messageOpenedSignal, {
-              messageId: opened.messageId,
-              template: opened.template,
-              purpose: opened.purpose,
-              at: new Date().toISOString(),
-            });
+            await withTemporalDeadline(app, () =>
+              applicationHandle(app, opened.applicationId!).signal(messageOpenedSignal, {
+                messageId: opened.messageId,
+                template: opened.template,
+                purpose: opened.purpose,
+                at: new Date().toISOString(),
+              }),
+            );
           } catch (e) {
             // A finished workflow has nothing left to learn from an open.
             if (!(e instanceof WorkflowNotFoundError)) req.log.warn({ err: e }, 'could not signal a message open');

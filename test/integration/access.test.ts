@@ -515,6 +515,39 @@ describe('backing services down', () => {
       await connection.close().catch(() => {});
     }
   });
+  it('with Temporal unreachable, reads and actions answer 503 at their deadline instead of waiting for it', { timeout: 20_000 }, async () => {
+    // The production client as is (its retries would keep a request waiting ~20 s without the deadline).
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const deadTemporal = new Client({ connection, namespace: s.config.TEMPORAL_NAMESPACE });
+    const server = await buildServer({
+      config: { ...s.config, TEMPORAL_RPC_TIMEOUT_MS: 1_000 },
+      db: s.db.handle,
+      temporal: deadTemporal,
+      logger: false,
+    });
+    try {
+      await server.ready();
+      const headers = { authorization: `Bearer ${org.hr.token}` };
+      const read = await server.inject({ method: 'GET', url: `/v1/applications/${app.id}`, headers });
+      expect(read.statusCode, read.body).toBe(503);
+      expect(read.json().error.code).toBe('unavailable');
+      const key = `withdraw-dead-temporal-${app.id}`;
+      const action = await server.inject({
+        method: 'POST',
+        url: `/v1/applications/${app.id}/withdraw`,
+        headers: { ...headers, 'idempotency-key': key },
+        payload: { reason: 'Temporal is down' },
+      });
+      expect(action.statusCode, action.body).toBe(503);
+      // The 503 released its key, and the application is untouched.
+      expect(await count('idempotency_keys', sql`key = ${key}`)).toBe(0);
+      const status = await s.api('GET', `/v1/applications/${app.id}`, { token: org.hr.token });
+      expect(status.body.stage).toBe('evaluation');
+    } finally {
+      await server.close();
+      await connection.close().catch(() => {});
+    }
+  });
 });
 
 describe('configuration', () => {

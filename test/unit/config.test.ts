@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'hiring',
       TEMPORAL_UI_PORT: 8233,
-      ACTIVITY_TIMEOUT: '30s',
+      TEMPORAL_RPC_TIMEOUT_MS: 5000,
       MAIL_FROM: 'Hiring <hiring@example.com>',
       SEED_DEMO: false,
       publicUrl: 'http://127.0.0.1:3000',
