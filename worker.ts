@@ -3,22 +3,27 @@
  * wired to the database and the outside world. Run alone with `npm run worker`, or
  * in-process by the dev stack (scripts/dev.ts).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { loadOfferFont } from './activities/offers/fonts';
 import type { ActivityDeps } from './activities/deps';
 import type { ExtraActivityDeps } from './activities';
 import { openDb, type DbHandle } from './db/client';
+import { WORKFLOWS_PATH } from './scripts/build-workflows';
 import { loadConfigOrExit, type Config } from './temporal.config';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+export { WORKFLOWS_PATH };
+const BUILD_WORKFLOWS_SCRIPT = fileURLToPath(new URL('./scripts/build-workflows.ts', import.meta.url));
 
 export interface WorkerBuildOptions {
   config: Config;
   db: DbHandle;
   connection: NativeConnection;
-  /** A pre-built bundle (tests bundle once per file); otherwise the worker bundles WORKFLOWS_PATH. */
+  /** A pre-built bundle (tests bundle once per file; main() always passes one). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
   /** Extra activity dependencies (tests inject fault points and transports). */
@@ -33,9 +38,8 @@ const consoleLog: ActivityDeps['log'] = {
 };
 
 export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
-  // Parse the offer letter fonts now, so the first letter does not pay for it (~0.4 s).
-  loadOfferFont('regular');
-  loadOfferFont('bold');
+  // The offer-letter fonts are read and parsed by the first letter (~0.7 s once), not here:
+  // a worker that renders no letter keeps ~30 MiB less (bench/RESULTS.md).
   const deps: ActivityDeps = {
     db: opts.db,
     config: opts.config,
@@ -56,11 +60,41 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
   });
 }
 
+/**
+ * The workflow code for a worker process: the file WORKFLOW_BUNDLE_PATH names (built by
+ * `npm run build:workflows`), or else a bundle of workflows/ made now in a short-lived child
+ * process. Either way webpack never runs in the worker, which would otherwise keep its
+ * memory for the worker's whole life (~90 MiB of RSS, bench/RESULTS.md).
+ */
+export async function loadWorkflowBundle(config: Pick<Config, 'WORKFLOW_BUNDLE_PATH'>): Promise<{ code: string }> {
+  if (config.WORKFLOW_BUNDLE_PATH) {
+    if (!existsSync(config.WORKFLOW_BUNDLE_PATH)) {
+      throw new Error(`WORKFLOW_BUNDLE_PATH: no file at ${config.WORKFLOW_BUNDLE_PATH}; build it with \`npm run build:workflows\``);
+    }
+    return { code: readFileSync(config.WORKFLOW_BUNDLE_PATH, 'utf8') };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hwe-workflows-'));
+  try {
+    const out = path.join(dir, 'workflows.js');
+    // The same node and loader (tsx) this process runs under.
+    const child = spawn(process.execPath, [...process.execArgv, BUILD_WORKFLOWS_SCRIPT, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`bundling the workflows failed (exit code ${code})`);
+    return { code: readFileSync(out, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
+  const workflowBundle = await loadWorkflowBundle(config);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createWorker({ config, db, connection });
+  const worker = await createWorker({ config, db, connection, workflowBundle });
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM by itself.
   console.log(`worker polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();

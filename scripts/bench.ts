@@ -14,9 +14,9 @@
  *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
  *   BENCH_PDF_LETTERS [200]
- *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also with a
- *                 pre-built workflow bundle and the cache sizes below
- *   BENCH_CACHE_VARIANTS [250]  worker cache sizes the memory phase also measures ('' for none)
+ *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also with webpack
+ *                 run inside the worker (as before) and the cache sizes below
+ *   BENCH_CACHE_VARIANTS [250,100]  worker cache sizes the memory phase also measures ('' for none)
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
  *                 (e.g. --cpu-prof --cpu-prof-dir=DIR, --max-semi-space-size=32)
@@ -75,7 +75,7 @@ const cfg = {
   journeys: envInt('BENCH_JOURNEYS', DEFAULTS.journeys),
   journeyConcurrency: envInt('BENCH_JOURNEY_CONCURRENCY', DEFAULTS.journeyConcurrency),
   pdfLetters: envInt('BENCH_PDF_LETTERS', DEFAULTS.pdfLetters),
-  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250']).map(Number),
+  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250', '100']).map(Number),
   memoryVariants: process.env.BENCH_MEMORY_VARIANTS !== '0',
   profile: envList('BENCH_PROFILE', []),
 };
@@ -172,16 +172,15 @@ async function main() {
       if (inEvaluation.length < cfg.openWorkflows) await ensureFresh(fresh.length + cfg.openWorkflows - inEvaluation.length);
       const global = process.env.BENCH_WORKFLOW_BUNDLE;
       const variants: MemoryVariant[] = [{ label: global ? `BENCH_WORKFLOW_BUNDLE=${path.basename(global)}` : 'as shipped', env: {} }];
-      let bundles = '';
+      const built = await buildWorkflowBundle(path.join(stack.runDir, 'workflow-bundle.js'));
+      const pkgs = Object.entries(built.packages).map(([p, n]) => `${p} ${n}`).join(', ');
+      const bundles = `\n\nThe workflow bundle: ${built.kib.toFixed(0)} KiB, modules from ${pkgs}${built.packages.zod ? ' — zod is back in the bundle: every cached workflow evaluates it again' : ''}.`;
       if (cfg.memoryVariants) {
-        const built = await buildWorkflowBundle(path.join(stack.runDir, 'workflow-bundle.js'));
-        const pkgs = Object.entries(built.packages).map(([p, n]) => `${p} ${n}`).join(', ');
-        bundles = `\n\nThe workflow bundle: ${built.kib.toFixed(0)} KiB, modules from ${pkgs}${built.packages.zod ? ' — zod is back in the bundle: every cached workflow evaluates it again' : ''}.`;
-        variants.push({ label: 'pre-built bundle (no webpack in the worker)', env: { BENCH_WORKFLOW_BUNDLE: built.file } });
+        variants.push({ label: 'webpack run inside the worker (as shipped before)', env: { BENCH_BUNDLE_IN_WORKER: '1' } });
         variants.push(
           ...cfg.cacheVariants.map((size) => ({
-            label: `pre-built bundle + WORKER_MAX_CACHED_WORKFLOWS=${size}`,
-            env: { BENCH_WORKFLOW_BUNDLE: built.file, WORKER_MAX_CACHED_WORKFLOWS: String(size) },
+            label: `WORKER_MAX_CACHED_WORKFLOWS=${size}`,
+            env: { WORKER_MAX_CACHED_WORKFLOWS: String(size) },
           })),
         );
       }

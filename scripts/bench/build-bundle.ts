@@ -1,15 +1,12 @@
 /**
- * Builds the workflow bundle once, into a file a worker can load instead of bundling at
- * start-up (the memory measurement's pre-built variant uses it; BENCH_WORKFLOW_BUNDLE=<file>
- * makes every worker of a run use one). Also says which npm packages the bundle holds:
+ * Builds the workflow bundle once, as `npm run build:workflows` does (BENCH_WORKFLOW_BUNDLE=<file>
+ * makes every worker of a run load it, like WORKFLOW_BUNDLE_PATH). Also says which npm packages the bundle holds:
  * every one of them is evaluated again for each workflow the worker caches.
  *
  *   npx tsx scripts/bench/build-bundle.ts <out.js>
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../../worker';
+import { writeWorkflowBundle } from '../build-workflows';
 
 export interface BuiltBundle {
   file: string;
@@ -19,11 +16,10 @@ export interface BuiltBundle {
 }
 
 export async function buildWorkflowBundle(out: string): Promise<BuiltBundle> {
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  writeFileSync(out, bundle.code);
+  const code = await writeWorkflowBundle(out);
   const packages: Record<string, number> = {};
-  for (const m of bundle.code.matchAll(/"\.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)) packages[m[1]!] = (packages[m[1]!] ?? 0) + 1;
-  return { file: out, kib: bundle.code.length / 1024, packages };
+  for (const m of code.matchAll(/"\.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)) packages[m[1]!] = (packages[m[1]!] ?? 0) + 1;
+  return { file: out, kib: code.length / 1024, packages };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
