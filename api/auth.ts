@@ -5,9 +5,10 @@
  * department's; anyone else sees none (a 404, never a hint that it exists).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TRole } from '../domain/contracts/common';
+import { perDb } from '../db/per-db';
 import { users } from '../db/schema';
 import { AppError, forbidden, notFound } from './errors';
 
@@ -81,6 +82,19 @@ function recordFailure(req: FastifyRequest, message: string): AppError {
   return new AppError('unauthorized', message);
 }
 
+/**
+ * The user a token hash belongs to: a prepared statement, run on every staff request. Not
+ * cached: a revoked token (its user row deleted) or a user moved to another department
+ * takes effect on the next request.
+ */
+const userByTokenHash = perDb((db) =>
+  db
+    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId })
+    .from(users)
+    .where(eq(users.tokenHash, sql.placeholder('hash')))
+    .prepare('user_by_token_hash'),
+);
+
 /** onRequest hook: resolves the caller or answers 401 (429 after too many failures). */
 export async function authenticate(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
   if (failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
@@ -99,10 +113,7 @@ export async function authenticate(req: FastifyRequest, _reply: FastifyReply): P
     };
     return;
   }
-  const [user] = await req.server.db.db
-    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId })
-    .from(users)
-    .where(eq(users.tokenHash, hashToken(token)));
+  const [user] = await userByTokenHash(req.server.db.db).execute({ hash: hashToken(token) });
   if (!user) throw recordFailure(req, 'invalid or revoked token');
   req.principal = {
     userId: user.id,

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { FALLBACK_SETTINGS, ZSettingsDefaultsSchema, type TSettingsDefaults } from '../domain/contracts/settings';
 import type { Db } from './client';
+import { perDb } from './per-db';
 import { settings } from './schema';
 
 export interface TSettings {
@@ -12,17 +13,43 @@ export interface TSettings {
   saved: boolean;
 }
 
+/** How long `getSettingsCached` may answer from memory: a change saved through another process shows after this. */
+export const SETTINGS_CACHE_MS = 5_000;
+
+const readSettings = perDb((db) => db.select().from(settings).where(eq(settings.id, sql.placeholder('id'))).prepare('settings_by_id'));
+
+/** The last settings read per database handle, with when that read started. */
+const lastRead = new WeakMap<Db, { startedAt: number; value: TSettings }>();
+
 /** The organisation's settings, or the documented fallbacks before anyone saved them. */
 export async function getSettings(db: Db): Promise<TSettings> {
-  const [row] = await db.select().from(settings).where(eq(settings.id, 1));
-  if (!row) return { ...FALLBACK_SETTINGS, saved: false };
-  return {
-    companyName: row.companyName,
-    companyAddress: row.companyAddress,
-    logoPngBase64: row.logoPngBase64 ?? undefined,
-    generalManagerUserId: row.generalManagerUserId ?? undefined,
-    // Settings saved by an older version lack newer fields: fill them with their defaults.
-    defaults: ZSettingsDefaultsSchema.safeParse(row.defaults).data ?? FALLBACK_SETTINGS.defaults,
-    saved: true,
-  };
+  const startedAt = Date.now();
+  const [row] = await readSettings(db).execute({ id: 1 });
+  const value: TSettings = row
+    ? {
+        companyName: row.companyName,
+        companyAddress: row.companyAddress,
+        logoPngBase64: row.logoPngBase64 ?? undefined,
+        generalManagerUserId: row.generalManagerUserId ?? undefined,
+        // Settings saved by an older version lack newer fields: fill them with their defaults.
+        defaults: ZSettingsDefaultsSchema.safeParse(row.defaults).data ?? FALLBACK_SETTINGS.defaults,
+        saved: true,
+      }
+    : { ...FALLBACK_SETTINGS, saved: false };
+  // Every read refreshes the cache, so PUT /v1/settings (which reads back what it saved)
+  // is seen at once by this process; a read that started earlier never overwrites it.
+  const prev = lastRead.get(db);
+  if (!prev || prev.startedAt <= startedAt) lastRead.set(db, { startedAt, value });
+  return value;
+}
+
+/**
+ * The settings as read at most `maxAgeMs` ago by this process, for hot paths (submitting an
+ * application). Saved through this process: seen at once; through another: within maxAgeMs.
+ * The value is shared: read it, never change it.
+ */
+export async function getSettingsCached(db: Db, maxAgeMs = SETTINGS_CACHE_MS): Promise<TSettings> {
+  const hit = lastRead.get(db);
+  if (hit && Date.now() - hit.startedAt < maxAgeMs) return hit.value;
+  return getSettings(db);
 }

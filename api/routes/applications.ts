@@ -10,8 +10,9 @@ import { ZCreateApplicationSchema, ZStageSchema, type TCreateApplication } from 
 import { RESOLUTIONS } from '../../domain/discrepancies';
 import { resolveJobPolicy } from '../../domain/policy';
 import { normalizeSkill } from '../../domain/skills';
-import { applications, departments, interviewAnswers, matchReports } from '../../db/schema';
-import { getSettings } from '../../db/settings';
+import { perDb } from '../../db/per-db';
+import { applications, departments, interviewAnswers, jobs, matchReports } from '../../db/schema';
+import { getSettingsCached } from '../../db/settings';
 import { applicationWorkflow } from '../../workflows/application';
 import {
   decideUpdate,
@@ -24,11 +25,11 @@ import { RATINGS } from '../../domain/composite';
 import { listMessages } from '../../activities/notifications';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
+import { TtlCache } from '../cache';
 import { AppError, notFound, ERROR_RESPONSES } from '../errors';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 import { queryStatus, runUpdate, workflowIdFor } from '../workflow-client';
-import { loadJob } from './jobs';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
@@ -36,12 +37,67 @@ const ZCreatedSchema = z.object({ id: z.string(), workflowId: z.string(), stage:
 
 type ApplicationRow = typeof applications.$inferSelect;
 
-/** The application if the caller may see it; 404 otherwise (also for another department's). */
-export async function loadVisibleApplication(app: FastifyInstance, req: FastifyRequest, id: string): Promise<ApplicationRow> {
-  const [row] = await app.db.db.select().from(applications).where(eq(applications.id, id));
+/** The row if the caller may see it; 404 otherwise (also for another department's). */
+function visibleTo<R extends { departmentId: string }>(req: FastifyRequest, row: R | undefined): R {
   if (!row) throw notFound('application');
   assertCanSeeDepartment(principalOf(req), row.departmentId);
   return row;
+}
+
+/** The application if the caller may see it; 404 otherwise (also for another department's). */
+export async function loadVisibleApplication(app: FastifyInstance, req: FastifyRequest, id: string): Promise<ApplicationRow> {
+  const [row] = await app.db.db.select().from(applications).where(eq(applications.id, id));
+  return visibleTo(req, row);
+}
+
+/** What GET /v1/applications/:id shows besides the workflow's status: no resume, no answers. */
+const statusRowById = perDb((db) =>
+  db
+    .select({
+      id: applications.id,
+      externalId: applications.externalId,
+      workflowId: applications.workflowId,
+      departmentId: applications.departmentId,
+      candidateName: applications.candidateName,
+      candidateEmail: applications.candidateEmail,
+      candidatePhone: applications.candidatePhone,
+      locale: applications.locale,
+      accuracy: applications.accuracy,
+      createdAt: applications.createdAt,
+      completedAt: sql<string>`${applications.interview}->>'completedAt'`,
+      recordingUrl: sql<string>`${applications.interview}->>'recordingUrl'`,
+    })
+    .from(applications)
+    .where(eq(applications.id, sql.placeholder('id')))
+    .prepare('application_status_row'),
+);
+
+/**
+ * How long a submission may use a job (with its department's default courses) read
+ * earlier by this process. No API route changes a job or a department's default courses
+ * once created; a change made in the database directly shows within this time.
+ */
+export const JOB_CACHE_MS = 10_000;
+
+const jobWithDepartment = perDb((db) =>
+  db
+    .select({ job: jobs, defaultCourses: departments.defaultCourses })
+    .from(jobs)
+    .leftJoin(departments, eq(departments.id, jobs.departmentId))
+    .where(eq(jobs.id, sql.placeholder('id')))
+    .prepare('job_with_department'),
+);
+type JobWithDepartment = Awaited<ReturnType<ReturnType<typeof jobWithDepartment>['execute']>>[number];
+const jobCaches = perDb(() => new TtlCache<string, JobWithDepartment>(JOB_CACHE_MS));
+
+/** The job and its department's default courses (404 for an unknown job, which is not cached). */
+function jobForSubmission(app: FastifyInstance, jobId: string): Promise<JobWithDepartment> {
+  const { db } = app.db;
+  return jobCaches(db).get(jobId, async () => {
+    const [found] = await jobWithDepartment(db).execute({ id: jobId });
+    if (!found) throw notFound('job');
+    return found;
+  });
 }
 
 function answersFor(applicationId: string, jobId: string, body: TCreateApplication) {
@@ -60,7 +116,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db } = app.db;
 
-  async function startWorkflow(row: ApplicationRow, input: TApplicationWorkflowInput) {
+  async function startWorkflow(row: Pick<ApplicationRow, 'workflowId' | 'jobId' | 'departmentId'>, input: TApplicationWorkflowInput) {
     await app.temporal.workflow.start(applicationWorkflow, {
       workflowId: row.workflowId,
       taskQueue: app.config.TEMPORAL_TASK_QUEUE,
@@ -91,78 +147,67 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const body = req.body;
       const requestHash = sha256(canonicalJson(body));
-      const job = await loadJob(app, body.jobId);
+      const [{ job, defaultCourses }, settings] = await Promise.all([jobForSubmission(app, body.jobId), getSettingsCached(db)]);
+      const locale = body.candidate.locale ?? settings.defaults.locale;
 
-      const existing = async () => {
-        if (!body.externalId) return null;
-        const [row] = await db.select().from(applications).where(eq(applications.externalId, body.externalId));
-        return row ?? null;
-      };
-      const repeat = async (row: ApplicationRow) => {
-        if (row.requestHash !== requestHash) {
+      // The application and its answers in one statement (atomic without a transaction: one
+      // round trip instead of four). A repeated externalId inserts nothing and answers as a
+      // repeat, also when two first submissions race (the loser waits for the winner's row).
+      const id = crypto.randomUUID();
+      const row = { id, workflowId: workflowIdFor(id), jobId: job.id, departmentId: job.departmentId };
+      const insertApplication = db
+        .insert(applications)
+        .values({
+          ...row,
+          externalId: body.externalId ?? null,
+          requestHash,
+          candidateName: body.candidate.name,
+          candidateEmail: body.candidate.email,
+          candidatePhone: body.candidate.phone ?? null,
+          locale,
+          resume: body.resume,
+          interview: body.interview,
+          accuracy: body.interview.accuracy,
+        })
+        .onConflictDoNothing({ target: applications.externalId })
+        .returning({ createdAt: applications.createdAt });
+      const answers = answersFor(id, job.id, body).map(({ applicationId: _, ...a }) => a);
+      const col = (c: { name: string }) => sql.identifier(c.name);
+      const a = interviewAnswers;
+      const [inserted] = await app.db.rows<{ createdAt: Date | string }>(sql`
+        with inserted as (${insertApplication.getSQL()}),
+        answers as (
+          insert into ${a} (${col(a.applicationId)}, ${col(a.jobId)}, ${col(a.questionId)}, ${col(a.skill)}, ${col(a.correct)}, ${col(a.claimedLevel)})
+          select ${id}::uuid, x."jobId", x."questionId", x."skill", x."correct", x."claimedLevel"
+          from inserted, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
+            as x("jobId" uuid, "questionId" text, "skill" text, "correct" boolean, "claimedLevel" text)
+        )
+        select "created_at" as "createdAt" from inserted`);
+      if (!inserted) {
+        const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
+        if (!prior) throw new AppError('conflict', `externalId ${body.externalId} is being submitted concurrently; retry`);
+        if (prior.requestHash !== requestHash) {
           throw new AppError('conflict', `externalId ${body.externalId} was already used for a different application`);
         }
-        return reply.status(200).send({ id: row.id, workflowId: row.workflowId, stage: ZStageSchema.parse(row.stage) });
-      };
-
-      const prior = await existing();
-      if (prior) return repeat(prior);
-
-      const settings = await getSettings(db);
-      const [department] = await db
-        .select({ defaultCourses: departments.defaultCourses })
-        .from(departments)
-        .where(eq(departments.id, job.departmentId));
-      const locale = body.candidate.locale ?? settings.defaults.locale;
-      let row: ApplicationRow;
-      try {
-        row = await db.transaction(async (tx) => {
-          const id = crypto.randomUUID();
-          const [inserted] = await tx
-            .insert(applications)
-            .values({
-              id,
-              externalId: body.externalId ?? null,
-              requestHash,
-              jobId: job.id,
-              departmentId: job.departmentId,
-              workflowId: workflowIdFor(id),
-              candidateName: body.candidate.name,
-              candidateEmail: body.candidate.email,
-              candidatePhone: body.candidate.phone ?? null,
-              locale,
-              resume: body.resume,
-              interview: body.interview,
-              accuracy: body.interview.accuracy,
-            })
-            .returning();
-          const answers = answersFor(id, job.id, body);
-          if (answers.length) await tx.insert(interviewAnswers).values(answers);
-          return inserted!;
-        });
-      } catch (e) {
-        // Two concurrent first submissions of one externalId: the loser answers as a repeat.
-        const raced = await existing();
-        if (raced) return repeat(raced);
-        throw e;
+        return reply.status(200).send({ id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) });
       }
 
       const input: TApplicationWorkflowInput = {
-        applicationId: row.id,
+        applicationId: id,
         jobId: row.jobId,
         departmentId: row.departmentId,
-        receivedAt: row.createdAt.toISOString(),
-        candidate: { name: row.candidateName, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
-        policy: resolveJobPolicy(job.definition, settings.defaults, department ?? {}),
+        receivedAt: new Date(inserted.createdAt).toISOString(),
+        candidate: { name: body.candidate.name, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
+        policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }),
       };
       try {
         await startWorkflow(row, input);
       } catch (e) {
         // Nothing may be left half-done: without its workflow the row would be an orphan.
-        await db.delete(applications).where(eq(applications.id, row.id));
+        await db.delete(applications).where(eq(applications.id, id));
         throw e;
       }
-      return reply.status(202).send({ id: row.id, workflowId: row.workflowId, stage: 'received' as const });
+      return reply.status(202).send({ id, workflowId: row.workflowId, stage: 'received' as const });
     },
   );
 
@@ -234,7 +279,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      const row = await loadVisibleApplication(app, req, req.params.id);
+      const [found] = await statusRowById(db).execute({ id: req.params.id });
+      const row = visibleTo(req, found);
       const status = await queryStatus(app, row.id);
       const now = Date.now();
       return {
@@ -242,7 +288,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         externalId: row.externalId,
         workflowId: row.workflowId,
         candidate: { name: row.candidateName, email: row.candidateEmail, phone: row.candidatePhone, locale: row.locale },
-        interview: { completedAt: row.interview.completedAt, accuracy: row.accuracy, recordingUrl: row.interview.recordingUrl },
+        interview: { completedAt: row.completedAt, accuracy: row.accuracy, recordingUrl: row.recordingUrl },
         createdAt: row.createdAt,
         ...status,
         // The workflow knows time only as of its last step; judge "overdue" by the clock now.
