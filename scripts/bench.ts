@@ -14,9 +14,10 @@
  *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
  *   BENCH_PDF_LETTERS [200]
- *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also with webpack
- *                 run inside the worker (as before) and the cache sizes below
- *   BENCH_CACHE_VARIANTS [250,100]  worker cache sizes the memory phase also measures ('' for none)
+ *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also as shipped
+ *                 before (webpack in the worker, the SDK's cache size, V8's young generation),
+ *                 with each of those levers undone alone, and with the cache sizes below
+ *   BENCH_CACHE_VARIANTS [250]  worker cache sizes the memory phase also measures ('' for none)
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
  *                 (e.g. --cpu-prof --cpu-prof-dir=DIR, --max-semi-space-size=32)
@@ -32,6 +33,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import type { BenchContext, PhaseResult, Row } from './bench/context';
 import { verdict } from './bench/context';
@@ -48,6 +50,7 @@ import { prepareRawApplications, startRaw } from './bench/context';
 import { application } from './bench/fixtures';
 import { buildWorkflowBundle } from './bench/build-bundle';
 import { envInt, envList, log, pool } from './bench/util';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker';
 
 const ALL_PHASES = ['pdf', 'starts', 'evaluations', 'status', 'ranking', 'memory', 'journeys'];
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -75,7 +78,7 @@ const cfg = {
   journeys: envInt('BENCH_JOURNEYS', DEFAULTS.journeys),
   journeyConcurrency: envInt('BENCH_JOURNEY_CONCURRENCY', DEFAULTS.journeyConcurrency),
   pdfLetters: envInt('BENCH_PDF_LETTERS', DEFAULTS.pdfLetters),
-  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250', '100']).map(Number),
+  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250']).map(Number),
   memoryVariants: process.env.BENCH_MEMORY_VARIANTS !== '0',
   profile: envList('BENCH_PROFILE', []),
 };
@@ -176,7 +179,16 @@ async function main() {
       const pkgs = Object.entries(built.packages).map(([p, n]) => `${p} ${n}`).join(', ');
       const bundles = `\n\nThe workflow bundle: ${built.kib.toFixed(0)} KiB, modules from ${pkgs}${built.packages.zod ? ' — zod is back in the bundle: every cached workflow evaluates it again' : ''}.`;
       if (cfg.memoryVariants) {
-        variants.push({ label: 'webpack run inside the worker (as shipped before)', env: { BENCH_BUNDLE_IN_WORKER: '1' } });
+        const sdkCache = sdkDefaultMaxCachedWorkflows();
+        variants.push(
+          {
+            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache}), V8's young generation`,
+            env: { BENCH_BUNDLE_IN_WORKER: '1', BENCH_DEFAULT_HEAP: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) },
+          },
+          { label: `as shipped, but the SDK's cache (${sdkCache})`, env: { WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) } },
+          { label: "as shipped, but V8's young generation", env: { BENCH_DEFAULT_HEAP: '1' } },
+          { label: 'as shipped + MALLOC_ARENA_MAX=2', env: { MALLOC_ARENA_MAX: '2' } },
+        );
         variants.push(
           ...cfg.cacheVariants.map((size) => ({
             label: `WORKER_MAX_CACHED_WORKFLOWS=${size}`,
@@ -230,8 +242,14 @@ function machine(stack: BenchStack, started: Date): string {
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node ${process.version}; ${stack.versions.temporalCli} (in-memory dev server); PostgreSQL ${stack.versions.postgres}; @temporalio/* ${temporalSdkVersion()}`,
     `- Sizes: starts ${cfg.starts} at c=${cfg.startConcurrency}, evaluations ${cfg.evaluations}, reads ${cfg.reads}, ranking ${cfg.rankingSizes.join('/')} × ${cfg.rankingSamples}, open workflows ${cfg.openWorkflows}, journeys ${cfg.journeys} at c=${cfg.journeyConcurrency}, letters ${cfg.pdfLetters}`,
-    `- Worker and API: separate Node processes started as \`npm run worker\` / \`npm run api\` start them (LOG_LEVEL=${stack.env.LOG_LEVEL}, DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE ?? '10 (default)'}, WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK default'}); the load generator and the raw client in a third.`,
+    `- Worker and API: separate Node processes started as \`npm run worker\` / \`npm run api\` start them (LOG_LEVEL=${stack.env.LOG_LEVEL}, DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE ?? '10 (default)'}, WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `${DEFAULT_MAX_CACHED_WORKFLOWS} (default)`}; workflows bundled in a child process at start-up); the load generator and the raw client in a third.`,
   ].join('\n');
+}
+
+/** What @temporalio/worker 1.24 caches without maxCachedWorkflows (worker-options.js), for a process with this one's heap limit. */
+function sdkDefaultMaxCachedWorkflows(): number {
+  const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 ** 2;
+  return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
 }
 
 function temporalSdkVersion(): string {

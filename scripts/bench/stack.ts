@@ -117,7 +117,8 @@ export class BenchStack {
   async startWorker(extraEnv: Record<string, string> = {}): Promise<void> {
     this.workerGeneration += 1;
     const bundle = extraEnv.BENCH_WORKFLOW_BUNDLE ?? process.env.BENCH_WORKFLOW_BUNDLE;
-    log(`starting worker #${this.workerGeneration} (${bundle ? `loads the pre-built ${path.basename(bundle)}` : 'bundles workflows/ at start-up, as npm run worker does'})`);
+    const how = bundle ? `loads the pre-built ${path.basename(bundle)}` : extraEnv.BENCH_BUNDLE_IN_WORKER === '1' ? 'runs webpack itself' : 'bundles workflows/ in a child process, as npm run worker does';
+    log(`starting worker #${this.workerGeneration} (${how})`);
     const t0 = performance.now();
     this.worker = new BenchChild(
       'worker',
