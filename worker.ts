@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
@@ -24,20 +23,9 @@ const BUILD_WORKFLOWS_SCRIPT = fileURLToPath(new URL('./scripts/build-workflows.
  * Workflows cached when WORKER_MAX_CACHED_WORKFLOWS is unset. The SDK's default grows with
  * the heap limit (~2,300 here) and each cached workflow holds ~0.4-0.9 MiB; applications
  * wait days for people, so a workflow touched after it was evicted replays (~20-30 ms) —
- * measured in bench/RESULTS.md: 1,000 open workflows 693 MiB uncapped, 294 MiB with 100.
+ * measured in bench/RESULTS.md with 1,000 open workflows: ~790 MiB RSS uncapped, ~450 with 100.
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
-
-/**
- * For a worker process, before Worker.create: the young generation of the isolate the
- * workflows run in (created after this) at 2 MiB semi-spaces instead of 16. Replays
- * allocate fast and short-lived; with the default, the thread keeps up to ~48 MiB of
- * young generation (and what it promotes) resident. Process-wide V8 flag: the main
- * thread's heap, already configured, is not affected.
- */
-export function tuneWorkflowThreadHeap(): void {
-  v8.setFlagsFromString('--max-semi-space-size=2');
-}
 
 export interface WorkerBuildOptions {
   config: Config;
@@ -110,7 +98,6 @@ export async function loadWorkflowBundle(config: Pick<Config, 'WORKFLOW_BUNDLE_P
 async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
   const workflowBundle = await loadWorkflowBundle(config);
-  tuneWorkflowThreadHeap();
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({ config, db, connection, workflowBundle });

@@ -15,8 +15,8 @@
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
  *   BENCH_PDF_LETTERS [200]
  *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also as shipped
- *                 before (webpack in the worker, the SDK's cache size, V8's young generation),
- *                 with each of those levers undone alone, and with the cache sizes below
+ *                 before (webpack in the worker, the SDK's cache size), with the SDK's cache,
+ *                 with the deployment flags README suggests, and with the cache sizes below
  *   BENCH_CACHE_VARIANTS [250]  worker cache sizes the memory phase also measures ('' for none)
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
@@ -93,6 +93,8 @@ const isFullRun =
   Object.keys(DEFAULTS).every((k) => process.env[`BENCH_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] === undefined);
 
 const EVAL_WARMUP = 20;
+/** V8's young generation at 2 MiB semi-spaces instead of 16 (a process flag, so through NODE_OPTIONS). */
+const SMALL_YOUNG_GEN = '--max-semi-space-size=2';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -182,12 +184,12 @@ async function main() {
         const sdkCache = sdkDefaultMaxCachedWorkflows();
         variants.push(
           {
-            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache}), V8's young generation`,
-            env: { BENCH_BUNDLE_IN_WORKER: '1', BENCH_DEFAULT_HEAP: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) },
+            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache})`,
+            env: { BENCH_BUNDLE_IN_WORKER: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) },
           },
           { label: `as shipped, but the SDK's cache (${sdkCache})`, env: { WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) } },
-          { label: "as shipped, but V8's young generation", env: { BENCH_DEFAULT_HEAP: '1' } },
-          { label: 'as shipped + MALLOC_ARENA_MAX=2', env: { MALLOC_ARENA_MAX: '2' } },
+          { label: `as shipped + NODE_OPTIONS=${SMALL_YOUNG_GEN}`, env: { NODE_OPTIONS: SMALL_YOUNG_GEN } },
+          { label: `as shipped + NODE_OPTIONS=${SMALL_YOUNG_GEN} MALLOC_ARENA_MAX=2`, env: { NODE_OPTIONS: SMALL_YOUNG_GEN, MALLOC_ARENA_MAX: '2' } },
         );
         variants.push(
           ...cfg.cacheVariants.map((size) => ({

@@ -3,19 +3,17 @@
  * process of its own, plus answers to the benchmark's stats/profile requests over IPC.
  * BENCH_WORKFLOW_BUNDLE names a pre-built workflow bundle (bundleWorkflowCode output) to
  * load, as WORKFLOW_BUNDLE_PATH does; BENCH_BUNDLE_IN_WORKER=1 makes the worker run webpack
- * itself, as it did before worker.ts bundled in a child process, and BENCH_DEFAULT_HEAP=1
- * leaves the workflow thread's young generation at V8's default (for before/after figures).
+ * itself, as it did before worker.ts bundled in a child process (for before/after figures).
  */
 import { NativeConnection } from '@temporalio/worker';
 import { openDb } from '../../db/client';
 import { loadConfigOrExit } from '../../temporal.config';
-import { createWorker, loadWorkflowBundle, tuneWorkflowThreadHeap } from '../../worker';
+import { createWorker, loadWorkflowBundle } from '../../worker';
 import { serveParent, tellParentReady } from './ipc';
 
 const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
 const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-if (process.env.BENCH_DEFAULT_HEAP !== '1') tuneWorkflowThreadHeap();
 const worker = await createWorker({
   config,
   db,
