@@ -1,7 +1,7 @@
 /**
  * `npm run build:workflows [out.js]`: bundles workflows/ once, into a file the worker loads
  * with WORKFLOW_BUNDLE_PATH instead of running webpack at start-up (default out:
- * .build/workflows.js). A worker that bundles for itself keeps webpack's memory for its
+ * .data/build/workflows.js, ignored by git and lint). A worker that bundles for itself keeps webpack's memory for its
  * whole life (~90 MiB RSS here, bench/RESULTS.md); one that loads a file never loads webpack.
  *
  * Rebuild with every deploy: a bundle built from other workflow code than the running
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-export const DEFAULT_BUNDLE_PATH = fileURLToPath(new URL('../.build/workflows.js', import.meta.url));
+export const DEFAULT_BUNDLE_PATH = fileURLToPath(new URL('../.data/build/workflows.js', import.meta.url));
 
 /** Bundles workflows/ into `out` and returns the code. */
 export async function writeWorkflowBundle(out: string): Promise<string> {
