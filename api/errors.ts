@@ -7,6 +7,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -115,6 +116,11 @@ export function isUnavailable(err: unknown): boolean {
     const rawMsg = (e as { message?: unknown }).message;
     const msg = typeof rawMsg === 'string' ? rawMsg : '';
     if (name === 'ServiceError' || name === 'ConnectionError' || name === 'TransportError') return true;
+    // The Update call (not the Update) timed out or was cut, e.g. by a server restart: its
+    // outcome is unknown, and a retry with the same Idempotency-Key reaches the same Update.
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    // A gRPC status from @grpc/grpc-js: CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE.
+    if (typeof code === 'number' && 'details' in e && (code === 1 || code === 4 || code === 14)) return true;
     if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|CONNECT_TIMEOUT|CONNECTION_[A-Z_]+|57P0[1-3])$/.test(code))
       return true;
     if (/ECONNREFUSED|UNAVAILABLE|deadline exceeded|Connection terminated|connection.*closed/i.test(msg)) return true;

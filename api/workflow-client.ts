@@ -3,7 +3,7 @@
  * and the status query. Every call has a deadline (TEMPORAL_RPC_TIMEOUT_MS): with Temporal
  * unreachable a request answers 503 promptly instead of waiting for it to come back.
  */
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UpdateDefinition } from '@temporalio/common';
 import { statusQuery, type TApplicationStatus } from '../workflows/messages';
@@ -13,9 +13,25 @@ import { updateIdFor } from './plugins/idempotency';
 
 export const workflowIdFor = (applicationId: string) => `application-${applicationId}`;
 
-/** Runs `fn`'s Temporal calls with a deadline `ms` from now; missing it is a 503 (see isUnavailable). */
-export function withTemporalDeadline<T>(app: FastifyInstance, fn: () => Promise<T>, ms = app.config.TEMPORAL_RPC_TIMEOUT_MS): Promise<T> {
-  return app.temporal.withDeadline(Date.now() + ms, fn);
+/**
+ * Runs `fn`'s Temporal calls with a deadline `ms` from now; missing it is a 503 (see
+ * isUnavailable). The gRPC deadline alone is not enough: the client's retry interceptor
+ * sleeps between attempts without looking at it (up to seconds past the deadline), so the
+ * answer does not wait for `fn` beyond the deadline either. A later attempt of `fn` fails
+ * at once (its deadline has passed), so nothing reaches Temporal after the 503.
+ */
+export async function withTemporalDeadline<T>(app: FastifyInstance, fn: () => Promise<T>, ms = app.config.TEMPORAL_RPC_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const work = app.temporal.withDeadline(Date.now() + ms, fn);
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ServiceError(`Temporal did not answer within ${ms} ms (deadline exceeded)`)), ms + 100);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {}); // settled after the answer: nobody is waiting for it
+  }
 }
 
 export function applicationHandle(app: FastifyInstance, applicationId: string): WorkflowHandle<typeof applicationWorkflow> {
