@@ -10,9 +10,11 @@
  * create whose stored answer was lost with the database could (RELIABILITY.md).
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { persistUntil } from '../../activities/persist';
 import { idempotencyKeys } from '../../db/schema';
 import { AppError, validationFailed } from '../errors';
 
@@ -45,6 +47,24 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 /** A Temporal update id derived from the caller's key, so a repeat reaches the same update. */
 export function updateIdFor(req: FastifyRequest): string | undefined {
   return req.idempotency ? sha256(`${req.idempotency.scope}\n${req.idempotency.key}`) : undefined;
+}
+
+/**
+ * Writes the outcome of a request to its key. The answer does not wait for more than one
+ * try: if the database is away, the write is retried in the background for half of
+ * PENDING_TAKEOVER_MS (so it can never land on a key a repeat has taken over since), and
+ * after that a repeat takes the key over.
+ */
+async function settleKey(req: FastifyRequest, what: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    req.log.warn({ err }, `${what}; retrying in the background`);
+    void persistUntil(write, performance.now() + PENDING_TAKEOVER_MS / 2).then(
+      () => req.log.info(`${what}: done on a later try`),
+      (e: unknown) => req.log.error({ err: e }, `${what}; a repeat takes the key over after ${PENDING_TAKEOVER_MS} ms`),
+    );
+  }
 }
 
 export default fp(
@@ -109,12 +129,10 @@ export default fp(
       req.idempotency = null;
       const where = and(eq(idempotencyKeys.scope, idem.scope), eq(idempotencyKeys.key, idem.key));
       if (reply.statusCode >= 500) {
-        // Forget the attempt so a retry does the work; if the database is away too, the
-        // pending row is taken over by a retry after PENDING_TAKEOVER_MS.
-        await app.db.db
-          .delete(idempotencyKeys)
-          .where(where)
-          .catch((e: unknown) => req.log.warn({ err: e }, 'could not release an Idempotency-Key after a server error'));
+        // Forget the attempt so a retry does the work.
+        await settleKey(req, 'could not release an Idempotency-Key after a server error', () =>
+          app.db.db.delete(idempotencyKeys).where(where),
+        );
         return payload;
       }
       let response: unknown = null;
@@ -132,13 +150,11 @@ export default fp(
         );
       }
       // The work is done whatever happens here: a failed write must not turn its answer
-      // into an error. A repeat then waits out PENDING_TAKEOVER_MS and does the work again
-      // (a no-op for workflow actions, see above).
-      await app.db.db
-        .update(idempotencyKeys)
-        .set({ state: 'done', statusCode: reply.statusCode, response })
-        .where(where)
-        .catch((e: unknown) => req.log.warn({ err: e }, 'could not store the response for an Idempotency-Key'));
+      // into an error. Should it fail for good, a repeat waits out PENDING_TAKEOVER_MS and
+      // does the work again (a no-op for workflow actions, see above).
+      await settleKey(req, 'could not store the response for an Idempotency-Key', () =>
+        app.db.db.update(idempotencyKeys).set({ state: 'done', statusCode: reply.statusCode, response }).where(where),
+      );
       return payload;
     });
   },

@@ -62,20 +62,18 @@ export default async function adminRoutes(fastify: FastifyInstance) {
       );
       const seen = new Set<string>();
       const suspects: string[] = [];
-      // The whole visibility scan gets a minute (pages of 1,000); each query below its own deadline.
-      await withTemporalDeadline(
-        app,
-        async () => {
-          for await (const wf of app.temporal.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) {
-            const db = dbStages.get(wf.workflowId);
-            if (!db) continue;
-            seen.add(wf.workflowId);
-            const stage = wf.searchAttributes?.Stage?.[0];
-            if (stage !== db.stage) suspects.push(wf.workflowId);
-          }
-        },
-        60_000,
-      );
+      // Each step of the visibility scan (a page of workflows) under its own deadline.
+      const listed = app.temporal.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await withTemporalDeadline(app, () => listed.next());
+        if (next.done) break;
+        const wf = next.value;
+        const db = dbStages.get(wf.workflowId);
+        if (!db) continue;
+        seen.add(wf.workflowId);
+        const stage = wf.searchAttributes?.Stage?.[0];
+        if (stage !== db.stage) suspects.push(wf.workflowId);
+      }
       for (const workflowId of dbStages.keys()) {
         if (!seen.has(workflowId)) suspects.push(workflowId);
       }
