@@ -24,6 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { loadConfig } from '../temporal.config';
 import { createWorker } from '../worker';
+import { strongApplication } from '../test/helpers/actors';
 import { createTestDb } from '../test/helpers/db';
 import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from '../test/helpers/multipart';
 import { startSmtpServer, type TTestSmtpServer } from '../test/helpers/smtp';
@@ -147,40 +148,6 @@ const JOB = (departmentId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const application = (jobId: string, name: string, email: string, locale: 'en' | 'zh-CN' = 'en') => ({
-  jobId,
-  candidate: { name, email, locale },
-  resume: {
-    skills: [
-      { name: 'Python', level: 'expert', years: 6 },
-      { name: 'PostgreSQL', level: 'proficient', years: 4 },
-      { name: 'Communication', level: 'proficient' },
-    ],
-    experienceYears: 6,
-    workHistory: [
-      { company: 'Initech', title: 'Engineer', from: '2019-01', to: '2022-06', summary: 'Python services on PostgreSQL' },
-      { company: 'Globex', title: 'Senior Engineer', from: '2022-07', summary: 'Kafka pipelines' },
-    ],
-    projects: [{ name: 'Billing', summary: 'Event-driven billing', skills: ['Kafka', 'Python'] }],
-    certificates: [],
-    education: [{ school: 'Fudan University', degree: 'BSc', field: 'Computer Science', year: 2018 }],
-  },
-  interview: {
-    completedAt: '2026-11-20T09:00:00Z',
-    accuracy: 0.9,
-    questions: [
-      { id: 'q-py-1', skill: 'Python', correct: true },
-      { id: 'q-py-2', skill: 'Python', correct: true },
-      { id: 'q-pg-1', skill: 'PostgreSQL', correct: true },
-    ],
-    skillScores: { Python: 92, PostgreSQL: 88, Kafka: 88, Communication: 75 },
-    competencyScores: { teamwork: 85 },
-    behavior: { eyeContact: 0.8, toneVariation: 0.6 },
-    keywordsMatched: ['Python', 'Kafka'],
-    recordingUrl: 'https://recordings.example.com/r/abc',
-  },
-});
-
 const OFFER = () => ({
   position: 'Backend Engineer',
   salary: { amount: 300000, currency: 'CNY', period: 'year' },
@@ -193,7 +160,7 @@ const OFFER = () => ({
 async function toDecision(d: Driver, org: Org, jobId: string, who: { name: string; email: string }, decision: 'advance' | 'reject') {
   const created = await d.must<{ id: string; workflowId: string }>(202, 'POST', '/v1/applications', {
     token: org.integrator.token,
-    body: application(jobId, who.name, who.email),
+    body: strongApplication(jobId, who.name, who.email),
   });
   const id = created.id;
   await d.waitForStage(id, 'evaluation', org.hr.token);

@@ -6,31 +6,18 @@
  * every event must arrive exactly once, and every journey reach `hired`.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActorOrg, Journey, newStats, registerWebhook, resilient, type ActorOrg } from '../helpers/actors';
-import { Mailbox, outcome, settle, sleep, startChaosStack, type ChaosStack } from '../helpers/chaos';
+import { describe, expect, it } from 'vitest';
+import { Journey } from '../helpers/actors';
+import { outcome, settle, sleep } from '../helpers/chaos';
+import { expectEverythingExactlyOnce, useChaosStack } from '../helpers/chaos-suite';
 
 const OUTAGE_MS = 10_000;
 
-let s: ChaosStack;
-let org: ActorOrg;
-let mail: Mailbox;
-const stats = newStats();
-
-beforeAll(async () => {
-  s = await startChaosStack({ smtpProxy: true, webhookReceiver: true });
-  const api = resilient(s.api, stats);
-  org = await createActorOrg(api);
-  await registerWebhook(api, org, s.webhooks!.url, s.webhooks!.secret);
-  mail = new Mailbox(s.smtp);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const suite = useChaosStack({ smtpProxy: true });
 
 describe('SMTP and webhook receivers down', () => {
   it('delivers every message and every event exactly once after the receivers come back', async () => {
-    const api = resilient(s.api, stats);
+    const { s, api, org, mail, stats } = suite;
     const N = 4;
     const journeys = Array.from({ length: N }, (_, i) => new Journey(i, api, org, mail, 'receivers'));
     await Promise.all(journeys.map((j) => j.steps('submit', 'evaluate', 'draftOffer')));
@@ -92,20 +79,6 @@ describe('SMTP and webhook receivers down', () => {
     expect(s.smtp.refused).toBe(3);
     expect(retried!.n).toBeGreaterThan(0);
 
-    expect(journeys.map((j) => j.error ?? j.step)).toEqual(journeys.map(() => 'hired'));
-    expect(o.stages).toEqual({ hired: N });
-    expect(o.mail.duplicates).toEqual([]);
-    expect(o.lost).toEqual([]);
-    expect(o.unknown).toEqual([]);
-    expect(o.emailStatuses).toEqual({ sent: o.emailRows });
-    expect(o.mail.received).toBe(o.emailRows);
-    expect(o.webhooks!.duplicates).toEqual([]);
-    expect(o.webhooks!.missing).toEqual([]);
-    expect(o.webhooks!.deliveries).toEqual({ delivered: o.webhooks!.events });
-    expect(o.webhooks!.badSignatures).toBe(0);
-    expect(o.contradictions).toEqual([]);
-    expect(o.pendingIdempotencyKeys).toEqual([]);
-    expect(stats.unexpected).toEqual([]);
-    expect(stats.thrown).toEqual([]);
+    expectEverythingExactlyOnce(suite, journeys, o);
   }, 240_000);
 });

@@ -6,42 +6,25 @@
  * serving what only needs the database; /readyz names Temporal. The worker and the API
  * reconnect by themselves, and every journey completes exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActorOrg, Journey, newStats, registerWebhook, resilient, type ActorOrg } from '../helpers/actors';
-import { diagnose, Mailbox, outcome, probe, settle, sleep, startChaosStack, tallyHistories, type ChaosStack } from '../helpers/chaos';
+import { describe, expect, it } from 'vitest';
+import { diagnose, outcome, probe, settle, sleep, tallyHistories } from '../helpers/chaos';
+import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
 
 /** Down this long after the old server has exited (stopping it takes up to 10 s by itself). */
 const DOWN_MS = 8_000;
 
-let s: ChaosStack;
-let org: ActorOrg;
-let mail: Mailbox;
-const stats = newStats();
-
-beforeAll(async () => {
-  s = await startChaosStack({ webhookReceiver: true });
-  const api = resilient(s.api, stats);
-  org = await createActorOrg(api);
-  await registerWebhook(api, org, s.webhooks!.url, s.webhooks!.secret);
-  mail = new Mailbox(s.smtp);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const suite = useChaosStack({});
 
 describe('Temporal restarted', () => {
   it('answers 503 while Temporal is down, then every journey continues from where it was and completes', async () => {
-    const api = resilient(s.api, stats);
+    const { s, org, stats } = suite;
     const N = 6;
-    const journeys = Array.from({ length: N }, (_, i) => new Journey(i, api, org, mail, 'trestart', { waitTimeoutMs: 90_000 }));
-    const onboarding = journeys.slice(0, N / 2);
-    const offering = journeys.slice(N / 2);
-    await Promise.all(journeys.map((j) => j.steps('submit', 'evaluate', 'draftOffer')));
-    await Promise.all(onboarding.map((j) => j.steps('approve', 'waitOfferSent')));
+    const at = await journeysUpToTheFault(suite, N, 'trestart', { waitTimeoutMs: 90_000 });
+    const journeys = at.all;
     const temporalPid = s.temporal.process.pid;
     const workerPid = s.workers[0]!.pid;
 
-    const inFlight = Promise.all([...offering.map((j) => j.steps('approve')), ...onboarding.map((j) => j.steps('accept'))]);
+    const inFlight = actionsAtTheFault(at);
     await sleep(50);
     const stopAt = Date.now();
     const stopped = s.stopTemporal();
@@ -69,10 +52,7 @@ describe('Temporal restarted', () => {
     for (const j of journeys) j.deadline = upAt + 150_000;
 
     await inFlight;
-    await Promise.all([
-      ...onboarding.map((j) => j.steps('waitOnboarding', 'onboard', 'waitHired')),
-      ...offering.map((j) => j.steps('waitOfferSent', 'accept', 'waitOnboarding', 'onboard', 'waitHired')),
-    ]);
+    await restOfTheJourneys(at);
     const allHiredAt = Date.now();
     if (journeys.some((j) => j.error)) console.log(JSON.stringify(await diagnose(s, journeys.map((j) => j.workflowId!)), null, 1));
     const settleMs = await settle(s, journeys.map((j) => j.workflowId!), Math.max(15_000, upAt + 180_000 - Date.now()));
@@ -105,26 +85,9 @@ describe('Temporal restarted', () => {
     }
     expect(during.readyz.length).toBeGreaterThan(0);
     for (const r of during.readyz) expect(r).toMatchObject({ status: 'unavailable', database: { ok: true }, temporal: { ok: false } });
-    expect(stats.unexpected).toEqual([]);
-    expect(stats.thrown).toEqual([]);
-    expect(stats.stuckKeys).toEqual([]);
-    expect(o.pendingIdempotencyKeys).toEqual([]);
     // The same worker process reconnected on its own.
     expect(s.workers.map((w) => [w.pid, w.alive])).toEqual([[workerPid, true]]);
 
-    expect(journeys.map((j) => j.error ?? j.step)).toEqual(journeys.map(() => 'hired'));
-    expect(o.stages).toEqual({ hired: N });
-    expect(o.employees).toBe(N);
-    expect(o.applicationsWithSeveralEmployees).toBe(0);
-    expect(o.distinctEmployeeNumbers).toBe(N);
-    expect(o.mail.duplicates).toEqual([]);
-    expect(o.lost).toEqual([]);
-    expect(o.unknown).toEqual([]);
-    expect(o.emailStatuses).toEqual({ sent: o.emailRows });
-    expect(o.mail.received).toBe(o.emailRows);
-    expect(o.webhooks!.duplicates).toEqual([]);
-    expect(o.webhooks!.missing).toEqual([]);
-    expect(o.webhooks!.deliveries).toEqual({ delivered: o.webhooks!.events });
-    expect(o.contradictions).toEqual([]);
+    expectEverythingExactlyOnce(suite, journeys, o);
   }, 400_000);
 });

@@ -5,45 +5,27 @@
  * copy of every message (and the webhook receiver one of every event), each employee
  * exactly one number, and the consistency check must find nothing.
  *
- * Recovery is slow by design of the timeouts: an activity attempt that died with the worker
- * is retried only after its start-to-close timeout (1 min), and a message whose lease the
- * dead attempt held waits for the lease (2 min).
+ * Recovery takes about a minute by design of the timeouts: an activity attempt that died
+ * with the worker is retried only after its start-to-close timeout (1 min); the lease a
+ * dead attempt held on a message (50 s) or webhook delivery (45 s) has run out by then.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActorOrg, Journey, newStats, registerWebhook, resilient, type ActorOrg } from '../helpers/actors';
-import { diagnose, Mailbox, outcome, settle, startChaosStack, tallyHistories, type ChaosStack } from '../helpers/chaos';
+import { describe, expect, it } from 'vitest';
+import { diagnose, outcome, settle, tallyHistories } from '../helpers/chaos';
+import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
 
-let s: ChaosStack;
-let org: ActorOrg;
-let mail: Mailbox;
-const stats = newStats();
-
-beforeAll(async () => {
-  s = await startChaosStack({ workers: 1, webhookReceiver: true });
-  const api = resilient(s.api, stats);
-  org = await createActorOrg(api);
-  await registerWebhook(api, org, s.webhooks!.url, s.webhooks!.secret);
-  mail = new Mailbox(s.smtp);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const suite = useChaosStack({ workers: 1 });
 
 describe('worker killed', () => {
   it('SIGKILL during offer sending and onboarding, then a new worker: all hired, one copy of each message, one number each', async () => {
-    const api = resilient(s.api, stats);
+    const { s, mail, stats } = suite;
     const N = 6;
-    const journeys = Array.from({ length: N }, (_, i) => new Journey(i, api, org, mail, 'killed'));
-    const onboarding = journeys.slice(0, N / 2); // accept just before the kill
-    const offering = journeys.slice(N / 2); // final approval just before the kill
-
-    await Promise.all(journeys.map((j) => j.steps('submit', 'evaluate', 'draftOffer')));
-    await Promise.all(onboarding.map((j) => j.steps('approve', 'waitOfferSent')));
+    const at = await journeysUpToTheFault(suite, N, 'killed');
+    const { all: journeys, onboarding, offering } = at;
 
     // The last approvals (PDF letter + offer e-mail follow) and the acceptances (conversion
     // to employee, notices, tasks follow) land together; the worker dies as they return.
-    await Promise.all([...offering.map((j) => j.steps('approve')), ...onboarding.map((j) => j.steps('accept'))]);
+    await actionsAtTheFault(at);
     const victim = s.workers[0]!;
     await victim.kill();
     const killedAt = Date.now();
@@ -58,10 +40,7 @@ describe('worker killed', () => {
     await s.startWorker();
     const workerBackAt = Date.now();
     for (const j of journeys) j.deadline = killedAt + 240_000;
-    await Promise.all([
-      ...onboarding.map((j) => j.steps('waitOnboarding', 'onboard', 'waitHired')),
-      ...offering.map((j) => j.steps('waitOfferSent', 'accept', 'waitOnboarding', 'onboard', 'waitHired')),
-    ]);
+    await restOfTheJourneys(at);
     const allHiredAt = Date.now();
     if (journeys.some((j) => j.error)) console.log(JSON.stringify(await diagnose(s, journeys.map((j) => j.workflowId!)), null, 1));
     const settleMs = await settle(s, journeys.map((j) => j.workflowId!), Math.max(15_000, killedAt + 260_000 - Date.now()));
@@ -82,22 +61,6 @@ describe('worker killed', () => {
       }),
     );
 
-    expect(journeys.map((j) => j.error ?? j.step)).toEqual(journeys.map(() => 'hired'));
-    expect(o.stages).toEqual({ hired: N });
-    expect(o.employees).toBe(N);
-    expect(o.applicationsWithSeveralEmployees).toBe(0);
-    expect(o.distinctEmployeeNumbers).toBe(N);
-    expect(o.mail.duplicates).toEqual([]);
-    expect(o.lost).toEqual([]);
-    expect(o.unknown).toEqual([]);
-    expect(o.emailStatuses).toEqual({ sent: o.emailRows });
-    expect(o.mail.received).toBe(o.emailRows);
-    expect(o.webhooks!.duplicates).toEqual([]);
-    expect(o.webhooks!.missing).toEqual([]);
-    expect(o.webhooks!.deliveries).toEqual({ delivered: o.webhooks!.events });
-    expect(o.contradictions).toEqual([]);
-    expect(o.pendingIdempotencyKeys).toEqual([]);
-    expect(stats.unexpected).toEqual([]);
-    expect(stats.thrown).toEqual([]);
+    expectEverythingExactlyOnce(suite, journeys, o);
   }, 360_000);
 });

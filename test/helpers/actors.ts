@@ -9,6 +9,7 @@
  * retried with backoff. Every answer is counted, so a test can assert "503, never 500".
  */
 import { randomUUID } from 'node:crypto';
+import { PENDING_TAKEOVER_MS } from '../../api/plugins/idempotency';
 import type { ApiFn, ApiResponse, Mailbox } from './chaos';
 import { sleep } from './chaos';
 import { multipart, PDF_BYTES, PNG_BYTES, JPEG_BYTES } from './multipart';
@@ -46,9 +47,9 @@ const stripQuery = (url: string) => url.replace(/token=[^&]+/, 'token=…');
 export function resilient(api: ApiFn, stats: ApiStats, opts: { giveUpAfterMs?: number; callTimeoutMs?: number } = {}): ApiFn {
   const giveUpAfterMs = opts.giveUpAfterMs ?? 180_000;
   const callTimeoutMs = opts.callTimeoutMs ?? 20_000;
-  // No request runs longer than the call timeout: a key still "in progress" a minute
-  // later is stuck, and waiting longer cannot help.
-  const stuckAfterMs = callTimeoutMs + 40_000;
+  // A key left "in progress" by a request that died is taken over after
+  // PENDING_TAKEOVER_MS; still in progress a call timeout after that, it is stuck.
+  const stuckAfterMs = PENDING_TAKEOVER_MS + callTimeoutMs;
   return async (method, url, o = {}) => {
     const headers = { ...o.headers };
     if (method !== 'GET' && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) {
@@ -183,10 +184,10 @@ export async function registerWebhook(api: ApiFn, org: ActorOrg, url: string, se
 }
 
 /** A strong application whose resume and interview agree (no discrepancy holds it). */
-export function strongApplication(jobId: string, name: string, email: string, externalId: string) {
+export function strongApplication(jobId: string, name: string, email: string, externalId?: string) {
   return {
     jobId,
-    externalId,
+    ...(externalId ? { externalId } : {}),
     candidate: { name, email, locale: 'en' },
     resume: {
       skills: [

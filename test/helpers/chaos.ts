@@ -223,6 +223,8 @@ export interface ChaosStack {
   webhooks: TTestWebhookReceiver | undefined;
   config: Config;
   app: FastifyInstance;
+  /** What the API logged at level error (one JSON line each). */
+  apiErrors: string[];
   client: Client;
   adminToken: string;
   workers: WorkerChild[];
@@ -313,7 +315,14 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = await buildServer({ config, db: apiDb, temporal: client, logger: false });
+    // The API's errors are kept (a 500 in a fault test needs its stack to be understood).
+    const apiErrors: string[] = [];
+    const app = await buildServer({
+      config,
+      db: apiDb,
+      temporal: client,
+      logger: { level: 'error', stream: { write: (line: string) => apiErrors.push(line.slice(0, 4000)) } },
+    });
     await app.ready();
     cleanups.push(() => app.close());
 
@@ -358,6 +367,7 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
       webhooks: receiver,
       config,
       app,
+      apiErrors,
       client,
       adminToken,
       workers,
