@@ -86,7 +86,8 @@ describe('database outage', () => {
     for (const r of during.readyz) expect(r).toMatchObject({ status: 'unavailable', database: { ok: false }, temporal: { ok: true } });
     // ...promptly: no request waits for the database to come back, none hangs.
     expect.soft(during.hung, 'requests sent during the outage and answered only after it').toEqual([]);
-    for (const [name, ms] of Object.entries(during.slowestMs)) expect.soft(ms, `slowest answer of ${name}`).toBeLessThan(5000);
+    // A query waits at most for one connection attempt (connect_timeout 5 s) before its 503.
+    for (const [name, ms] of Object.entries(during.slowestMs)) expect.soft(ms, `slowest answer of ${name}`).toBeLessThan(8000);
     expect.soft(stats.thrown, 'API calls that hung (no answer within 20 s)').toEqual([]);
     // A request refused with 503 can be retried with its Idempotency-Key.
     expect.soft(stats.stuckKeys, 'Idempotency-Keys stuck "in progress"').toEqual([]);

@@ -661,9 +661,10 @@ export interface ProbeResult {
  * Calls each route every `everyMs` until `stop` resolves (the end of the outage), without
  * retries, and records what was answered while the outage lasted. A request sent during
  * the outage and answered only after it ended, taking longer than `hungAfterMs`, is reported
- * as `hung`: it waited for the recovery instead of failing.
+ * as `hung`: it waited for the recovery instead of failing. The default 8 s is beyond the
+ * API's own limits (the 5 s Temporal deadline, the database's 5 s connect timeout).
  */
-export async function probe(api: ApiFn, routes: ProbeRoute[], stop: Promise<unknown>, everyMs = 500, hungAfterMs = 6000): Promise<ProbeResult> {
+export async function probe(api: ApiFn, routes: ProbeRoute[], stop: Promise<unknown>, everyMs = 500, hungAfterMs = 8000): Promise<ProbeResult> {
   const result: ProbeResult = { statuses: {}, readyz: [], rounds: 0, slowestMs: {}, hung: [] };
   let stopped = false;
   void stop.finally(() => {
