@@ -12,7 +12,8 @@
  *   npm run load                                   # 500 journeys
  *   LOAD_JOURNEYS=50 npm run load                  # fewer
  *
- * Settings: LOAD_JOURNEYS (500), LOAD_WORKERS (worker processes, 1), LOAD_TIMEOUT_MIN (how
+ * Settings: LOAD_JOURNEYS (500), LOAD_WORKERS (worker processes, 1), WORKER_MAX_CACHED_WORKFLOWS
+ * (passed to the workers, else their default), LOAD_TIMEOUT_MIN (how
  * long journeys may take, 30), LOAD_POLL_MS (status polling, 1000), LOAD_REPORT (a file for
  * the JSON report). Needs PostgreSQL on 127.0.0.1:5432 (TEST_PG_URL overrides), like the tests.
  * Exit code 0 when every journey is hired and the consistency check is empty.
@@ -53,7 +54,14 @@ async function main() {
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
-    s = await startChaosStack({ workers: WORKERS, webhookReceiver: true, apiPoolSize: 20 });
+    // The worker's cache decides whether 500 active journeys replay on every step: pass it on.
+    const cache = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+    s = await startChaosStack({
+      workers: WORKERS,
+      webhookReceiver: true,
+      apiPoolSize: 20,
+      ...(cache ? { env: { WORKER_MAX_CACHED_WORKFLOWS: cache } } : {}),
+    });
     const stack = s;
     const stats = newStats();
     const api = resilient(stack.api, stats, { giveUpAfterMs: 300_000, callTimeoutMs: 60_000 });

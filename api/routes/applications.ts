@@ -26,10 +26,11 @@ import { listMessages } from '../../activities/notifications';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { TtlCache } from '../cache';
-import { AppError, notFound, ERROR_RESPONSES } from '../errors';
+import { AppError, isUnavailable, notFound, ERROR_RESPONSES } from '../errors';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
-import { queryStatus, runUpdate, workflowIdFor } from '../workflow-client';
+import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline, workflowIdFor } from '../workflow-client';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
@@ -132,7 +133,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
   const { db } = app.db;
 
   async function startWorkflow(row: Pick<ApplicationRow, 'workflowId' | 'jobId' | 'departmentId'>, input: TApplicationWorkflowInput) {
-    await app.temporal.workflow.start(applicationWorkflow, {
+    await withTemporalDeadline(app, () => app.temporal.workflow.start(applicationWorkflow, {
       workflowId: row.workflowId,
       taskQueue: app.config.TEMPORAL_TASK_QUEUE,
       args: [input],
@@ -143,7 +144,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         { key: JobIdKey, value: row.jobId },
         { key: DepartmentIdKey, value: row.departmentId },
       ],
-    });
+    }));
   }
 
   app.post(
@@ -219,6 +220,15 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         await startWorkflow(row, input);
       } catch (e) {
         // Nothing may be left half-done: without its workflow the row would be an orphan.
+        // A start that timed out may have reached Temporal all the same: end that workflow
+        // first (best effort; it cannot have sent anything, the row is what it reads).
+        if (isUnavailable(e)) {
+          await withTemporalDeadline(app, () => applicationHandle(app, id).terminate('the submission failed: the API answered 503')).catch(
+            (err: unknown) => {
+              if (!(err instanceof WorkflowNotFoundError)) req.log.warn({ err, workflowId: row.workflowId }, 'could not end a workflow whose start timed out');
+            },
+          );
+        }
         await db.delete(applications).where(eq(applications.id, id));
         throw e;
       }
