@@ -21,11 +21,13 @@ const BUILD_WORKFLOWS_SCRIPT = fileURLToPath(new URL('./scripts/build-workflows.
 
 /**
  * Workflows cached when WORKER_MAX_CACHED_WORKFLOWS is unset. The SDK's default grows with
- * the heap limit (~2,300 here) and each cached workflow holds ~0.4-0.9 MiB; applications
- * wait days for people, so a workflow touched after it was evicted replays (~20-30 ms) —
- * measured in bench/RESULTS.md with 1,000 open workflows: ~790 MiB RSS uncapped, ~450 with 100.
+ * the heap limit (~2,300 here) and each cached workflow holds ~0.4-0.9 MiB; a workflow
+ * touched after it was evicted replays its whole history. The cache must hold the journeys
+ * that are active at once: with 100, 500 journeys at once replayed on nearly every step and
+ * took 872 s with 6,368 workflow task timeouts; with 600, 223 s and none (RELIABILITY.md,
+ * Load). Memory with 1,000 idle open workflows: bench/RESULTS.md.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 export interface WorkerBuildOptions {
   config: Config;
