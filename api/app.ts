@@ -13,6 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
+import { temporalCallsSettled } from './workflow-client';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -63,6 +64,11 @@ export default fp<AppDeps>(
       reply.status(404).send(errorBody(req.id, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
     );
     app.decorateRequest('principal', null);
+    // Closing waits for Temporal calls a request stopped waiting for at its deadline, so the
+    // connection is not closed under a retry that is still due.
+    app.addHook('onClose', async () => {
+      await temporalCallsSettled();
+    });
     // PostgreSQL cannot store NUL in text: refuse it up front, naming each field.
     app.addHook('preValidation', async (req) => {
       const bad = [

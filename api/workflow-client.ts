@@ -23,6 +23,15 @@ export const workflowIdFor = (applicationId: string) => `application-${applicati
 export async function withTemporalDeadline<T>(app: FastifyInstance, fn: () => Promise<T>, ms = app.config.TEMPORAL_RPC_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const work = app.temporal.withDeadline(Date.now() + ms, fn);
+  // Tracked until it settles (one more retry attempt at most, ≤ 5 s after the deadline), so
+  // closing the API can wait for it before the connection goes: the retry interceptor's
+  // timer would otherwise call into a closed channel and throw where nobody catches it.
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  inFlight.add(settled);
+  void settled.then(() => inFlight.delete(settled));
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ServiceError(`Temporal did not answer within ${ms} ms (deadline exceeded)`)), ms + 100);
   });
@@ -30,8 +39,14 @@ export async function withTemporalDeadline<T>(app: FastifyInstance, fn: () => Pr
     return await Promise.race([work, late]);
   } finally {
     clearTimeout(timer);
-    work.catch(() => {}); // settled after the answer: nobody is waiting for it
   }
+}
+
+const inFlight = new Set<Promise<undefined>>();
+
+/** Resolves when every Temporal call made through withTemporalDeadline has settled (for shutdown). */
+export async function temporalCallsSettled(): Promise<void> {
+  await Promise.all([...inFlight]);
 }
 
 export function applicationHandle(app: FastifyInstance, applicationId: string): WorkflowHandle<typeof applicationWorkflow> {
