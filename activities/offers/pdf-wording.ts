@@ -4,6 +4,7 @@
  * the same input always gives the same words.
  */
 import type { TLocale, TMoney } from '../../domain/contracts/common';
+import { EN_MONTHS } from '../notifications/templates/format';
 
 export const LETTER_WORDING = {
   en: {
@@ -81,21 +82,6 @@ export const SIGNATURE_WORDING = {
   },
 } as const;
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
-
 /** "CNY 360,000 per year", "USD 45.50 per hour"; zh-CN: "每年 CNY 360,000". */
 export function formatSalary(salary: TMoney, locale: TLocale): string {
   const amount = new Intl.NumberFormat('en-US', {
@@ -115,7 +101,7 @@ export function formatDate(date: string, locale: TLocale): string {
   const check = new Date(Date.UTC(y, mo - 1, d));
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d)
     throw new RangeError(`no such date: ${date}`);
-  return locale === 'zh-CN' ? `${y}年${mo}月${d}日` : `${d} ${MONTHS[mo - 1]} ${y}`;
+  return locale === 'zh-CN' ? `${y}年${mo}月${d}日` : `${d} ${EN_MONTHS[mo - 1]} ${y}`;
 }
 
 /** The calendar date of an instant in a time zone, as 'YYYY-MM-DD'. */

@@ -1,5 +1,6 @@
 /** What the benchmark submits: the job's competency model, applications, offers, evaluations. */
 import type { TCreateApplication } from '../../domain/contracts/application';
+import { strongApplication } from '../../test/helpers/actors';
 
 export const JOB = (departmentId: string, title = 'Backend Engineer') => ({
   title,
@@ -12,29 +13,14 @@ export const JOB = (departmentId: string, title = 'Backend Engineer') => ({
   salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
 });
 
-/** A strong, consistent application (no high discrepancy, so it flows straight to evaluation). */
+/** A strong, consistent application (no high discrepancy, so it flows straight to evaluation), its scores varied by `i`. */
 export function application(jobId: string, i: number, tag: string): TCreateApplication {
+  const base = strongApplication(jobId, `Bench ${tag} ${i}`, `bench.${tag}.${i}@candidates.example.com`);
   return {
-    jobId,
-    candidate: { name: `Bench ${tag} ${i}`, email: `bench.${tag}.${i}@candidates.example.com`, locale: i % 2 ? 'en' : 'zh-CN' },
-    resume: {
-      skills: [
-        { name: 'Python', level: 'expert', years: 6 },
-        { name: 'PostgreSQL', level: 'proficient', years: 4 },
-        { name: 'Communication', level: 'proficient' },
-      ],
-      experienceYears: 6,
-      workHistory: [
-        { company: 'Initech', title: 'Engineer', from: '2019-01', to: '2022-06', summary: 'Python services on PostgreSQL' },
-        { company: 'Globex', title: 'Senior Engineer', from: '2022-07', summary: 'Kafka pipelines' },
-      ],
-      projects: [{ name: 'Billing', summary: 'Event-driven billing', skills: ['Kafka', 'Python'] }],
-      certificates: [],
-      education: [{ school: 'Fudan University', degree: 'BSc', field: 'Computer Science', year: 2018 }],
-    },
+    ...base,
+    candidate: { ...base.candidate, locale: i % 2 ? 'en' : 'zh-CN' },
     interview: {
-      completedAt: '2026-11-20T09:00:00Z',
-      accuracy: 0.9,
+      ...base.interview,
       questions: [
         { id: 'q-py-1', skill: 'Python', correct: true },
         { id: 'q-py-2', skill: 'Python', correct: i % 3 !== 0 },
@@ -42,9 +28,6 @@ export function application(jobId: string, i: number, tag: string): TCreateAppli
       ],
       skillScores: { Python: 80 + (i % 15), PostgreSQL: 70 + (i % 20), Kafka: 75, Communication: 75 },
       competencyScores: { teamwork: 70 + (i % 25) },
-      behavior: { eyeContact: 0.8, toneVariation: 0.6 },
-      keywordsMatched: ['Python', 'Kafka'],
-      recordingUrl: 'https://recordings.example.com/r/abc',
     },
   };
 }

@@ -3,7 +3,9 @@
  * generated and e-mailed, candidates being converted to employees), then a new worker is
  * started. Every journey must still reach `hired`, the SMTP server must have exactly one
  * copy of every message (and the webhook receiver one of every event), each employee
- * exactly one number, and the consistency check must find nothing.
+ * exactly one number, and the consistency check must find nothing. The one exception is
+ * the window no sender can close: a copy the receiver accepted in the instant the worker
+ * died, before the worker could record it, is sent again (same Message-ID / X-Event-Id).
  *
  * Recovery takes about a minute by design of the timeouts: an activity attempt that died
  * with the worker is retried only after its start-to-close timeout (1 min); the lease a
@@ -11,10 +13,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { diagnose, outcome, settle, tallyHistories } from '../helpers/chaos';
+import { diagnose, outcome, settle, tallyHistories, type Copies } from '../helpers/chaos';
 import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
 
 const suite = useChaosStack({ workers: 1 });
+
+/** How long before the kill a receiver's acceptance may be that the dying worker had not recorded yet (under load: a pool wait and a round trip). */
+const KILL_WINDOW_MS = 2_000;
 
 describe('worker killed', () => {
   it('SIGKILL during offer sending and onboarding, then a new worker: all hired, one copy of each message, one number each', async () => {
@@ -27,6 +32,7 @@ describe('worker killed', () => {
     // to employee, notices, tasks follow) land together; the worker dies as they return.
     await actionsAtTheFault(at);
     const victim = s.workers[0]!;
+    const killStartedAt = Date.now();
     await victim.kill();
     const killedAt = Date.now();
     const [emp] = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from employees`);
@@ -61,6 +67,14 @@ describe('worker killed', () => {
       }),
     );
 
-    expectEverythingExactlyOnce(suite, journeys, o);
+    // The window exactly-once cannot close (RELIABILITY.md): the receiver had accepted a copy
+    // (the SMTP server's 250, the webhook's 2xx) when the worker died, before the worker
+    // recorded it; the retry after the lease sends it again, with the same Message-ID or
+    // X-Event-Id so the receiver can drop it. Allowed only for that: two copies, the first
+    // accepted at most KILL_WINDOW_MS before the kill, the second by the new worker.
+    const inTheWindow = (d: Copies) => d.copies === 2 && d.firstAt >= killStartedAt - KILL_WINDOW_MS && d.firstAt <= killedAt && d.lastAt >= workerBackAt;
+    const resent = [...o.mail.duplicates, ...o.webhooks!.duplicates].filter(inTheWindow);
+    console.log(JSON.stringify({ resentInTheWindowAtTheKill: resent }));
+    expectEverythingExactlyOnce(suite, journeys, o, { resentInTheWindow: inTheWindow });
   }, 360_000);
 });

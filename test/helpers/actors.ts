@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PENDING_TAKEOVER_MS } from '../../api/plugins/idempotency';
+import type { TCreateApplication } from '../../domain/contracts/application';
 import type { ApiFn, ApiResponse, Mailbox } from './chaos';
 import { sleep } from './chaos';
 import { multipart, PDF_BYTES, PNG_BYTES, JPEG_BYTES } from './multipart';
@@ -184,7 +185,7 @@ export async function registerWebhook(api: ApiFn, org: ActorOrg, url: string, se
 }
 
 /** A strong application whose resume and interview agree (no discrepancy holds it). */
-export function strongApplication(jobId: string, name: string, email: string, externalId?: string) {
+export function strongApplication(jobId: string, name: string, email: string, externalId?: string): TCreateApplication {
   return {
     jobId,
     ...(externalId ? { externalId } : {}),

@@ -400,9 +400,18 @@ export interface MailTally {
   received: number;
   /** Distinct Message-IDs among them. */
   distinct: number;
-  /** Message-IDs (with recipient and subject) received more than once. */
-  duplicates: { messageId: string; to: string; subject: string; copies: number }[];
+  /** Message-IDs (with recipient and subject) received more than once, with when the first and last copies were accepted. */
+  duplicates: (Copies & { messageId: string; to: string; subject: string })[];
 }
+
+/** How often something arrived, and when its first and last copies did (Date.now()). */
+export interface Copies {
+  copies: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+const copiesOf = (times: number[]): Copies => ({ copies: times.length, firstAt: Math.min(...times), lastAt: Math.max(...times) });
 
 export function tallyMail(mails: TReceivedMail[]): MailTally {
   const byId = new Map<string, TReceivedMail[]>();
@@ -413,7 +422,12 @@ export function tallyMail(mails: TReceivedMail[]): MailTally {
   }
   const duplicates = [...byId.entries()]
     .filter(([, ms]) => ms.length > 1)
-    .map(([messageId, ms]) => ({ messageId, to: ms[0]!.envelopeTo.join(','), subject: ms[0]!.parsed.subject ?? '', copies: ms.length }));
+    .map(([messageId, ms]) => ({
+      messageId,
+      to: ms[0]!.envelopeTo.join(','),
+      subject: ms[0]!.parsed.subject ?? '',
+      ...copiesOf(ms.map((m) => m.acceptedAt)),
+    }));
   return { received: mails.length, distinct: byId.size, duplicates };
 }
 
@@ -535,7 +549,8 @@ export interface WebhookTally {
   accepted: number;
   distinctAccepted: number;
   /** Event ids the receiver accepted more than once. */
-  duplicates: string[];
+  /** Event ids the receiver accepted more than once, with when. */
+  duplicates: (Copies & { eventId: string })[];
   /** Events with a delivery row the receiver never accepted. */
   missing: string[];
   /** Requests whose signature did not verify. */
@@ -573,14 +588,14 @@ export async function outcome(s: ChaosStack): Promise<Outcome> {
       (await rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from webhook_deliveries group by status`)).map((x) => [x.status, x.n]),
     );
     const expectedEvents = (await rows<{ id: string }>(sql`select distinct event_id::text as id from webhook_deliveries`)).map((x) => x.id);
-    const counts = new Map<string, number>();
-    for (const a of r.accepted) counts.set(a.eventId ?? '', (counts.get(a.eventId ?? '') ?? 0) + 1);
+    const counts = new Map<string, number[]>();
+    for (const a of r.accepted) counts.set(a.eventId ?? '', [...(counts.get(a.eventId ?? '') ?? []), a.receivedAt]);
     webhooks = {
       events: ev!.n,
       deliveries,
       accepted: r.accepted.length,
       distinctAccepted: counts.size,
-      duplicates: [...counts.entries()].filter(([, n]) => n > 1).map(([id]) => id),
+      duplicates: [...counts.entries()].filter(([, at]) => at.length > 1).map(([eventId, at]) => ({ eventId, ...copiesOf(at) })),
       missing: expectedEvents.filter((id) => !counts.has(id)),
       badSignatures: r.invalid.length,
       refused: r.requests.length - r.accepted.length,

@@ -12,6 +12,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface TReceivedMail {
+  /** When the server accepted it (Date.now(), just before its 250). */
+  acceptedAt: number;
   envelopeFrom: string;
   envelopeTo: string[];
   raw: string;
@@ -86,6 +88,7 @@ export async function startSmtpServer(opts: TSmtpServerOptions = {}): Promise<TT
         simpleParser(raw)
           .then((parsed) => {
             state.received.push({
+              acceptedAt: Date.now(),
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
               raw,

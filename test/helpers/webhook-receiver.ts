@@ -11,6 +11,8 @@ import { verifyWebhookSignature } from '../../activities/webhooks';
 export interface TReceivedWebhook {
   /** Arrival order, from 1. */
   n: number;
+  /** Date.now() when the request's body had arrived. */
+  receivedAt: number;
   rawBody: string;
   /** The parsed body, or undefined when it was not JSON. */
   json: any;
@@ -106,6 +108,7 @@ export async function startWebhookReceiver(opts: { secret: string; toleranceSeco
       }
       const record: TReceivedWebhook = {
         n: requests.length + 1,
+        receivedAt: Date.now(),
         rawBody: raw.toString('utf8'),
         json,
         eventId: header('x-event-id'),

@@ -8,7 +8,7 @@ import type { TLocale } from '../../../domain/contracts/common';
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const EN_MONTHS = [
+export const EN_MONTHS = [
   'January',
   'February',
   'March',
