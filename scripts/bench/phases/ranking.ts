@@ -4,8 +4,7 @@
  * generate_series (no workflows). Reference: the route's own SQL run directly with
  * postgres.js. The plan (EXPLAIN ANALYZE) shows which index serves it.
  */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { applications } from '../../../db/schema';
+import { rankingPage } from '../../../api/routes/jobs';
 import { createJob } from '../seed';
 import { ms, signedMs, type BenchContext, type PhaseResult } from '../context';
 import { log, summarize, timed } from '../util';
@@ -13,26 +12,9 @@ import { log, summarize, timed } from '../util';
 const TARGET_P99_MS = 50;
 const PAGE = 50; // ZLimitSchema's default
 
-/** The query GET /v1/jobs/:id/ranking builds for a first page (api/routes/jobs.ts), built the same way. */
+/** The query GET /v1/jobs/:id/ranking runs for a first page: the route's own builder. */
 function rankingQuery(ctx: BenchContext, jobId: string) {
-  const a = applications;
-  return ctx.stack.db.db
-    .select({
-      id: a.id,
-      candidateName: a.candidateName,
-      stage: a.stage,
-      matchScore: a.matchScore,
-      aiScore: a.aiScore,
-      humanScore: a.humanScore,
-      compositeScore: a.compositeScore,
-      rankScore: a.rankScore,
-      createdAt: a.createdAt,
-    })
-    .from(a)
-    .where(and(eq(a.jobId, jobId), sql`${a.rankScore} is not null`, notInArray(a.stage, ['withdrawn', 'rejected'])))
-    .orderBy(sql`${a.rankScore} desc nulls last`, sql`${a.id} desc nulls last`)
-    .limit(PAGE + 1)
-    .toSQL();
+  return rankingPage(ctx.stack.db.db, { jobId, includeClosed: false, after: undefined, limit: PAGE + 1 }).toSQL();
 }
 
 async function insertApplications(ctx: BenchContext, jobId: string, n: number) {
