@@ -24,7 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { loadConfig } from '../temporal.config';
 import { createWorker } from '../worker';
-import { strongApplication } from '../test/helpers/actors';
+import { JOB, strongApplication } from '../test/helpers/actors';
 import { createTestDb } from '../test/helpers/db';
 import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from '../test/helpers/multipart';
 import { startSmtpServer, type TTestSmtpServer } from '../test/helpers/smtp';
@@ -136,17 +136,6 @@ async function createOrg(d: Driver): Promise<Org> {
   return { hr, manager, gm, integrator, it, departmentId: dept.id };
 }
 
-const JOB = (departmentId: string, extra: Record<string, unknown> = {}) => ({
-  title: 'Backend Engineer',
-  departmentId,
-  competencies: [
-    { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
-    { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
-    { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
-  ],
-  salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
-  ...extra,
-});
 
 const OFFER = () => ({
   position: 'Backend Engineer',
@@ -306,7 +295,7 @@ async function main(argv: string[]) {
     const standard = await d.must(201, 'POST', '/v1/jobs', { token: org.hr.token, body: JOB(org.departmentId) });
     const shortOffer = await d.must(201, 'POST', '/v1/jobs', {
       token: org.hr.token,
-      body: JOB(org.departmentId, { title: 'Backend Engineer (short offer)', timers: { offerExpiry: '3s', offerReminder: '1s' } }),
+      body: { ...JOB(org.departmentId), title: 'Backend Engineer (short offer)', timers: { offerExpiry: '3s', offerReminder: '1s' } },
     });
     const jobs = { standard: standard.id, shortOffer: shortOffer.id };
 

@@ -1,17 +1,8 @@
 /** What the benchmark submits: the job's competency model, applications, offers, evaluations. */
 import type { TCreateApplication } from '../../domain/contracts/application';
-import { strongApplication } from '../../test/helpers/actors';
+import { JOB as baseJob, strongApplication } from '../../test/helpers/actors';
 
-export const JOB = (departmentId: string, title = 'Backend Engineer') => ({
-  title,
-  departmentId,
-  competencies: [
-    { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
-    { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
-    { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
-  ],
-  salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
-});
+export const JOB = (departmentId: string, title = 'Backend Engineer') => ({ ...baseJob(departmentId), title });
 
 /** A strong, consistent application (no high discrepancy, so it flows straight to evaluation), its scores varied by `i`. */
 export function application(jobId: string, i: number, tag: string): TCreateApplication {

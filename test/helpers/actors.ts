@@ -161,16 +161,7 @@ export async function createActorOrg(api: ApiFn, label = randomUUID().slice(0, 8
   const job = must(
     await api('POST', '/v1/jobs', {
       token: hr.token,
-      body: {
-        title: 'Backend Engineer',
-        departmentId: dept.id,
-        competencies: [
-          { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
-          { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
-          { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
-        ],
-        salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
-      },
+      body: JOB(dept.id),
     }),
     201,
     'job',
@@ -183,6 +174,18 @@ export async function registerWebhook(api: ApiFn, org: ActorOrg, url: string, se
   const body = must(await api('POST', '/v1/webhooks', { token: org.integrator.token, body: { url, secret, events: [] } }), 201, 'register webhook');
   return body.id as string;
 }
+
+/** The job every test, script and benchmark submits to: three competencies, a CNY band. */
+export const JOB = (departmentId: string) => ({
+  title: 'Backend Engineer',
+  departmentId,
+  competencies: [
+    { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
+    { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
+    { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
+  ],
+  salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
+});
 
 /** A strong application whose resume and interview agree (no discrepancy holds it). */
 export function strongApplication(jobId: string, name: string, email: string, externalId?: string): TCreateApplication {

@@ -4,7 +4,10 @@
  */
 import { expect } from 'vitest';
 import type { TCreateApplication } from '../../domain/contracts/application';
+import { JOB } from './actors';
 import type { Stack } from './stack';
+
+export { JOB };
 
 export interface Org {
   hr: { id: string; token: string };
@@ -29,16 +32,6 @@ export async function createUser(s: Stack, body: { name: string; roles: string[]
   return res.body as { id: string; token: string };
 }
 
-export const JOB = (departmentId: string) => ({
-  title: 'Backend Engineer',
-  departmentId,
-  competencies: [
-    { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
-    { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
-    { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
-  ],
-  salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
-});
 
 export async function createOrg(s: Stack): Promise<Org> {
   const hr = await createUser(s, { name: 'Hana HR', roles: ['hr'] });
