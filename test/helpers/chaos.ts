@@ -623,15 +623,38 @@ export async function outcome(s: ChaosStack): Promise<Outcome> {
 }
 
 /** Waits until every workflow has closed and no message is still being sent; returns how long it took. */
-export async function settle(s: ChaosStack, workflowIds: string[], timeoutMs = 180_000): Promise<number> {
+/**
+ * Waits until every workflow has closed and nothing is left sending: the end of a test.
+ * Returns how long that took.
+ */
+export function settle(s: ChaosStack, workflowIds: string[], timeoutMs = 180_000): Promise<number> {
+  return waitUntilQuiet(s, workflowIds, 'closed', timeoutMs);
+}
+
+/**
+ * Waits until no workflow has an activity scheduled or running and nothing is left
+ * sending, while the workflows themselves wait for people. A fault injected after this
+ * strikes only the work that follows, never a delivery already on the wire.
+ */
+export function quiesce(s: ChaosStack, workflowIds: string[], timeoutMs = 60_000): Promise<number> {
+  return waitUntilQuiet(s, workflowIds, 'idle', timeoutMs);
+}
+
+async function waitUntilQuiet(s: ChaosStack, workflowIds: string[], until: 'closed' | 'idle', timeoutMs: number): Promise<number> {
   const t0 = Date.now();
   const deadline = t0 + timeoutMs;
   const open = new Set(workflowIds);
   for (;;) {
+    // Closed stays closed; idle is asked of every workflow again each round.
+    if (until === 'idle') workflowIds.forEach((id) => open.add(id));
     for (const id of [...open]) {
       try {
         const d = await s.client.workflow.getHandle(id).describe();
-        if (d.status.name !== 'RUNNING') open.delete(id);
+        const quiet =
+          until === 'closed'
+            ? d.status.name !== 'RUNNING'
+            : (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask;
+        if (quiet) open.delete(id);
       } catch {
         // Temporal unreachable for a moment: ask again
       }
@@ -641,7 +664,7 @@ export async function settle(s: ChaosStack, workflowIds: string[], timeoutMs = 1
     if (open.size === 0 && sending!.n === 0 && hooks!.n === 0) return Date.now() - t0;
     if (Date.now() > deadline) {
       throw new Error(
-        `not settled within ${timeoutMs} ms: ${open.size} workflow(s) open, ${sending!.n} message(s) still sending, ${hooks!.n} webhook deliveries pending`,
+        `not ${until} within ${timeoutMs} ms: ${open.size} workflow(s) not ${until}, ${sending!.n} message(s) still sending, ${hooks!.n} webhook deliveries pending`,
       );
     }
     await sleep(250);
