@@ -55,6 +55,11 @@ export const ZEnvSchema = z.object({
    * workflow or Update.
    */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /**
+   * How often the API tells workflows of e-mail opens Temporal did not take when they
+   * happened (it was down); 0 turns the sweep off.
+   */
+  OPEN_SIGNAL_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** A workflow bundle built by `npm run build:workflows`; unset: the worker bundles workflows/ at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

@@ -14,6 +14,7 @@ import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { temporalCallsSettled } from './workflow-client';
+import { scheduleOpenSignalSweep } from './open-signals';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -80,6 +81,7 @@ export default fp<AppDeps>(
     });
 
     await app.register(depsPlugin, deps);
+    scheduleOpenSignalSweep(app, deps.config.OPEN_SIGNAL_RETRY_MS);
     const https = deps.config.publicUrl.startsWith('https:');
     await app.register(fastifyHelmet, {
       // The docs UI and the candidate pages use inline styles; scripts stay same-origin.

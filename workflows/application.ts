@@ -104,6 +104,8 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
   registerOnboardingHandlers(offerCtx);
 
   setHandler(messageOpenedSignal, (opened) => {
+    // The API repeats a signal until it knows Temporal took it: one open per message.
+    if (state.timeline.some((e) => e.type === 'message_opened' && e.detail?.messageId === opened.messageId)) return;
     log('message_opened', 'system', { template: opened.template, purpose: opened.purpose, messageId: opened.messageId });
     // Opening the offer e-mail counts as viewing that version.
     const m = /^offer_sent:v(\d+)$/.exec(opened.purpose);

@@ -81,14 +81,18 @@ export interface TOpenResult {
   applicationId: string | null;
   template: string;
   purpose: string;
-  /** true only for the open that changed the row; the API signals the workflow then. */
+  /** true only for the open that changed the row. */
   firstOpen: boolean;
+  /** When the open was first recorded. */
+  openedAt: Date;
+  /** Whether the workflow has been told (see messages.open_signalled_at); the API signals it while not. */
+  signalled: boolean;
 }
 
 /**
  * Records an open from the pixel's signed token. The first open sets status 'opened'
  * and opened_at; later opens change nothing. Null for a bad, tampered or foreign token,
- * or an unknown message. A failed message is never marked opened.
+ * an unknown message, or a failed one (never marked opened).
  */
 export async function markOpenedByToken(
   { db: { db }, config, now }: Pick<ActivityDeps, 'db' | 'config' | 'now'>,
@@ -101,13 +105,21 @@ export async function markOpenedByToken(
     applicationId: messages.applicationId,
     template: messages.template,
     purpose: messages.purpose,
+    openedAt: messages.openedAt,
+    openSignalledAt: messages.openSignalledAt,
   };
-  const [opened] = await db
+  let firstOpen = true;
+  let [row] = await db
     .update(messages)
     .set({ status: 'opened', openedAt: now() })
     .where(and(eq(messages.id, payload.sub), isNull(messages.openedAt), ne(messages.status, 'failed')))
     .returning(cols);
-  if (opened) return { ...opened, firstOpen: true };
-  const [row] = await db.select(cols).from(messages).where(eq(messages.id, payload.sub));
-  return row ? { ...row, firstOpen: false } : null;
+  if (!row) {
+    firstOpen = false;
+    [row] = await db.select(cols).from(messages).where(eq(messages.id, payload.sub));
+  }
+  // Unknown, or failed (never marked opened): nothing to tell anyone.
+  if (!row?.openedAt) return null;
+  const { openedAt, openSignalledAt, ...rest } = row;
+  return { ...rest, openedAt, firstOpen, signalled: openSignalledAt !== null };
 }

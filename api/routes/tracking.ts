@@ -1,11 +1,9 @@
 /** The open-tracking pixel that every HTML e-mail ends with. */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { markOpenedByToken } from '../../activities/notifications';
-import { messageOpenedSignal } from '../../workflows/messages';
-import { applicationHandle, withTemporalDeadline } from '../workflow-client';
+import { signalOpen } from '../open-signals';
 
 /** A transparent 1x1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -21,7 +19,7 @@ export default async function trackingRoutes(fastify: FastifyInstance) {
         tags: ['candidates'],
         summary: 'Open-tracking pixel (signed token)',
         description:
-          'Always answers the image, so a forged or expired token learns nothing; a valid token marks its message opened once and tells the workflow.',
+          'Always answers the image, so a forged or expired token learns nothing; a valid token marks its message opened once and tells the workflow (later, if Temporal is unreachable then).',
         security: [],
         params: z.object({ file: z.string().max(600) }),
       },
@@ -30,20 +28,13 @@ export default async function trackingRoutes(fastify: FastifyInstance) {
       const m = /^([A-Za-z0-9_-]+)\.gif$/.exec(req.params.file);
       if (m) {
         const opened = await markOpenedByToken({ db: app.db, config: app.config, now: () => new Date() }, m[1]!);
-        if (opened?.firstOpen && opened.applicationId) {
-          try {
-            await withTemporalDeadline(app, () =>
-              applicationHandle(app, opened.applicationId!).signal(messageOpenedSignal, {
-                messageId: opened.messageId,
-                template: opened.template,
-                purpose: opened.purpose,
-                at: new Date().toISOString(),
-              }),
-            );
-          } catch (e) {
-            // A finished workflow has nothing left to learn from an open.
-            if (!(e instanceof WorkflowNotFoundError)) req.log.warn({ err: e }, 'could not signal a message open');
-          }
+        // Told in the background: the image does not wait for Temporal. Until the workflow
+        // has taken it, every load of the pixel tells it again, and so does the API's sweep:
+        // an open while Temporal is down arrives late, never lost.
+        if (opened && !opened.signalled && opened.applicationId) {
+          void signalOpen(app, { ...opened, applicationId: opened.applicationId }).catch((e: unknown) =>
+            req.log.warn({ err: e }, 'could not tell the workflow of a message open; the sweep will'),
+          );
         }
       }
       return reply

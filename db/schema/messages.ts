@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
 import { users } from './users';
@@ -45,6 +46,16 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     openedAt: timestamp('opened_at', { withTimezone: true }),
+    /**
+     * When the application's workflow was told of the open (or found finished). Null with
+     * `opened_at` set: Temporal did not take the signal, and the API's sweep tells it later.
+     */
+    openSignalledAt: timestamp('open_signalled_at', { withTimezone: true }),
   },
-  (t) => [index('messages_application_created_idx').on(t.applicationId, t.createdAt)],
+  (t) => [
+    index('messages_application_created_idx').on(t.applicationId, t.createdAt),
+    index('messages_open_unsignalled_idx')
+      .on(t.openedAt)
+      .where(sql`${t.openedAt} is not null and ${t.openSignalledAt} is null`),
+  ],
 );

@@ -25,7 +25,8 @@ let hrEmails: string[];
 
 beforeAll(async () => {
   smtp = await startSmtpServer({ rejectRecipients: [BOUNCE, BOUNCE_REVIEW] });
-  s = await startStack({ env: { SMTP_URL: smtp.url } });
+  // The open sweep every half second, so a test can wait for it.
+  s = await startStack({ env: { SMTP_URL: smtp.url, OPEN_SIGNAL_RETRY_MS: '500' } });
   org = await createOrg(s);
   const rows = await s.db.handle.rows<{ email: string }>(sql`select email from users where 'hr' = any(roles) order by email`);
   hrEmails = rows.map((r) => r.email);
@@ -242,6 +243,51 @@ describe('the interview acknowledgement', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await opened()).toHaveLength(1);
     expect((await messageLog(evil.id)).find((m) => m.id === ackId).openedAt).toBe(ack.openedAt);
+  });
+});
+
+describe('an e-mail open that Temporal did not take', () => {
+  const openedEntries = async (id: string) =>
+    (await status(id)).timeline.filter((t: { type: string }) => t.type === 'message_opened');
+  const signalledAt = async (messageId: string) =>
+    (await s.db.handle.rows<{ at: Date | null }>(sql`select open_signalled_at as at from messages where id = ${messageId}`))[0]!.at;
+
+  it('reaches the workflow through the sweep, once, even when the signal is repeated', async () => {
+    const app = await submit('average');
+    const mail = await mailTo(app.email);
+    await waitForStage(app.id, 'evaluation');
+    const ackId = (await messageLog(app.id)).find((m) => m.template === 'interview_acknowledgement').id as string;
+
+    // What the pixel route leaves when its signal fails: the open recorded, the workflow untold.
+    await s.db.handle.rows(sql`update messages set status = 'opened', opened_at = now() where id = ${ackId}`);
+    expect(await signalledAt(ackId)).toBeNull();
+    const entries = await eventually(async () => {
+      const e = await openedEntries(app.id);
+      return e.length ? e : null;
+    });
+    expect(entries).toEqual([expect.objectContaining({ type: 'message_opened', detail: expect.objectContaining({ messageId: ackId }) })]);
+    await eventually(async () => ((await signalledAt(ackId)) ? true : null));
+
+    // Temporal took the signal but the mark was lost: the sweep tells it again, and the
+    // pixel loaded meanwhile too; the workflow keeps one open for the message.
+    await s.db.handle.rows(sql`update messages set open_signalled_at = null where id = ${ackId}`);
+    expect((await s.api('GET', `/t/${pixelOf(mail)![2]}.gif`, { token: null })).status).toBe(200);
+    await eventually(async () => ((await signalledAt(ackId)) ? true : null));
+    await new Promise((r) => setTimeout(r, 1_200)); // two more sweeps: nothing left to tell
+    expect(await openedEntries(app.id)).toHaveLength(1);
+  });
+
+  it('of a finished workflow is marked told, with nothing left to try again', async () => {
+    const app = await submit('average');
+    const mail = await mailTo(app.email);
+    await s.temporal.workflow.getHandle(app.workflowId).terminate('the test ends it');
+    const ackId = (await messageLog(app.id)).find((m) => m.template === 'interview_acknowledgement').id as string;
+
+    const res = await s.api('GET', `/t/${pixelOf(mail)![2]}.gif`, { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/gif');
+    expect((await messageLog(app.id)).find((m) => m.id === ackId).status).toBe('opened');
+    await eventually(async () => ((await signalledAt(ackId)) ? true : null));
   });
 });
 

@@ -590,8 +590,11 @@ describe('open tracking', () => {
       template: 'decision_overdue',
       purpose: 'decision_overdue',
       firstOpen: true,
+      openedAt: expect.any(Date),
+      signalled: false,
     });
     const r1 = await row(res.messageId);
+    expect(first!.openedAt).toEqual(r1.openedAt);
     expect(r1.status).toBe('opened');
     expect(r1.openedAt).toBeInstanceOf(Date);
 
