@@ -4,8 +4,10 @@
  * stays down a few seconds, and is started again on the same port with the same file.
  * Meanwhile the API answers 503 (never 500) for anything that needs Temporal and keeps
  * serving what only needs the database; /readyz names Temporal. The worker and the API
- * reconnect by themselves, and every journey completes exactly once.
+ * reconnect by themselves, and every journey completes exactly once. An e-mail opened
+ * while Temporal is down (its pixel loaded) reaches the workflow's timeline once it is back.
  */
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { diagnose, outcome, probe, settle, sleep, tallyHistories } from '../helpers/chaos';
 import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
@@ -13,7 +15,8 @@ import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, r
 /** Down this long after the old server has exited (stopping it takes up to 10 s by itself). */
 const DOWN_MS = 8_000;
 
-const suite = useChaosStack({});
+// The API's sweep of untold e-mail opens every second (30 s by default).
+const suite = useChaosStack({ env: { OPEN_SIGNAL_RETRY_MS: '1000' } });
 
 describe('Temporal restarted', () => {
   it('answers 503 while Temporal is down, then every journey continues from where it was and completes', async () => {
@@ -36,7 +39,18 @@ describe('Temporal restarted', () => {
     });
     await stopped;
     const target = journeys[0]!;
-    const during = await probe(
+    // The candidate opens their first e-mail while Temporal is down.
+    const firstMail = s.smtp.received.find((m) => m.envelopeTo.includes(target.email.toLowerCase()))!;
+    const pixel = /\/t\/([A-Za-z0-9_-]+)\.gif/.exec((firstMail.parsed.html as string) ?? '')![1]!;
+    const openRow = async () =>
+      (
+        await s.db.handle.rows<{ id: string; opened: boolean; told: boolean }>(
+          sql`select id, opened_at is not null as opened, open_signalled_at is not null as told from messages
+              where application_id = ${target.id} and recipient = ${target.email} order by created_at limit 1`,
+        )
+      )[0]!;
+    const pixelRes = await s.api('GET', `/t/${pixel}.gif`, { token: null });
+    const duringProbe = probe(
       s.api,
       [
         { name: 'readyz', method: 'GET', url: '/readyz', token: null },
@@ -48,7 +62,23 @@ describe('Temporal restarted', () => {
       ],
       restarted,
     );
+    await sleep(s.config.TEMPORAL_RPC_TIMEOUT_MS + 500); // the pixel's own signal has failed by now
+    const openedWhileDown = await openRow();
+    const during = await duringProbe;
     const { downAt, exit, upAt } = await restarted;
+    // Temporal is back: the sweep tells the workflow, which waits for the test's next steps.
+    let toldMs = -1;
+    for (const deadline = Date.now() + 30_000; toldMs < 0 && Date.now() < deadline; await sleep(200)) {
+      if ((await openRow()).told) toldMs = Date.now() - upAt;
+    }
+    const opensInTimeline = async () =>
+      ((await target.status()).timeline as { type: string; detail?: { messageId?: string } }[]).filter(
+        (e) => e.type === 'message_opened' && e.detail?.messageId === openedWhileDown.id,
+      ).length;
+    let opensAfterRestart = 0;
+    for (const deadline = Date.now() + 10_000; opensAfterRestart === 0 && Date.now() < deadline; await sleep(200)) {
+      opensAfterRestart = await opensInTimeline();
+    }
     for (const j of journeys) j.deadline = upAt + 150_000;
 
     await inFlight;
@@ -57,6 +87,7 @@ describe('Temporal restarted', () => {
     if (journeys.some((j) => j.error)) console.log(JSON.stringify(await diagnose(s, journeys.map((j) => j.workflowId!)), null, 1));
     const settleMs = await settle(s, journeys.map((j) => j.workflowId!), Math.max(15_000, upAt + 180_000 - Date.now()));
     const o = await outcome(s);
+    const opensAtTheEnd = await opensInTimeline();
     const h = await tallyHistories(s.client, journeys.map((j) => j.workflowId!));
     console.log(
       JSON.stringify({
@@ -68,6 +99,7 @@ describe('Temporal restarted', () => {
         samePort: s.temporal.address === s.temporalAddress,
         newServerPid: s.temporal.process.pid !== temporalPid,
         probe: { rounds: during.rounds, statuses: during.statuses, slowestMs: during.slowestMs, hung: during.hung, readyzSample: during.readyz[0] },
+        openWhileDown: { pixel: pixelRes.status, row: openedWhileDown, toldAfterRestartMs: toldMs, inTimeline: opensAfterRestart, atTheEnd: opensAtTheEnd },
         upToAllHiredMs: allHiredAt - upAt,
         settleMs,
         outcome: o,
@@ -85,6 +117,12 @@ describe('Temporal restarted', () => {
     }
     expect(during.readyz.length).toBeGreaterThan(0);
     for (const r of during.readyz) expect(r).toMatchObject({ status: 'unavailable', database: { ok: true }, temporal: { ok: false } });
+    // The open: recorded at once (the image did not wait), told to the workflow after the restart, once.
+    expect(pixelRes.status).toBe(200);
+    expect(openedWhileDown).toMatchObject({ opened: true, told: false });
+    expect(toldMs).toBeGreaterThanOrEqual(0);
+    expect(opensAfterRestart).toBe(1);
+    expect(opensAtTheEnd).toBe(1);
     // The same worker process reconnected on its own.
     expect(s.workers.map((w) => [w.pid, w.alive])).toEqual([[workerPid, true]]);
 
