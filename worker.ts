@@ -12,6 +12,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
 import type { ExtraActivityDeps } from './activities';
+import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
 import { WORKFLOWS_PATH } from './scripts/build-workflows';
 import { loadConfigOrExit, type Config } from './temporal.config';
@@ -63,6 +64,7 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     taskQueue: opts.taskQueue ?? opts.config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
+    interceptors: { activity: [attemptInterceptors] },
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',
   });

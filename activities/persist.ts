@@ -6,6 +6,7 @@
  * would then only race it.
  */
 import { performance } from 'node:perf_hooks';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,3 +30,13 @@ export const LEASE_MARGIN_MS = 5_000;
 export function writeDeadline(claimedAt: number, leaseMs: number): number {
   return claimedAt + Math.max(leaseMs - LEASE_MARGIN_MS, leaseMs / 2);
 }
+
+/**
+ * How long until the lease in `lockedUntil` runs out, by the database's clock (which set
+ * it); null when no lease is held. For a retry that should come back exactly then.
+ */
+export const leaseLeftMs = (lockedUntil: AnyColumn): SQL<number | null> =>
+  sql<number | null>`case when ${lockedUntil} > now() then ceil(extract(epoch from (${lockedUntil} - now())) * 1000)::int end`;
+
+/** Past the end of a lease, so the retry finds it free: the clocks of the two checks differ a little. */
+export const AFTER_LEASE_MS = 500;

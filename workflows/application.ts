@@ -36,7 +36,7 @@ import { createEventPump } from './events';
 import { createMessenger } from './notify';
 import { registerOfferHandlers, runOffers } from './offer';
 import { registerOnboardingHandlers, runOnboarding } from './onboarding';
-import { NON_RETRYABLE_ERROR_TYPES } from './retry';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, NON_RETRYABLE_ERROR_TYPES } from './retry';
 import { StageKey } from './search-attributes';
 import {
   actorRef,
@@ -50,6 +50,7 @@ import {
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 

@@ -7,13 +7,14 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from './retry';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, NON_RETRYABLE_ERROR_TYPES } from './retry';
 import type { TWorkflowState } from './state';
 
 type Msg = Pick<Activities, 'sendToCandidate' | 'notifyStaff' | 'sendAcknowledgement' | 'sendOfferMessage'>;
 
 export const messaging = proxyActivities<Msg>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,

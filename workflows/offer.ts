@@ -29,11 +29,12 @@ import {
   type TOfferVersion,
   type TSubmitOfferCommand,
 } from './messages';
-import { NON_RETRYABLE_ERROR_TYPES } from './retry';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, NON_RETRYABLE_ERROR_TYPES } from './retry';
 import { currentOffer, isTerminal, type TWorkflowState } from './state';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 

@@ -23,12 +23,13 @@ import {
   type TRejectDocumentCommand,
 } from './messages';
 import type { OfferContext } from './offer';
-import { NON_RETRYABLE_ERROR_TYPES } from './retry';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, NON_RETRYABLE_ERROR_TYPES } from './retry';
 import { StageKey } from './search-attributes';
 import { currentOffer } from './state';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 

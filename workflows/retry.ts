@@ -12,3 +12,12 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'SignedCopyMismatchError',
   'WebhookInputError',
 ];
+
+/**
+ * How long an activity attempt may go without a sign of life before Temporal retries it.
+ * Every attempt runs under the worker's keep-alive (activities/interceptors.ts), which
+ * heartbeats every few seconds while the attempt is running, so only an attempt whose
+ * worker died, or whose result was lost with a restarting server, misses it: it is
+ * retried after this instead of after the whole start-to-close timeout (a minute).
+ */
+export const ACTIVITY_HEARTBEAT_TIMEOUT_MS = 10_000;

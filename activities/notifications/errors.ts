@@ -6,6 +6,7 @@
  * NOTIFICATION_NON_RETRYABLE_ERRORS, to be merged into the worker's nonRetryableErrorTypes.
  * A PERMANENT delivery failure is not thrown at all: it is recorded and returned.
  */
+import type { TRetryAfter } from '../errors';
 
 /** Thrown by a transport (Mailer, SmsProvider); the activity turns it into a status. */
 export class DeliveryError extends Error {
@@ -27,8 +28,15 @@ export class TemporaryDeliveryError extends Error {
 }
 
 /** Another attempt holds the lease on this message and may be sending it right now. */
-export class MessageInFlightError extends Error {
+export class MessageInFlightError extends Error implements TRetryAfter {
   override name = 'MessageInFlightError';
+  constructor(
+    message: string,
+    /** When the lease runs out (and a retry may send), if known. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 export class UnknownTemplateError extends Error {

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { messages } from '../../db/schema/messages';
 import type { ActivityDeps } from '../deps';
-import { persistUntil, writeDeadline } from '../persist';
+import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../persist';
 import { DeliveryError, MessageInFlightError, TemporaryDeliveryError } from './errors';
 import { smtpMessageId } from './keys';
 import { pixelUrl, signToken } from './links';
@@ -214,7 +214,9 @@ export function createSendMessage(deps: TSendDeps) {
     if (!claimed) {
       const current = await findByKey(input.key);
       if (current && FINISHED.has(current.status)) return resultOf(current);
-      throw new MessageInFlightError(`message ${input.key} is being sent by another attempt`);
+      const [lease] = await db.db.select({ ms: leaseLeftMs(messages.lockedUntil) }).from(messages).where(eq(messages.id, row.id));
+      const retryAfterMs = lease?.ms == null ? undefined : lease.ms + AFTER_LEASE_MS;
+      throw new MessageInFlightError(`message ${input.key} is being sent by another attempt`, retryAfterMs);
     }
     row = claimed;
 

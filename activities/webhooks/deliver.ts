@@ -12,7 +12,8 @@
  *    endpoint's earlier undelivered events of the same application are posted first, and a
  *    failure stops the line. So a later event also flushes a backlog whose own activity gave up.
  * 5. If any endpoint is still pending, the activity throws WebhookDeliveryPendingError and
- *    Temporal retries it with backoff.
+ *    Temporal retries it with backoff, or, when only other attempts' leases are in the
+ *    way, as soon as the first of them runs out.
  *
  * The window left: a worker dying after the receiver answered 2xx but before the UPDATE
  * (retried while the lease lasts, so a database outage shorter than that is covered)
@@ -25,7 +26,7 @@ import type { TWebhookEventType } from '../../domain/contracts/webhooks';
 import { isWebhookEventType } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/webhooks';
 import type { ActivityDeps } from '../deps';
-import { persistUntil, writeDeadline } from '../persist';
+import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../persist';
 import { WebhookDeliveryPendingError, WebhookInputError } from './errors';
 import { signWebhook } from './signature';
 
@@ -332,14 +333,27 @@ export function createDeliverEvent(deps: TWebhookDeps) {
     if (broken) throw broken.reason;
 
     const rows = await db
-      .select({ webhookId: webhookDeliveries.webhookId, status: webhookDeliveries.status, lastError: webhookDeliveries.lastError, attempts: webhookDeliveries.attempts })
+      .select({
+        webhookId: webhookDeliveries.webhookId,
+        status: webhookDeliveries.status,
+        lastError: webhookDeliveries.lastError,
+        attempts: webhookDeliveries.attempts,
+        leaseLeftMs: leaseLeftMs(webhookDeliveries.lockedUntil),
+      })
       .from(webhookDeliveries)
       .where(eq(webhookDeliveries.eventId, event.id));
     const delivered = rows.filter((r) => r.status === 'delivered').length;
     const pending = rows.filter((r) => r.status === 'pending');
     if (pending.length) {
       const why = pending.map((r) => `${r.webhookId} (${r.attempts} attempts): ${r.lastError ?? 'in flight or waiting for an earlier event'}`);
-      throw new WebhookDeliveryPendingError(`event ${event.id} (${event.type}) not yet delivered to ${pending.length} endpoint(s): ${why.join('; ')}`);
+      // Only another attempt's leases in the way (its worker died, most likely): come back
+      // when the first runs out. Anything else (a refusal, a backlog) keeps the backoff.
+      const leases = pending.map((r) => r.leaseLeftMs);
+      const retryAfterMs = leases.every((ms) => ms !== null) ? Math.min(...leases) + AFTER_LEASE_MS : undefined;
+      throw new WebhookDeliveryPendingError(
+        `event ${event.id} (${event.type}) not yet delivered to ${pending.length} endpoint(s): ${why.join('; ')}`,
+        retryAfterMs,
+      );
     }
     return { eventId: event.id, delivered, pending: 0 };
   };

@@ -6,9 +6,17 @@
  * Non-retryable: listed in WEBHOOK_NON_RETRYABLE_ERRORS, to be merged into the worker's
  * nonRetryableErrorTypes (workflows/retry.ts).
  */
+import type { TRetryAfter } from '../errors';
 
-export class WebhookDeliveryPendingError extends Error {
+export class WebhookDeliveryPendingError extends Error implements TRetryAfter {
   override name = 'WebhookDeliveryPendingError';
+  constructor(
+    message: string,
+    /** Set when every pending endpoint waits only for another attempt's lease: when the first runs out. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A call that can never work as given: unknown event type, empty key, bad time. */

@@ -127,5 +127,8 @@ describe('Temporal restarted', () => {
     expect(s.workers.map((w) => [w.pid, w.alive])).toEqual([[workerPid, true]]);
 
     expectEverythingExactlyOnce(suite, journeys, o);
+    // An attempt whose result was lost with the server was retried after its missed
+    // heartbeats, never after the whole minute.
+    expect(Object.keys(h.timeoutTypes).filter((type) => type !== 'HEARTBEAT')).toEqual([]);
   }, 400_000);
 });

@@ -76,5 +76,7 @@ describe('worker killed', () => {
     const resent = [...o.mail.duplicates, ...o.webhooks!.duplicates].filter(inTheWindow);
     console.log(JSON.stringify({ resentInTheWindowAtTheKill: resent }));
     expectEverythingExactlyOnce(suite, journeys, o, { resentInTheWindow: inTheWindow });
+    // The attempts the kill cut were caught by their missed heartbeats, none by the whole minute.
+    expect(Object.keys(h.timeoutTypes).filter((type) => type !== 'HEARTBEAT')).toEqual([]);
   }, 360_000);
 });

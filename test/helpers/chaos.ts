@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { decodeTimeoutType } from '@temporalio/common';
 import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { smtpMessageId } from '../../activities/notifications/keys';
@@ -473,6 +474,11 @@ export interface HistoryTally {
   maxActivityAttempt: number;
   /** Retries (attempts beyond the first) per activity type. */
   interruptedActivities: Record<string, number>;
+  /**
+   * Timed-out attempts by the timeout that caught them: HEARTBEAT (the worker's keep-alive
+   * stopped, ~10 s) or START_TO_CLOSE (the whole minute).
+   */
+  timeoutTypes: Record<string, number>;
 }
 
 export async function tallyHistories(client: Client, workflowIds: string[]): Promise<HistoryTally> {
@@ -484,6 +490,11 @@ export async function tallyHistories(client: Client, workflowIds: string[]): Pro
     workflowTaskFailures: 0,
     maxActivityAttempt: 1,
     interruptedActivities: {},
+    timeoutTypes: {},
+  };
+  const countTimeout = (type: number | null | undefined) => {
+    const name = decodeTimeoutType(type) ?? `type ${type}`;
+    t.timeoutTypes[name] = (t.timeoutTypes[name] ?? 0) + 1;
   };
   for (const id of workflowIds) {
     const history = await client.workflow.getHandle(id).fetchHistory();
@@ -501,11 +512,14 @@ export async function tallyHistories(client: Client, workflowIds: string[]): Pro
           const name = scheduled.get(String(a.scheduledEventId)) ?? '?';
           t.interruptedActivities[name] = (t.interruptedActivities[name] ?? 0) + (a.attempt ?? 1) - 1;
         }
-        if (a.lastFailure?.timeoutFailureInfo) t.activityTimeouts += 1;
-        else if (a.lastFailure) t.activityFailures += 1;
+        if (a.lastFailure?.timeoutFailureInfo) {
+          t.activityTimeouts += 1;
+          countTimeout(a.lastFailure.timeoutFailureInfo.timeoutType);
+        } else if (a.lastFailure) t.activityFailures += 1;
       }
       if (e.activityTaskTimedOutEventAttributes) {
         t.activityTimeouts += 1;
+        countTimeout(e.activityTaskTimedOutEventAttributes.failure?.timeoutFailureInfo?.timeoutType);
         const name = scheduled.get(String(e.activityTaskTimedOutEventAttributes.scheduledEventId)) ?? '?';
         t.interruptedActivities[name] = (t.interruptedActivities[name] ?? 0) + 1;
       }

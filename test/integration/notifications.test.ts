@@ -20,6 +20,7 @@ import {
   type TSendMessageInput,
 } from '../../activities/notifications';
 import type { Logger } from '../../activities/deps';
+import { AFTER_LEASE_MS } from '../../activities/persist';
 import { addBusinessDays } from '../../domain/business-days';
 import { ZCreateJobSchema } from '../../domain/contracts/job';
 import { applications, departments, jobs, settings, users } from '../../db/schema';
@@ -401,7 +402,11 @@ describe('exactly once', () => {
           )[0]?.n,
       )
       .toBe(1);
-    await expect(acts.sendMessage(input)).rejects.toBeInstanceOf(MessageInFlightError);
+    const inFlight = await acts.sendMessage(input).catch((e: unknown) => e);
+    expect(inFlight).toBeInstanceOf(MessageInFlightError);
+    // The retry is due just after the 50 s lease runs out.
+    expect((inFlight as MessageInFlightError).retryAfterMs).toBeGreaterThan(45_000);
+    expect((inFlight as MessageInFlightError).retryAfterMs).toBeLessThanOrEqual(50_000 + AFTER_LEASE_MS);
     expect(smtp.to('stale@acme.example')).toHaveLength(0);
 
     await tdb.handle.rows(

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../activities/deps';
+import { AFTER_LEASE_MS } from '../../activities/persist';
 import {
   createWebhookActivities,
   verifyWebhookSignature,
@@ -329,6 +330,8 @@ describe('deliverEvent: failures and retries', () => {
     r.down('status');
     const first = await attempt(acts, input);
     expect(first.ok).toBe(false);
+    // Refused by the receiver: the retry policy's backoff decides when to try again.
+    expect(first.ok ? null : (first.error as WebhookDeliveryPendingError).retryAfterMs).toBeUndefined();
     const [ev] = await tdb.handle.db.select().from(webhookEvents).where(eq(webhookEvents.key, input.key));
     // Simulate a crash holding the lease: locked far into the future.
     await tdb.handle.db
@@ -336,8 +339,13 @@ describe('deliverEvent: failures and retries', () => {
       .set({ lockedUntil: sql`now() + interval '1 hour'` })
       .where(eq(webhookDeliveries.eventId, ev!.id));
     r.up();
-    expect((await attempt(acts, input)).ok).toBe(false);
+    const held = await attempt(acts, input);
+    expect(held.ok).toBe(false);
     expect(r.requests).toHaveLength(1);
+    // Only the lease is in the way: the retry is due just after it runs out (within the hour).
+    const retryAfterMs = held.ok ? null : (held.error as WebhookDeliveryPendingError).retryAfterMs;
+    expect(retryAfterMs).toBeGreaterThan(3_590_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(3_600_000 + AFTER_LEASE_MS);
     await tdb.handle.db
       .update(webhookDeliveries)
       .set({ lockedUntil: sql`now() - interval '1 second'` })
