@@ -86,12 +86,13 @@ async function openPglite(dir: string): Promise<DbHandle> {
   };
 }
 
-export async function migrate(handle: DbHandle): Promise<void> {
+/** Applies the migrations not yet applied; `migrationsFolder` is for tests of an upgrade from an older schema. */
+export async function migrate(handle: DbHandle, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
   if (handle.kind === 'postgres') {
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder: MIGRATIONS_DIR });
+    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder });
   } else {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
-    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder: MIGRATIONS_DIR });
+    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder });
   }
 }

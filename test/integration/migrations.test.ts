@@ -1,0 +1,97 @@
+/**
+ * Upgrading a database made by an earlier version: the committed migrations apply on top of
+ * the older ones, on PostgreSQL and on the embedded PGlite that `npm start` uses, and keep
+ * the data right. 0001 adds messages.open_signalled_at: opens recorded before it were told
+ * to their workflows at the time, so they must not look untold (the API's sweep would
+ * replay them into the workflows); messages never opened stay untold.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS_DIR, openDb, type DbHandle } from '../../db/client';
+import { TEST_PG_URL } from '../helpers/db';
+
+interface TJournal {
+  entries: { idx: number; tag: string }[];
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hwe-migrations-'));
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A migrations folder holding the committed migrations up to and including `tag`. */
+function migrationsUpTo(tag: string): string {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as TJournal;
+  const upTo = journal.entries.findIndex((e) => e.tag === tag);
+  expect(upTo, `no migration ${tag}`).toBeGreaterThanOrEqual(0);
+  const dir = path.join(tmp, `up-to-${tag}`);
+  mkdirSync(path.join(dir, 'meta'), { recursive: true });
+  const entries = journal.entries.slice(0, upTo + 1);
+  for (const e of entries) copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
+  writeFileSync(path.join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  return dir;
+}
+
+async function freshPostgres(): Promise<DbHandle> {
+  const name = `hwe_migr_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(TEST_PG_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDb({ databaseUrl: url.toString(), dataDir: tmp, poolSize: 2 });
+  cleanups.push(async () => {
+    await handle.close();
+    const a = postgres(TEST_PG_URL, { max: 1, onnotice: () => {} });
+    await a.unsafe(`drop database if exists "${name}" with (force)`);
+    await a.end();
+  });
+  return handle;
+}
+
+async function freshPglite(): Promise<DbHandle> {
+  const handle = await openDb({ dataDir: mkdtempSync(path.join(tmp, 'pglite-')) });
+  cleanups.push(() => handle.close());
+  return handle;
+}
+
+const message = (key: string, opened: boolean) => sql`
+  insert into messages (key, channel, template, purpose, locale, recipient, recipient_kind, body_text, status, opened_at)
+  values (${key}, 'email', 'interview_acknowledgement', 'acknowledgement', 'en', 'ada@example.com', 'candidate', 'Hello',
+          ${opened ? 'opened' : 'sent'}, ${opened ? sql`now() - interval '2 days'` : null})`;
+
+describe.each([
+  ['PostgreSQL', freshPostgres],
+  ['PGlite (npm start)', freshPglite],
+])('upgrading %s from 0000_init', (_kind, fresh) => {
+  it('keeps opens recorded before 0001 told, and leaves the others untold', async () => {
+    const db = await fresh();
+    await migrate(db, migrationsUpTo('0000_init'));
+    await db.rows(message('opened-before', true));
+    await db.rows(message('never-opened', false));
+
+    await migrate(db);
+    const rows = await db.rows<{ key: string; told: boolean; same: boolean | null }>(
+      sql`select key, open_signalled_at is not null as told, open_signalled_at = opened_at as same from messages order by key`,
+    );
+    expect(rows).toEqual([
+      { key: 'never-opened', told: false, same: null },
+      { key: 'opened-before', told: true, same: true },
+    ]);
+    // The sweep's index is there, and an open recorded now starts untold.
+    const [idx] = await db.rows<{ n: number }>(sql`select count(*)::int as n from pg_indexes where indexname = 'messages_open_unsignalled_idx'`);
+    expect(idx!.n).toBe(1);
+    await db.rows(message('opened-after', true));
+    const [after] = await db.rows<{ told: boolean }>(sql`select open_signalled_at is not null as told from messages where key = 'opened-after'`);
+    expect(after!.told).toBe(false);
+    // Applying again changes nothing.
+    await migrate(db);
+  });
+});
