@@ -212,10 +212,13 @@ export function createSendMessage(deps: TSendDeps) {
     const claimedAt = performance.now();
     const claimed = await claim(row.id);
     if (!claimed) {
-      const current = await findByKey(input.key);
-      if (current && FINISHED.has(current.status)) return resultOf(current);
-      const [lease] = await db.db.select({ ms: leaseLeftMs(messages.lockedUntil) }).from(messages).where(eq(messages.id, row.id));
-      const retryAfterMs = lease?.ms == null ? undefined : lease.ms + AFTER_LEASE_MS;
+      // One read: finished meanwhile, or how long the other attempt's lease has left.
+      const [current] = await db.db
+        .select({ message: messages, leaseLeftMs: leaseLeftMs(messages.lockedUntil) })
+        .from(messages)
+        .where(eq(messages.id, row.id));
+      if (current && FINISHED.has(current.message.status)) return resultOf(current.message);
+      const retryAfterMs = current?.leaseLeftMs == null ? undefined : current.leaseLeftMs + AFTER_LEASE_MS;
       throw new MessageInFlightError(`message ${input.key} is being sent by another attempt`, retryAfterMs);
     }
     row = claimed;
