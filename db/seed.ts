@@ -29,15 +29,18 @@ export interface DemoSeed {
 const token = () => `hwe_${randomBytes(32).toString('base64url')}`;
 const hash = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
 
+/** The competency model of the demo's Backend Engineer (the tests' job uses it too). */
+export const BACKEND_ENGINEER_COMPETENCIES = [
+  { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
+  { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
+  { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
+];
+
 export function demoJob(departmentId: string, approvers: { managerId: string; gmId: string }): TCreateJob {
   return ZCreateJobSchema.parse({
     title: 'Backend Engineer',
     departmentId,
-    competencies: [
-      { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
-      { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
-      { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
-    ],
+    competencies: BACKEND_ENGINEER_COMPETENCIES,
     salaryBand: { min: 250000, max: 450000, currency: 'CNY', period: 'year' },
     approvalChain: [{ approvers: [approvers.managerId] }, { approvers: [approvers.gmId] }],
   });

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PENDING_TAKEOVER_MS } from '../../api/plugins/idempotency';
+import { BACKEND_ENGINEER_COMPETENCIES } from '../../db/seed';
 import type { TCreateApplication } from '../../domain/contracts/application';
 import type { ApiFn, ApiResponse, Mailbox } from './chaos';
 import { sleep } from './chaos';
@@ -179,11 +180,8 @@ export async function registerWebhook(api: ApiFn, org: ActorOrg, url: string, se
 export const JOB = (departmentId: string) => ({
   title: 'Backend Engineer',
   departmentId,
-  competencies: [
-    { key: 'programming', name: 'Programming ability', weight: 3, requiredLevel: 80, passScore: 65, skills: ['Python', 'TypeScript'] },
-    { key: 'systems', name: 'Distributed systems', weight: 2, requiredLevel: 70, passScore: 60, skills: ['Kafka', 'PostgreSQL'] },
-    { key: 'teamwork', name: 'Teamwork', weight: 1, requiredLevel: 60, passScore: 50, skills: ['Communication'] },
-  ],
+  // a copy per call: tests edit it to make bad input
+  competencies: BACKEND_ENGINEER_COMPETENCIES.map((c) => ({ ...c, skills: [...c.skills] })),
   salaryBand: { min: 200000, max: 400000, currency: 'CNY', period: 'year' },
 });
 
