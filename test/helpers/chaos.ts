@@ -30,11 +30,12 @@ import { loadConfig, type Config } from '../../temporal.config';
 import { createTestDb, TEST_PG_URL, type TestDb } from './db';
 import { startSmtpServer, type TReceivedMail, type TTestSmtpServer } from './smtp';
 import { startWebhookReceiver, type TTestWebhookReceiver } from './webhook-receiver';
+import { sleep } from './wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep };
 
 // ---------------------------------------------------------------------------------------
 // A TCP proxy that can be taken down and brought back on the same port.
@@ -445,6 +446,15 @@ export class Mailbox {
       for (const t of m.envelopeTo) this.byTo.set(t, [...(this.byTo.get(t) ?? []), m]);
     }
     return this.byTo.get(address.toLowerCase()) ?? [];
+  }
+
+  /** The token of the open-tracking pixel (`/t/<token>.gif`) in the first mail to `address` that has one, or null. */
+  pixel(address: string): string | null {
+    for (const m of this.to(address)) {
+      const hit = /\/t\/([A-Za-z0-9_-]+)\.gif/.exec(typeof m.parsed.html === 'string' ? m.parsed.html : '');
+      if (hit) return hit[1]!;
+    }
+    return null;
   }
 
   /** The first link `/<path>/<token>` in a mail to `address`, or null. */
