@@ -61,6 +61,12 @@ export const ZEnvSchema = z.object({
    */
   OPEN_SIGNAL_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Record a stack trace for every promise a workflow creates, for the `__stack_trace`
+   * query (the Temporal UI's "Stack Trace" tab). Off by default: it costs CPU on every
+   * activation and replay and memory for every pending promise (bench/RESULTS.md).
+   */
+  WORKFLOW_STACK_TRACES: ZBoolSchema.default(false),
   /** A workflow bundle built by `npm run build:workflows`; unset: the worker bundles workflows/ at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   METRICS_BIND: z

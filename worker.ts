@@ -40,6 +40,8 @@ export interface WorkerBuildOptions {
   /** Extra activity dependencies (tests inject fault points and transports). */
   extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps;
   log?: ActivityDeps['log'];
+  /** Workflows on the worker's main thread (the SDK's debugMode): the benchmark's memory diagnosis. */
+  debugMode?: boolean;
 }
 
 const consoleLog: ActivityDeps['log'] = {
@@ -58,6 +60,9 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     now: () => new Date(),
     ...opts.extraDeps,
   };
+  // Read by the workflow thread the SDK starts in Worker.create (its environment is a copy
+  // of this one), through patches/@temporalio+worker+1.24.0.patch.
+  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = opts.config.WORKFLOW_STACK_TRACES ? '1' : '0';
   return Worker.create({
     connection: opts.connection,
     namespace: opts.config.TEMPORAL_NAMESPACE,
@@ -67,6 +72,7 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     interceptors: { activity: [attemptInterceptors] },
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',
+    ...(opts.debugMode ? { debugMode: true } : {}),
   });
 }
 

@@ -28,6 +28,9 @@
  *                 profile writes into .data/bench/<run>/ unless this is set
  *   BENCH_PG_URL  the PostgreSQL server (default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_LOG_LEVEL  the API's and worker's LOG_LEVEL [info, as deployed]
+ *   BENCH_WORKER_DEBUG_MODE=1  workflows on the worker's main thread (the SDK's debugMode), so that
+ *                 BENCH_HEAP_SNAPSHOT_DIR=DIR (memory phase: a full GC, then a .heapsnapshot per
+ *                 variant) holds them too
  * Benchmarks are never tests: nothing here fails on a missed target.
  */
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -90,6 +93,8 @@ const isFullRun =
   !process.env.BENCH_WORKFLOW_BUNDLE &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&
+  !process.env.BENCH_WORKER_DEBUG_MODE &&
+  !process.env.WORKFLOW_STACK_TRACES &&
   Object.keys(DEFAULTS).every((k) => process.env[`BENCH_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] === undefined);
 
 const EVAL_WARMUP = 20;
@@ -184,10 +189,11 @@ async function main() {
         const sdkCache = sdkDefaultMaxCachedWorkflows();
         variants.push(
           {
-            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache})`,
-            env: { BENCH_BUNDLE_IN_WORKER: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) },
+            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache}), stack traces`,
+            env: { BENCH_BUNDLE_IN_WORKER: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache), WORKFLOW_STACK_TRACES: 'true' },
           },
           { label: `as shipped, but the SDK's cache (${sdkCache})`, env: { WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) } },
+          { label: 'as shipped before: WORKFLOW_STACK_TRACES=true', env: { WORKFLOW_STACK_TRACES: 'true' } },
           { label: `as shipped + NODE_OPTIONS=${SMALL_YOUNG_GEN}`, env: { NODE_OPTIONS: SMALL_YOUNG_GEN } },
           { label: `as shipped + NODE_OPTIONS=${SMALL_YOUNG_GEN} MALLOC_ARENA_MAX=2`, env: { NODE_OPTIONS: SMALL_YOUNG_GEN, MALLOC_ARENA_MAX: '2' } },
         );

@@ -5,6 +5,7 @@
  * load, as WORKFLOW_BUNDLE_PATH does; BENCH_BUNDLE_IN_WORKER=1 makes the worker run webpack
  * itself, as it did before worker.ts bundled in a child process (for before/after figures).
  */
+import v8 from 'node:v8';
 import { NativeConnection } from '@temporalio/worker';
 import { openDb } from '../../db/client';
 import { loadConfigOrExit } from '../../temporal.config';
@@ -18,11 +19,13 @@ const worker = await createWorker({
   config,
   db,
   connection,
+  // Workflows on the main thread, so a heap snapshot (BENCH_HEAP_SNAPSHOT_DIR) holds them.
+  debugMode: process.env.BENCH_WORKER_DEBUG_MODE === '1',
   ...(process.env.BENCH_BUNDLE_IN_WORKER === '1'
     ? {}
     : { workflowBundle: await loadWorkflowBundle({ WORKFLOW_BUNDLE_PATH: process.env.BENCH_WORKFLOW_BUNDLE ?? config.WORKFLOW_BUNDLE_PATH }) }),
 });
-serveParent({ state: () => worker.getState() });
+serveParent({ state: () => worker.getState(), 'heap-snapshot': (file) => v8.writeHeapSnapshot(file) });
 const running = worker.run();
 tellParentReady({ pid: process.pid });
 console.log(`worker polling ${config.TEMPORAL_ADDRESS} queue=${config.TEMPORAL_TASK_QUEUE}`);

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       TEMPORAL_RPC_TIMEOUT_MS: 5000,
       MAIL_FROM: 'Hiring <hiring@example.com>',
       SEED_DEMO: false,
+      WORKFLOW_STACK_TRACES: false,
       publicUrl: 'http://127.0.0.1:3000',
     });
     expect(c.DATABASE_URL).toBeUndefined();
@@ -49,6 +50,8 @@ describe('loadConfig', () => {
     expect(c.PORT).toBe(8080);
     expect(c.SEED_DEMO).toBe(true);
     expect(c.DATABASE_POOL_SIZE).toBe(25);
+    expect(loadConfig({ WORKFLOW_STACK_TRACES: 'true' }).WORKFLOW_STACK_TRACES).toBe(true);
+    expect(namedVariables(configError({ WORKFLOW_STACK_TRACES: 'on' }))).toEqual(['WORKFLOW_STACK_TRACES']);
     expect(c.publicUrl).toBe('http://127.0.0.1:8080');
   });
 

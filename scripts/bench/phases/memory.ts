@@ -6,6 +6,7 @@
  * touched again). Reference: the same worker idle. Variants (a workflow cache limit, a
  * pre-built bundle) run in the same way, each in its own fresh worker.
  */
+import path from 'node:path';
 import { statusQuery } from '../../../workflows/messages';
 import { workflowIdFor, type BenchContext, type PhaseResult } from '../context';
 import { memMb } from '../proc';
@@ -38,6 +39,12 @@ export async function benchMemory(ctx: BenchContext, ids: string[], variants: Me
     await sleep(2000);
     const loaded = memMb(stack.worker.pid);
     const st = await stack.worker.stats();
+    const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+    if (snapshotDir) {
+      const gcd = await stack.worker.request<{ heapUsedMb: number }>('gc');
+      const file = await stack.worker.request<string>('heap-snapshot', path.join(snapshotDir, `worker-${v.label.replace(/\W+/g, '_')}.heapsnapshot`));
+      log(`memory [${v.label}]: heap used after a full GC ${fmt(gcd.heapUsedMb, 0)} MiB; snapshot ${file}`);
+    }
     const second: number[] = [];
     for (const id of ids.slice(0, 300)) second.push((await timed(() => query(id)))[0]);
     const s1 = summarize(first);
