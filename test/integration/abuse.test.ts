@@ -340,8 +340,18 @@ describe('the logs', () => {
 
     const logs = api.output();
     const worker = workerLog.join('\n');
-    // The capture works: requests were logged, with their candidate tokens replaced.
-    expect(logs).toMatch(/incoming request/);
+    // The capture works: requests were logged, with their candidate tokens replaced; one
+    // line each, written when it was answered (17 above, and the start-up's own probes).
+    const accessLog = logs
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request completed"'))
+      .map((l) => JSON.parse(l) as { reqId: string; req: { method: string; url: string }; res: { statusCode: number }; responseTime: number });
+    expect(logs).not.toMatch(/incoming request/);
+    expect(accessLog.length).toBeGreaterThanOrEqual(17);
+    expect(new Set(accessLog.map((l) => l.reqId)).size).toBe(accessLog.length);
+    expect(accessLog).toContainEqual(
+      expect.objectContaining({ req: expect.objectContaining({ method: 'GET', url: '/offers/[redacted]' }), res: { statusCode: 401 }, responseTime: expect.any(Number) }),
+    );
     expect(logs).toContain('/offers/[redacted]');
     expect(logs).toContain('token=[redacted]');
     expect(worker).toMatch(/message sent/);
