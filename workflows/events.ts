@@ -4,17 +4,9 @@
  * events of an application reach each endpoint in order; the activity retries with
  * backoff for as long as a receiver is down.
  */
-import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { condition, workflowInfo } from '@temporalio/workflow';
 import type { TWebhookEventType } from '../domain/contracts/webhooks';
-import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, NON_RETRYABLE_ERROR_TYPES } from './retry';
-
-const { deliverEvent } = proxyActivities<Pick<Activities, 'deliverEvent'>>({
-  // A run starts no new POST after 15 s and each POST times out after 10 s.
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
-});
+import { deliverEvent } from './proxies';
 
 interface TQueued {
   key: string;

@@ -5,23 +5,9 @@
  * raised to HR (by the activity) while the workflow goes on. Keys are (workflow, purpose, version,
  * channel), so nothing is delivered twice.
  */
-import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, NON_RETRYABLE_ERROR_TYPES } from './retry';
+import { messaging } from './proxies';
 import type { TWorkflowState } from './state';
-
-type Msg = Pick<Activities, 'sendToCandidate' | 'notifyStaff' | 'sendAcknowledgement' | 'sendOfferMessage'>;
-
-export const messaging = proxyActivities<Msg>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
 
 type CandidateInput = Parameters<Activities['sendToCandidate']>[0];
 type StaffInput = Parameters<Activities['notifyStaff']>[0];

@@ -86,6 +86,7 @@ export default async function offerRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['offers'],
         summary: 'Hand a pending approval to another user (logged with both names)',
+        description: 'Never to the caller nor to whoever drafted the current version (403): nobody approves their own hand-off or their own offer.',
         params: ZParamsSchema,
         body: z.object({ fromUserId: z.uuid(), toUserId: z.uuid() }),
       },

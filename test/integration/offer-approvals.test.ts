@@ -237,6 +237,19 @@ describe('delegation', () => {
     expect(notPending.status).toBe(400);
     expect(notPending.body.error.details).toEqual([expect.objectContaining({ path: 'body.fromUserId' })]);
 
+    // least privilege: never to yourself, never to whoever drafted the offer (403); nothing changes
+    const self = await s.api('POST', url, { token: org.hr.token, body: { fromUserId: org.manager.id, toUserId: org.hr.id } });
+    expect(self.status, JSON.stringify(self.body)).toBe(403);
+    expect(self.body.error).toMatchObject({ code: 'forbidden', message: 'you cannot hand an approval to yourself' });
+    const admin = await createUser(s, { name: 'Ada Admin', roles: ['admin'] });
+    const toDrafter = await s.api('POST', url, { token: admin.token, body: { fromUserId: org.manager.id, toUserId: org.hr.id } });
+    expect(toDrafter.status, JSON.stringify(toDrafter.body)).toBe(403);
+    expect(toDrafter.body.error.message).toBe('Hana HR drafted offer v1 and cannot approve it');
+    const unchanged = await status(s, org, app.id);
+    expect(entries(unchanged, 'offer_approval_delegated')).toHaveLength(0);
+    expect(unchanged.offer.current.levels[0].approvers).toEqual([org.manager.id]);
+    expect(unchanged.pendingActions).toEqual([expect.objectContaining({ action: 'approve_offer', actor: org.manager.id })]);
+
     const d = await s.api('POST', url, { token: org.hr.token, body: { fromUserId: org.manager.id, toUserId: p.dee.id } });
     expect(d.status, JSON.stringify(d.body)).toBe(200);
     expect(d.body).toEqual({ version: 1, level: 1, approvers: [p.dee.id] });

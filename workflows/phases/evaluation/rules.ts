@@ -1,17 +1,20 @@
 /**
- * Pure checks and bookkeeping for human evaluation and the decision (MISSION.md step 3).
- * The update validators call these; nothing here has side effects.
+ * Pure checks and bookkeeping for human evaluation and the decision (MISSION.md step 3):
+ * who evaluates, what the decision still needs, the composite after each evaluation, and
+ * who owes what by when. The update validators call these; no Temporal, no I/O.
  */
-import { compositeScores, RATINGS, type TCompositeResult, type TRating } from '../domain/composite';
-import { reject } from './errors';
-import type { TActor, TDecisionCommand, TEvaluation, TEvaluationCommand, TEvaluatorRole } from './messages';
-import type { TWorkflowState } from './state';
+import { compositeScores, RATINGS, type TCompositeResult, type TRating } from '../../../domain/composite';
+import { addDuration } from '../../../domain/durations';
+import { isHr } from '../../actors';
+import { reject } from '../../errors';
+import type { TActor, TDecision, TDecisionCommand, TEvaluation, TEvaluationCommand, TEvaluatorRole, TPendingAction } from '../../messages';
+import { appendLog, dueFields, type TWorkflowState } from '../../state';
 
 export const EVALUATION_STAGES = ['evaluation', 'decision'] as const;
 
 /** HR (and admins) evaluate as HR; a hiring manager only for their own department. */
 export function evaluatorRole(actor: TActor, departmentId: string): TEvaluatorRole | null {
-  if (actor.roles.includes('hr') || actor.roles.includes('admin')) return 'hr';
+  if (isHr(actor)) return 'hr';
   if (actor.roles.includes('hiring_manager') && actor.departmentId === departmentId) return 'hiring_manager';
   return null;
 }
@@ -38,14 +41,11 @@ export function assertEvaluation(state: TWorkflowState, cmd: TEvaluationCommand)
 
 /** What the decision still needs; empty when it may be recorded. */
 export function missingEvaluations(state: TWorkflowState): { path: string; message: string }[] {
-  const { requireHr, requireHiringManager } = state.input.policy.evaluation;
-  const has = (role: TEvaluatorRole) => state.evaluations.some((e) => e.role === role);
-  const missing: { path: string; message: string }[] = [];
-  if (requireHr && !has('hr')) missing.push({ path: 'evaluations.hr', message: 'an evaluation by HR is required' });
-  if (requireHiringManager && !has('hiring_manager')) {
-    missing.push({ path: 'evaluations.hiring_manager', message: 'an evaluation by a hiring manager of the department is required' });
-  }
-  return missing;
+  return rolesStillToEvaluate(state).map((role) =>
+    role === 'hr'
+      ? { path: 'evaluations.hr', message: 'an evaluation by HR is required' }
+      : { path: 'evaluations.hiring_manager', message: 'an evaluation by a hiring manager of the department is required' },
+  );
 }
 
 export function assertDecision(state: TWorkflowState, cmd: TDecisionCommand): void {
@@ -53,7 +53,7 @@ export function assertDecision(state: TWorkflowState, cmd: TDecisionCommand): vo
   if (!(EVALUATION_STAGES as readonly string[]).includes(state.stage)) {
     reject('WrongStage', `a decision is recorded after screening, not in ${state.stage}`);
   }
-  if (!cmd.actor.roles.includes('hr') && !cmd.actor.roles.includes('admin')) reject('Forbidden', 'only HR records the decision');
+  if (!isHr(cmd.actor)) reject('Forbidden', 'only HR records the decision');
   const missing = missingEvaluations(state);
   if (missing.length) reject('Conflict', `the decision needs: ${missing.map((m) => m.message).join('; ')}`, missing);
 }
@@ -105,4 +105,55 @@ export function recompute(state: TWorkflowState): TCompositeResult {
   state.composite = result;
   state.scores = { ...state.scores, humanScore: result.humanScore, compositeScore: result.compositeScore };
   return result;
+}
+
+/** Validates, records and logs an evaluation (or its revision); returns it. */
+export function recordEvaluation(state: TWorkflowState, cmd: TEvaluationCommand, at: string): TEvaluation {
+  const role = assertEvaluation(state, cmd);
+  const { evaluation } = applyEvaluation(state, cmd, role, at);
+  appendLog(state, at, evaluation.revision > 1 ? 'evaluation_revised' : 'evaluation_submitted', cmd.actor, {
+    role,
+    revision: evaluation.revision,
+    ratings: evaluation.ratings,
+    ...(evaluation.comment ? { comment: evaluation.comment } : {}),
+    ...(evaluation.recommendation ? { recommendation: evaluation.recommendation } : {}),
+  });
+  return evaluation;
+}
+
+/** Records HR's decision (after `assertDecision`). */
+export function decide(state: TWorkflowState, cmd: TDecisionCommand, at: string): { stage: 'offer_drafting' | 'rejected'; decision: TDecision } {
+  const decision: TDecision = { decision: cmd.decision, reason: cmd.reason ?? null, by: cmd.actor.id, byName: cmd.actor.name, at };
+  state.decision = decision;
+  appendLog(state, at, 'decision_recorded', cmd.actor, { decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}) });
+  return { stage: cmd.decision === 'advance' ? 'offer_drafting' : 'rejected', decision };
+}
+
+/** When evaluations are due: the evaluation reminder period after reaching evaluation. */
+export function evaluationDueAt(state: TWorkflowState): number | null {
+  return state.evaluationStartedAt === null ? null : addDuration(state.evaluationStartedAt, state.input.policy.timers.evaluationReminder);
+}
+
+/** The evaluator roles the job requires that have not evaluated yet. */
+export function rolesStillToEvaluate(state: TWorkflowState): TEvaluatorRole[] {
+  const { requireHr, requireHiringManager } = state.input.policy.evaluation;
+  const has = (role: TEvaluatorRole) => state.evaluations.some((e) => e.role === role);
+  return [...(requireHr && !has('hr') ? (['hr'] as const) : []), ...(requireHiringManager && !has('hiring_manager') ? (['hiring_manager'] as const) : [])];
+}
+
+export function evaluationPending(state: TWorkflowState, nowMs: number): TPendingAction[] {
+  const due = dueFields(evaluationDueAt(state), nowMs);
+  return [
+    ...rolesStillToEvaluate(state).map((role) => ({ action: 'submit_evaluation', actor: role, ...due })),
+    { action: 'record_decision', actor: 'hr', ...dueFields(state.decisionDueAt, nowMs) },
+  ];
+}
+
+/** Whether HR's and the hiring managers' recommendations point the same way (null until both exist). */
+export function recommendationsAgree(state: TWorkflowState): boolean | null {
+  const of = (role: string) => state.evaluations.filter((e) => e.role === role && e.recommendation).map((e) => e.recommendation);
+  const hr = of('hr');
+  const hm = of('hiring_manager');
+  if (!hr.length || !hm.length) return null;
+  return new Set([...hr, ...hm]).size === 1;
 }
