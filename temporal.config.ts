@@ -9,6 +9,24 @@ const ZBoolSchema = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A lifetime: `<n>s`, `<n>m`, `<n>h` or `<n>d`, parsed to milliseconds. */
+const LIFETIME_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const ZLifetimeSchema = z
+  .string()
+  .regex(/^\d{1,6}[smhd]$/, 'must be <n>s, <n>m, <n>h or <n>d (e.g. 30m, 12h)')
+  .transform((v) => Number(v.slice(0, -1)) * LIFETIME_UNIT_MS[v.slice(-1) as keyof typeof LIFETIME_UNIT_MS])
+  .refine((ms) => ms >= 60_000, 'must be at least 1m');
+
+/** An OIDC issuer: https, or http on a loopback address (a local test provider). */
+const ZIssuerSchema = z.url().refine(
+  (u) => {
+    const url = new URL(u);
+    if (url.protocol === 'https:') return true;
+    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  },
+  { message: 'must start with https:// (http:// only for localhost or 127.0.0.1)' },
+);
+
 const ZUrlSchema = (protocols: string[]) =>
   z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}://`)), {
     message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
@@ -34,6 +52,18 @@ export const ZEnvSchema = z.object({
    * only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
    */
   TRUST_PROXY: z.string().min(1).default('false'),
+
+  // Staff sign-in (docs/sign-in.md). Lifetimes are operators' settings, not the
+  // organisation's: they bound what a stolen cookie is worth, apply to every replica alike
+  // and are read without a database round trip.
+  /** A browser session ends after this long without a request. */
+  SESSION_IDLE_TIMEOUT: ZLifetimeSchema.default(2 * 3_600_000),
+  /** A browser session ends this long after sign-in, however active. */
+  SESSION_MAX_AGE: ZLifetimeSchema.default(12 * 3_600_000),
+  /** OpenID Connect single sign-on: all three or none. */
+  OIDC_ISSUER_URL: ZIssuerSchema.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
 
   // Database: PostgreSQL when set, otherwise the embedded PGlite under DATA_DIR.
   DATABASE_URL: ZUrlSchema(['postgres', 'postgresql']).optional(),
@@ -114,6 +144,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   if (env.SMS_GATEWAY_URL && !env.SMS_GATEWAY_KEY) {
     throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_KEY: required when SMS_GATEWAY_URL is set');
+  }
+  const oidcVars = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const oidcMissing = oidcVars.filter((k) => env[k] === undefined);
+  if (oidcMissing.length > 0 && oidcMissing.length < oidcVars.length) {
+    const lines = oidcMissing.map((k) => `  ${k}: required when ${oidcVars.filter((v) => !oidcMissing.includes(v)).join(' and ')} is set`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (env.SESSION_IDLE_TIMEOUT > env.SESSION_MAX_AGE) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TIMEOUT: must not be longer than SESSION_MAX_AGE');
   }
   return {
     ...env,

@@ -3,6 +3,7 @@
  * produce /openapi.json and /docs. Routes stay thin: they authorise, then read the
  * database (lists, rankings) or talk to the application's workflow (commands, status).
  */
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -15,6 +16,7 @@ import idempotencyPlugin from './plugins/idempotency';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
+import { EmailLinkOutbox } from './email-link';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -26,6 +28,8 @@ import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
 import adminRoutes from './routes/admin';
 import webhookRoutes from './routes/webhooks';
+import authRoutes from './routes/auth';
+import meRoutes from './routes/me';
 
 export type App = FastifyInstance;
 
@@ -65,6 +69,7 @@ export default fp<AppDeps>(
       reply.status(404).send(errorBody(req.id, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
     );
     app.decorateRequest('principal', null);
+    app.decorateRequest('signInSession', null);
     // Closing waits for Temporal calls a request stopped waiting for at its deadline, so the
     // connection is not closed under a retry that is still due.
     app.addHook('onClose', async () => {
@@ -81,6 +86,11 @@ export default fp<AppDeps>(
     });
 
     await app.register(depsPlugin, deps);
+    // Cookies are read for browser sessions only (api/sessions.ts); none is signed by the plugin.
+    await app.register(fastifyCookie);
+    const emailLinks = new EmailLinkOutbox();
+    app.decorate('emailLinks', emailLinks);
+    app.addHook('onClose', async () => emailLinks.settled());
     scheduleOpenSignalSweep(app, deps.config.OPEN_SIGNAL_RETRY_MS);
     const https = deps.config.publicUrl.startsWith('https:');
     await app.register(fastifyHelmet, {
@@ -127,8 +137,13 @@ export default fp<AppDeps>(
           description:
             'Everything after the AI interview, one durable workflow per application. Staff use `Authorization: Bearer <token>`; every mutating call accepts `Idempotency-Key`.',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-        security: [{ bearer: [] }],
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer' },
+            session: { type: 'apiKey', in: 'cookie', name: 'hwe_session', description: 'Browser session (docs/sign-in.md); changes also need X-CSRF-Token' },
+          },
+        },
+        security: [{ bearer: [] }, { session: [] }],
       },
       transform: jsonSchemaTransform,
     });
@@ -147,6 +162,8 @@ export default fp<AppDeps>(
     await app.register(portalRoutes);
     await app.register(adminRoutes);
     await app.register(webhookRoutes);
+    await app.register(authRoutes);
+    await app.register(meRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -5,12 +5,13 @@
  * department's; anyone else sees none (a 404, never a hint that it exists).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TRole } from '../domain/contracts/common';
 import { perDb } from '../db/per-db';
 import { users } from '../db/schema';
 import { AppError, forbidden, notFound } from './errors';
+import { assertCsrf, clearSessionCookie, hasSessionCookie, resolveSession } from './sessions';
 
 export interface Principal {
   userId: string;
@@ -91,14 +92,38 @@ const userByTokenHash = perDb((db) =>
   db
     .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId })
     .from(users)
-    .where(eq(users.tokenHash, sql.placeholder('hash')))
+    // A deactivated user's token stops working on their next request.
+    .where(and(eq(users.tokenHash, sql.placeholder('hash')), eq(users.active, true)))
     .prepare('user_by_token_hash'),
 );
 
+function userPrincipal(user: { id: string; name: string; email: string; roles: string[]; departmentId: string | null }): Principal {
+  return { userId: user.id, name: user.name, email: user.email, roles: user.roles as TRole[], departmentId: user.departmentId, bootstrap: false };
+}
+
+/**
+ * A browser's session cookie (docs/sign-in.md): used only when no Authorization header is
+ * sent, so scripts with bearer tokens behave exactly as before. 401 for a dead session or
+ * a deactivated user (the stale cookie is cleared); 403 for a state-changing request
+ * without this session's CSRF token.
+ */
+async function authenticateSession(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const found = await resolveSession(req);
+  if (!found.ok) {
+    clearSessionCookie(req, reply);
+    throw recordFailure(req, found.message);
+  }
+  const { user, session } = found;
+  req.principal = userPrincipal(user);
+  req.signInSession = session;
+  assertCsrf(req, session);
+}
+
 /** onRequest hook: resolves the caller or answers 401 (429 after too many failures). */
-export async function authenticate(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+export async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
   const token = bearer(req);
+  if (token === null && hasSessionCookie(req)) return authenticateSession(req, reply);
   if (token === null) throw recordFailure(req, 'missing bearer token');
   if (!token) throw recordFailure(req, 'malformed Authorization header; use "Bearer <token>"');
   const adminToken = req.server.config.ADMIN_TOKEN;
@@ -115,14 +140,7 @@ export async function authenticate(req: FastifyRequest, _reply: FastifyReply): P
   }
   const [user] = await userByTokenHash(req.server.db.db).execute({ hash: hashToken(token) });
   if (!user) throw recordFailure(req, 'invalid or revoked token');
-  req.principal = {
-    userId: user.id,
-    name: user.name,
-    email: user.email,
-    roles: user.roles as TRole[],
-    departmentId: user.departmentId,
-    bootstrap: false,
-  };
+  req.principal = userPrincipal(user);
 }
 
 export function principalOf(req: FastifyRequest): Principal {

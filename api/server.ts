@@ -24,14 +24,18 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
+/** Query keys whose values are credentials: candidate links, and the OIDC callback's code and state. */
+const SECRET_QUERY_KEYS = new Set(['token', 'code', 'state']);
+
 /**
- * A URL fit for the logs: candidate tokens removed from the path (`/offers/<token>`,
- * `/t/<token>.gif`, `/portal/<token>`) and from any query key that decodes to `token`
- * (Fastify decodes `?tok%65n=` too).
+ * A URL fit for the logs: candidate tokens and sign-in links removed from the path
+ * (`/offers/<token>`, `/t/<token>.gif`, `/portal/<token>`, `/auth/email-link/<token>`) and
+ * from any query key that decodes to `token`, `code` or `state` (Fastify decodes
+ * `?tok%65n=` too).
  */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  const pathPart = (q < 0 ? url : url.slice(0, q)).replace(/^(\/offers\/|\/t\/|\/portal\/)[^/?#]+/, '$1[redacted]');
+  const pathPart = (q < 0 ? url : url.slice(0, q)).replace(/^(\/offers\/|\/t\/|\/portal\/|\/auth\/email-link\/)[^/?#]+/, '$1[redacted]');
   if (q < 0) return pathPart;
   const keyOf = (raw: string) => {
     try {
@@ -46,7 +50,7 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const rawKey = eq < 0 ? pair : pair.slice(0, eq);
-      return keyOf(rawKey) === 'token' ? `${rawKey}=[redacted]` : pair;
+      return SECRET_QUERY_KEYS.has(keyOf(rawKey)) ? `${rawKey}=[redacted]` : pair;
     })
     .join('&');
   return `${pathPart}?${query}`;
@@ -69,7 +73,14 @@ export class OneLinePerRequest extends LogController {
   }
 }
 
-export async function buildServer(opts: { config: Config; db: DbHandle; temporal: Client; logger?: boolean | object }) {
+export async function buildServer(opts: {
+  config: Config;
+  db: DbHandle;
+  temporal: Client;
+  logger?: boolean | object;
+  /** Tests: a movable clock for session lifetimes. */
+  now?: () => Date;
+}) {
   const app = Fastify({
     logger:
       opts.logger ?? {
@@ -90,7 +101,7 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
     trustProxy: trustProxySetting(opts.config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
   });
-  await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal });
+  await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal, now: opts.now });
   return app;
 }
 

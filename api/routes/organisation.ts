@@ -104,15 +104,6 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     },
   );
 
-  app.get(
-    '/v1/me',
-    {
-      onRequest: [authenticate],
-      schema: { tags: ['organisation'], summary: 'Who the token belongs to' },
-    },
-    async (req) => req.principal,
-  );
-
   app.post(
     '/v1/departments',
     {

@@ -1,5 +1,5 @@
 
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -11,6 +11,7 @@ export const users = pgTable(
     departmentId: uuid('department_id'),
     /** SHA-256 of the API token, hex; the token itself is never stored. */
     tokenHash: text('token_hash').notNull().unique(),
+    active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('users_department_idx').on(t.departmentId), index('users_roles_gin').using('gin', t.roles)],

@@ -45,7 +45,12 @@ export interface Stack {
 }
 
 export async function startStack(
-  opts: { env?: Record<string, string>; extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps } = {},
+  opts: {
+    env?: Record<string, string>;
+    extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps;
+    /** The API's clock (session and sign-in-link lifetimes). */
+    now?: () => Date;
+  } = {},
 ): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -78,7 +83,7 @@ export async function startStack(
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = await buildServer({ config, db: db.handle, temporal, logger: false });
+  const app = await buildServer({ config, db: db.handle, temporal, logger: false, ...(opts.now ? { now: opts.now } : {}) });
   await app.ready();
 
   return {

@@ -111,6 +111,11 @@ const SAMPLES: { [N in TTemplateName]: TTemplateData<N> } = {
     taskTitle: 'Computer and badge',
     dueDate: '2025-04-04',
   },
+  sign_in_link: {
+    companyName: 'Acme',
+    link: 'https://hire.example.com/auth/email-link/tok_sign_in',
+    validMinutes: 15,
+  },
 };
 
 function email(
@@ -284,6 +289,7 @@ describe('escaping', () => {
         employeeNumber: evil,
         taskTitle: evil,
       },
+      sign_in_link: { ...SAMPLES.sign_in_link, companyName: evil },
     };
     for (const name of TEMPLATE_NAMES) {
       for (const locale of LOCALES) {

@@ -19,6 +19,7 @@ import { offerSent } from './offer-sent';
 import { onboardingEvent } from './onboarding-event';
 import { onboardingNotice } from './onboarding-notice';
 import { rejectionFeedback } from './rejection-feedback';
+import { signInLink } from './sign-in-link';
 import type { TChannel, TRenderContext, TTemplateDefinition } from './types';
 
 export const TEMPLATES = {
@@ -34,6 +35,7 @@ export const TEMPLATES = {
   onboarding_notice: onboardingNotice,
   document_rejected: documentRejected,
   onboarding_event: onboardingEvent,
+  sign_in_link: signInLink,
 } as const;
 
 export type TTemplateName = keyof typeof TEMPLATES;
