@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
+import auditPlugin from './audit';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
@@ -26,6 +27,9 @@ import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
 import adminRoutes from './routes/admin';
 import webhookRoutes from './routes/webhooks';
+import apiKeyRoutes from './routes/api-keys';
+import administrationRoutes from './routes/administration';
+import auditRoutes from './routes/audit';
 
 export type App = FastifyInstance;
 
@@ -134,6 +138,7 @@ export default fp<AppDeps>(
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
     await app.register(idempotencyPlugin);
+    await app.register(auditPlugin);
 
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(healthRoutes);
@@ -147,6 +152,9 @@ export default fp<AppDeps>(
     await app.register(portalRoutes);
     await app.register(adminRoutes);
     await app.register(webhookRoutes);
+    await app.register(apiKeyRoutes);
+    await app.register(administrationRoutes);
+    await app.register(auditRoutes);
   },
   { name: 'hiring-api' },
 );

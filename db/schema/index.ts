@@ -8,3 +8,6 @@ export * from './messages';
 export * from './offers';
 export * from './employees';
 export * from './webhooks';
+export * from './api-keys';
+export * from './audit-log';
+export * from './job-versions';

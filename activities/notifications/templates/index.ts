@@ -18,6 +18,7 @@ import { offerReminder } from './offer-reminder';
 import { offerSent } from './offer-sent';
 import { onboardingEvent } from './onboarding-event';
 import { onboardingNotice } from './onboarding-notice';
+import { reassignmentRequired } from './reassignment-required';
 import { rejectionFeedback } from './rejection-feedback';
 import type { TChannel, TRenderContext, TTemplateDefinition } from './types';
 
@@ -34,6 +35,7 @@ export const TEMPLATES = {
   onboarding_notice: onboardingNotice,
   document_rejected: documentRejected,
   onboarding_event: onboardingEvent,
+  reassignment_required: reassignmentRequired,
 } as const;
 
 export type TTemplateName = keyof typeof TEMPLATES;
