@@ -29,7 +29,9 @@ export async function jobReferenceProblems(db: Db, job: TJobPeople, prefix = 'bo
       id: users.id,
       active: users.active,
       roles: users.roles,
-      manages: sql<boolean>`exists (select 1 from ${departments} where ${departments.managerUserId} = ${users.id})`,
+      // Spelled out: drizzle leaves columns unqualified inside a select list, where
+      // "id" would name the department's own id.
+      manages: sql<boolean>`exists (select 1 from ${departments} d where d.manager_user_id = "users"."id")`,
     })
     .from(users)
     .where(inArray(users.id, ids));
