@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
+import auditPlugin from './audit';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
@@ -30,6 +31,9 @@ import adminRoutes from './routes/admin';
 import webhookRoutes from './routes/webhooks';
 import authRoutes from './routes/auth';
 import meRoutes from './routes/me';
+import apiKeyRoutes from './routes/api-keys';
+import administrationRoutes from './routes/administration';
+import auditRoutes from './routes/audit';
 
 export type App = FastifyInstance;
 
@@ -149,6 +153,7 @@ export default fp<AppDeps>(
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
     await app.register(idempotencyPlugin);
+    await app.register(auditPlugin);
 
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(healthRoutes);
@@ -164,6 +169,9 @@ export default fp<AppDeps>(
     await app.register(webhookRoutes);
     await app.register(authRoutes);
     await app.register(meRoutes);
+    await app.register(apiKeyRoutes);
+    await app.register(administrationRoutes);
+    await app.register(auditRoutes);
   },
   { name: 'hiring-api' },
 );

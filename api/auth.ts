@@ -1,15 +1,18 @@
 /**
- * Staff authentication (bearer tokens, stored as SHA-256 hashes) and authorisation
+ * Staff authentication (bearer API keys, stored as SHA-256 hashes in api_keys, optionally
+ * narrowed by scopes: api/scopes.ts) and authorisation
  * helpers. Visibility rules live here so every route applies the same ones:
  * admin, hr and integrator see every application; a hiring manager sees only their
  * department's; anyone else sees none (a 404, never a hint that it exists).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TRole } from '../domain/contracts/common';
 import { perDb } from '../db/per-db';
-import { users } from '../db/schema';
+import { apiKeys, users } from '../db/schema';
+import { noteAudit } from './audit';
+import { keyAllows, scopeFor } from './scopes';
 import { AppError, forbidden, notFound } from './errors';
 import { assertCsrf, clearSessionCookie, hasSessionCookie, resolveSession } from './sessions';
 
@@ -21,6 +24,10 @@ export interface Principal {
   departmentId: string | null;
   /** The ADMIN_TOKEN from the environment, not a user row. */
   bootstrap: boolean;
+  /** The API key the request came with (bearer authentication). */
+  apiKeyId?: string;
+  /** The key's scopes; null or absent: whatever the roles allow. */
+  scopes?: readonly string[] | null;
 }
 
 declare module 'fastify' {
@@ -73,7 +80,8 @@ function failureLimited(req: FastifyRequest): boolean {
   return !!entry && entry.resetAt > Date.now() && entry.count >= req.server.config.AUTH_FAILURES_PER_MINUTE;
 }
 
-function recordFailure(req: FastifyRequest, message: string): AppError {
+function recordFailure(req: FastifyRequest, message: string, reason: string, apiKeyId?: string): AppError {
+  noteAudit(req, { changes: { reason }, ...(apiKeyId ? { apiKeyId } : {}) });
   const failures = failuresOf(req);
   const now = Date.now();
   if (failures.size > 10_000) for (const [ip, e] of failures) if (e.resetAt <= now) failures.delete(ip);
@@ -84,18 +92,54 @@ function recordFailure(req: FastifyRequest, message: string): AppError {
 }
 
 /**
- * The user a token hash belongs to: a prepared statement, run on every staff request. Not
- * cached: a revoked token (its user row deleted) or a user moved to another department
- * takes effect on the next request.
+ * The API key a token hash names, with its user: one prepared statement, run on every
+ * staff request. Not cached: a revoked or expired key, a deactivated user or a user moved
+ * to another department takes effect on the next request.
  */
-const userByTokenHash = perDb((db) =>
+const keyByHash = perDb((db) =>
   db
-    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId })
-    .from(users)
-    // A deactivated user's token stops working on their next request.
-    .where(and(eq(users.tokenHash, sql.placeholder('hash')), eq(users.active, true)))
-    .prepare('user_by_token_hash'),
+    .select({
+      keyId: apiKeys.id,
+      scopes: apiKeys.scopes,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      roles: users.roles,
+      departmentId: users.departmentId,
+      active: users.active,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.keyHash, sql.placeholder('hash')))
+    .prepare('api_key_by_hash'),
 );
+
+/** lastUsedAt is written at most once a minute per key, not on every request. */
+export const KEY_TOUCH_INTERVAL_MS = 60_000;
+const touching = new WeakMap<object, Set<string>>();
+
+function touchKey(req: FastifyRequest, keyId: string, lastUsedAt: Date | null): void {
+  if (lastUsedAt && Date.now() - lastUsedAt.getTime() < KEY_TOUCH_INTERVAL_MS) return;
+  let pending = touching.get(req.server);
+  if (!pending) touching.set(req.server, (pending = new Set()));
+  if (pending.has(keyId)) return;
+  pending.add(keyId);
+  const { db } = req.server.db;
+  void db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(
+      and(
+        eq(apiKeys.id, keyId),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - make_interval(secs => ${KEY_TOUCH_INTERVAL_MS / 1000})`)),
+      ),
+    )
+    .catch((err: unknown) => req.log.warn({ err, keyId }, 'could not record when an API key was last used'))
+    .finally(() => pending.delete(keyId));
+}
 
 function userPrincipal(user: { id: string; name: string; email: string; roles: string[]; departmentId: string | null }): Principal {
   return { userId: user.id, name: user.name, email: user.email, roles: user.roles as TRole[], departmentId: user.departmentId, bootstrap: false };
@@ -111,7 +155,7 @@ async function authenticateSession(req: FastifyRequest, reply: FastifyReply): Pr
   const found = await resolveSession(req);
   if (!found.ok) {
     clearSessionCookie(req, reply);
-    throw recordFailure(req, found.message);
+    throw recordFailure(req, found.message, 'session');
   }
   const { user, session } = found;
   req.principal = userPrincipal(user);
@@ -124,8 +168,8 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply): Pr
   if (failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
   const token = bearer(req);
   if (token === null && hasSessionCookie(req)) return authenticateSession(req, reply);
-  if (token === null) throw recordFailure(req, 'missing bearer token');
-  if (!token) throw recordFailure(req, 'malformed Authorization header; use "Bearer <token>"');
+  if (token === null) throw recordFailure(req, 'missing bearer token', 'missing');
+  if (!token) throw recordFailure(req, 'malformed Authorization header; use "Bearer <token>"', 'malformed');
   const adminToken = req.server.config.ADMIN_TOKEN;
   if (adminToken && sameSecret(token, adminToken)) {
     req.principal = {
@@ -138,9 +182,34 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply): Pr
     };
     return;
   }
-  const [user] = await userByTokenHash(req.server.db.db).execute({ hash: hashToken(token) });
-  if (!user) throw recordFailure(req, 'invalid or revoked token');
-  req.principal = userPrincipal(user);
+  const [key] = await keyByHash(req.server.db.db).execute({ hash: hashToken(token) });
+  // One message for every refusal, so a caller learns nothing about other people's keys;
+  // the audit row records which it was.
+  const refused = !key
+    ? 'unknown'
+    : key.revokedAt
+      ? 'revoked'
+      : key.expiresAt && key.expiresAt.getTime() <= Date.now()
+        ? 'expired'
+        : !key.active
+          ? 'user_deactivated'
+          : null;
+  if (refused || !key) throw recordFailure(req, 'invalid, revoked or expired token', refused ?? 'unknown', key?.keyId);
+  req.principal = {
+    userId: key.id,
+    name: key.name,
+    email: key.email,
+    roles: key.roles as TRole[],
+    departmentId: key.departmentId,
+    bootstrap: false,
+    apiKeyId: key.keyId,
+    scopes: key.scopes,
+  };
+  touchKey(req, key.keyId, key.lastUsedAt);
+  const needed = scopeFor(req.method === 'HEAD' ? 'GET' : req.method, req.routeOptions.url);
+  if (!keyAllows(key.scopes, needed)) {
+    throw forbidden(needed === undefined ? 'this route cannot be called with a scoped API key' : `this API key lacks the scope ${needed}`);
+  }
 }
 
 export function principalOf(req: FastifyRequest): Principal {

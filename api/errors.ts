@@ -20,6 +20,7 @@ export const ZErrorCodeSchema = z.enum([
   'forbidden',
   'not_found',
   'conflict',
+  'job_closed',
   'wrong_stage',
   'stale_version',
   'payload_too_large',
@@ -56,6 +57,7 @@ export function statusFor(code: TErrorCode): number {
     case 'not_found':
       return 404;
     case 'conflict':
+    case 'job_closed':
     case 'wrong_stage':
     case 'stale_version':
       return 409;
@@ -84,6 +86,14 @@ export class AppError extends Error {
   get status(): number {
     return statusFor(this.code);
   }
+}
+
+/** A unique constraint refused the write (PostgreSQL 23505), however deep the driver wrapped it. */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
+    if ((c as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { ZCreateJobSchema, type TCreateJob } from '../domain/contracts/job';
 import { ZSettingsDefaultsSchema } from '../domain/contracts/settings';
 import type { Db } from './client';
-import { departments, jobs, settings, users } from './schema';
+import { apiKeys, departments, jobs, settings, users } from './schema';
 
 export const DEMO_ADMIN_EMAIL = 'admin@demo.example.com';
 
@@ -56,7 +56,8 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
     const people: DemoPerson[] = [];
     const add = async (role: string, name: string, email: string, roles: string[]) => {
       const t = token();
-      const [row] = await tx.insert(users).values({ name, email, roles, tokenHash: hash(t) }).returning({ id: users.id });
+      const [row] = await tx.insert(users).values({ name, email, roles }).returning({ id: users.id });
+      await tx.insert(apiKeys).values({ userId: row!.id, name: 'initial token', keyHash: hash(t) });
       people.push({ role, name, email, token: t });
       return row!.id;
     };

@@ -11,7 +11,7 @@ import { RESOLUTIONS } from '../../domain/discrepancies';
 import { resolveJobPolicy } from '../../domain/policy';
 import { normalizeSkill } from '../../domain/skills';
 import { perDb } from '../../db/per-db';
-import { applications, departments, interviewAnswers, jobs, matchReports } from '../../db/schema';
+import { applications, interviewAnswers, matchReports } from '../../db/schema';
 import { getSettingsCached } from '../../db/settings';
 import { applicationWorkflow } from '../../workflows/application';
 import {
@@ -25,7 +25,7 @@ import { RATINGS } from '../../domain/composite';
 import { listMessages } from '../../activities/notifications';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
-import { TtlCache } from '../cache';
+import { jobForSubmission } from '../job-cache';
 import { AppError, isUnavailable, notFound, ERROR_RESPONSES } from '../errors';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
@@ -88,34 +88,6 @@ const statusRowById = perDb((db) =>
     .prepare('application_status_row'),
 );
 
-/**
- * How long a submission may use a job (with its department's default courses) read
- * earlier by this process. No API route changes a job or a department's default courses
- * once created; a change made in the database directly shows within this time.
- */
-export const JOB_CACHE_MS = 10_000;
-
-const jobWithDepartment = perDb((db) =>
-  db
-    .select({ job: jobs, defaultCourses: departments.defaultCourses })
-    .from(jobs)
-    .leftJoin(departments, eq(departments.id, jobs.departmentId))
-    .where(eq(jobs.id, sql.placeholder('id')))
-    .prepare('job_with_department'),
-);
-type JobWithDepartment = Awaited<ReturnType<ReturnType<typeof jobWithDepartment>['execute']>>[number];
-const jobCaches = perDb(() => new TtlCache<string, JobWithDepartment>(JOB_CACHE_MS));
-
-/** The job and its department's default courses (404 for an unknown job, which is not cached). */
-function jobForSubmission(app: FastifyInstance, jobId: string): Promise<JobWithDepartment> {
-  const { db } = app.db;
-  return jobCaches(db).get(jobId, async () => {
-    const [found] = await jobWithDepartment(db).execute({ id: jobId });
-    if (!found) throw notFound('job');
-    return found;
-  });
-}
-
 function answersFor(applicationId: string, jobId: string, body: TCreateApplication) {
   const claims = new Map(body.resume.skills.map((s) => [normalizeSkill(s.name), s.level]));
   return body.interview.questions.map((q) => ({
@@ -164,6 +136,14 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       const body = req.body;
       const requestHash = sha256(canonicalJson(body));
       const [{ job, defaultCourses }, settings] = await Promise.all([jobForSubmission(app, body.jobId), getSettingsCached(db)]);
+      if (job.status === 'closed') {
+        // A repeat of a submission accepted before the job closed still answers as a repeat.
+        const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
+        if (prior?.requestHash === requestHash) {
+          return reply.status(200).send({ id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) });
+        }
+        throw new AppError('job_closed', `the job "${job.title}" is closed and takes no new applications`);
+      }
       const locale = body.candidate.locale ?? settings.defaults.locale;
 
       // The application and its answers in one statement (atomic without a transaction: one

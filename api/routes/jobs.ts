@@ -1,14 +1,15 @@
 /** Jobs with their competency models, the ranked priority list and question calibration. */
-import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZCreateJobSchema } from '../../domain/contracts/job';
 import { questionStats, MIN_CLAIMERS, MIN_EXCESS, MIN_FAIL_RATE } from '../../domain/question-stats';
 import type { Db } from '../../db/client';
-import { applications, departments, jobs, users } from '../../db/schema';
+import { applications, departments, jobs, jobVersions } from '../../db/schema';
 import { assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { notFound, validationFailed, ERROR_RESPONSES, type TErrorDetail } from '../errors';
+import { jobReferenceProblems } from '../job-references';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 
 const ZJobParamsSchema = z.object({ id: z.uuid() });
@@ -80,24 +81,18 @@ export default async function jobRoutes(fastify: FastifyInstance) {
       const details: TErrorDetail[] = [];
       const [dept] = await db.select({ id: departments.id }).from(departments).where(eq(departments.id, job.departmentId));
       if (!dept) details.push({ path: 'body.departmentId', message: 'no such department' });
-      const referenced = new Map<string, string[]>();
-      const ref = (id: string | undefined, path: string) => {
-        if (id) referenced.set(id, [...(referenced.get(id) ?? []), path]);
-      };
-      job.approvalChain?.forEach((level, i) => level.approvers.forEach((a, j) => ref(a, `body.approvalChain.${i}.approvers.${j}`)));
-      ref(job.aboveBandApproverUserId, 'body.aboveBandApproverUserId');
-      ref(job.onboarding?.mentorUserId, 'body.onboarding.mentorUserId');
-      if (referenced.size) {
-        const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, [...referenced.keys()]));
-        const known = new Set(found.map((u) => u.id));
-        for (const [id, paths] of referenced) if (!known.has(id)) paths.forEach((path) => details.push({ path, message: 'no such user' }));
-      }
+      details.push(...(await jobReferenceProblems(db, job)));
       if (details.length) throw validationFailed(details);
-      const [row] = await db
-        .insert(jobs)
-        .values({ title: job.title, departmentId: job.departmentId, definition: job })
-        .returning({ id: jobs.id });
-      return reply.status(201).send({ id: row!.id });
+      const p = principalOf(req);
+      const id = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(jobs)
+          .values({ title: job.title, departmentId: job.departmentId, definition: job })
+          .returning({ id: jobs.id });
+        await tx.insert(jobVersions).values({ jobId: row!.id, version: 1, definition: job, changed: [], changedBy: p.userId, changedByName: p.name });
+        return row!.id;
+      });
+      return reply.status(201).send({ id });
     },
   );
 
@@ -113,7 +108,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const rows = await db
-        .select({ id: jobs.id, title: jobs.title, departmentId: jobs.departmentId, createdAt: jobs.createdAt })
+        .select({ id: jobs.id, title: jobs.title, departmentId: jobs.departmentId, status: jobs.status, version: jobs.version, createdAt: jobs.createdAt })
         .from(jobs)
         .where(req.query.departmentId ? eq(jobs.departmentId, req.query.departmentId) : undefined)
         .orderBy(desc(jobs.createdAt));
@@ -125,11 +120,28 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     '/v1/jobs/:id',
     {
       onRequest: [authenticate],
-      schema: { tags: ['jobs'], summary: 'A job and its competency model', params: ZJobParamsSchema },
+      schema: {
+        tags: ['jobs'],
+        summary: 'A job and its competency model',
+        description:
+          '`version` is the definition in force for applications submitted now; `versions` lists every definition with what changed and who changed it. An application keeps the definition in force when it was submitted.',
+        params: ZJobParamsSchema,
+      },
     },
     async (req) => {
       const job = await loadJob(app, req.params.id);
-      return { id: job.id, createdAt: job.createdAt, ...job.definition };
+      const versions = await db
+        .select({
+          version: jobVersions.version,
+          changed: jobVersions.changed,
+          changedBy: jobVersions.changedBy,
+          changedByName: jobVersions.changedByName,
+          createdAt: jobVersions.createdAt,
+        })
+        .from(jobVersions)
+        .where(eq(jobVersions.jobId, job.id))
+        .orderBy(asc(jobVersions.version));
+      return { id: job.id, createdAt: job.createdAt, ...job.definition, status: job.status, version: job.version, versions };
     },
   );
 

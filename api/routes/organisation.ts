@@ -5,11 +5,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZIdSchema, ZRoleSchema, ZShortTextSchema } from '../../domain/contracts/common';
 import { ZPutSettingsSchema } from '../../domain/contracts/settings';
+import { ZUserSchema } from '../../domain/contracts/user';
 import { ZCourseSchema } from '../../domain/contracts/job';
-import { departments, settings, users } from '../../db/schema';
+import { apiKeys, departments, settings, users } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { authenticate, generateToken, hashToken, requireRoles } from '../auth';
-import { AppError, ERROR_RESPONSES, validationFailed } from '../errors';
+import { AppError, ERROR_RESPONSES, isUniqueViolation, validationFailed } from '../errors';
 
 export const ZCreateUserSchema = z
   .object({
@@ -29,22 +30,10 @@ export const ZCreateDepartmentSchema = z.object({
   defaultCourses: z.array(ZCourseSchema).max(50).optional(),
 });
 
-const ZUserSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.string(),
-  roles: z.array(z.string()),
-  departmentId: z.string().nullable(),
-});
 
 
 
-function isUniqueViolation(e: unknown): boolean {
-  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
-    if ((c as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
+
 
 export default async function organisationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -58,7 +47,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
       config: { idempotencyRedact: ['token'] },
       schema: {
         tags: ['organisation'],
-        summary: 'Create a user; the token is shown once and stored hashed',
+        summary: "Create a user; the token (the user's first API key) is shown once and stored hashed",
         body: ZCreateUserSchema,
         response: { 201: z.object({ id: z.string(), token: z.string() }), ...ERROR_RESPONSES },
       },
@@ -71,17 +60,21 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
       }
       const token = generateToken();
       try {
-        const [row] = await db
-          .insert(users)
-          .values({
-            name: body.name,
-            email: body.email.toLowerCase(),
-            roles: [...new Set(body.roles)],
-            departmentId: body.departmentId ?? null,
-            tokenHash: hashToken(token),
-          })
-          .returning({ id: users.id });
-        return reply.status(201).send({ id: row!.id, token });
+        const id = await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(users)
+            .values({
+              name: body.name,
+              email: body.email.toLowerCase(),
+              roles: [...new Set(body.roles)],
+              departmentId: body.departmentId ?? null,
+            })
+            .returning({ id: users.id });
+          // The token is the user's first API key: unscoped (what the roles allow), revocable.
+          await tx.insert(apiKeys).values({ userId: row!.id, name: 'initial token', keyHash: hashToken(token) });
+          return row!.id;
+        });
+        return reply.status(201).send({ id, token });
       } catch (e) {
         if (isUniqueViolation(e)) throw new AppError('conflict', `a user with e-mail ${body.email} already exists`);
         throw e;
@@ -97,7 +90,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     },
     async () => {
       const rows = await db
-        .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId })
+        .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, departmentId: users.departmentId, active: users.active })
         .from(users)
         .orderBy(users.createdAt, users.id);
       return { items: rows };

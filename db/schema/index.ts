@@ -9,3 +9,6 @@ export * from './offers';
 export * from './employees';
 export * from './webhooks';
 export * from './sessions';
+export * from './api-keys';
+export * from './audit-log';
+export * from './job-versions';

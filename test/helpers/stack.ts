@@ -37,7 +37,7 @@ export interface Stack {
   worker: Worker;
   adminToken: string;
   api<T = any>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
   ): Promise<ApiResponse<T>>;

@@ -336,8 +336,9 @@ describe('tokens', () => {
 
   it('stores only the SHA-256 of each token, never the token', async () => {
     const user = await createUser(s, { name: 'Hash Checked', roles: ['hr'] });
+    // The token is the user's first API key: only its hash is kept, in api_keys.
     const [row] = await s.db.handle.rows<{ token_hash: string }>(
-      sql`select token_hash from users where id = ${user.id}`,
+      sql`select key_hash as token_hash from api_keys where user_id = ${user.id}`,
     );
     expect(row!.token_hash).not.toBe(user.token);
     expect(row!.token_hash).toBe(sha256(user.token));

@@ -48,6 +48,13 @@ const SAMPLES: { [N in TTemplateName]: TTemplateData<N> } = {
     jobTitle: 'Backend Engineer',
     dueAt: '2025-03-21',
   },
+  reassignment_required: {
+    userName: 'Mei Chen',
+    items: [
+      { what: 'Approve the offer for Ada Lovelace (Backend Engineer)', link: `https://hire.example.com/v1/applications/${APP_ID}` },
+      { what: 'Manager of the department Engineering', link: 'https://hire.example.com/v1/departments' },
+    ],
+  },
   delivery_failed: {
     candidateName: 'Ada Lovelace',
     channel: 'email',
@@ -233,6 +240,7 @@ describe('escaping', () => {
         improvements: [{ key: 'y', name: evil, suggestion: evil }],
       },
       action_required: { ...SAMPLES.action_required, candidateName: evil, jobTitle: evil, note: evil },
+      reassignment_required: { userName: evil, items: [{ what: evil, link: 'https://hire.example.com/v1/departments' }] },
       delivery_failed: {
         ...SAMPLES.delivery_failed,
         candidateName: evil,

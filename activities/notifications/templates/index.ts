@@ -18,6 +18,7 @@ import { offerReminder } from './offer-reminder';
 import { offerSent } from './offer-sent';
 import { onboardingEvent } from './onboarding-event';
 import { onboardingNotice } from './onboarding-notice';
+import { reassignmentRequired } from './reassignment-required';
 import { rejectionFeedback } from './rejection-feedback';
 import { signInLink } from './sign-in-link';
 import type { TChannel, TRenderContext, TTemplateDefinition } from './types';
@@ -36,6 +37,7 @@ export const TEMPLATES = {
   document_rejected: documentRejected,
   onboarding_event: onboardingEvent,
   sign_in_link: signInLink,
+  reassignment_required: reassignmentRequired,
 } as const;
 
 export type TTemplateName = keyof typeof TEMPLATES;
