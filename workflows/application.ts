@@ -73,12 +73,21 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
     if (state.withdrawal && stage !== 'withdrawn') return;
     const from = state.stage;
     state.stage = stage;
-    log('stage_changed', actor, { from, to: stage, ...detail });
+    // The sequence number lets the database ignore a mirror write that arrives late, and
+    // keys the change's row in stage_transitions (the timeline carries it for the backfill).
+    const seq = ++stageSeq;
+    log('stage_changed', actor, { from, to: stage, ...detail, seq });
     upsertSearchAttributes([{ key: StageKey, value: stage }]);
     events.emit('application.stage_changed', { from, to: stage });
-    // The sequence number lets the database ignore a mirror write that arrives late.
-    stageSeq += 1;
-    await acts.recordStage({ applicationId: input.applicationId, stage, seq: stageSeq });
+    await acts.recordStage({
+      applicationId: input.applicationId,
+      stage,
+      seq,
+      from,
+      at: nowIso(),
+      actor: actorRef(actor),
+      decisionDueAt: new Date(state.decisionDueAt).toISOString(),
+    });
   }
 
   const recordScores = () =>

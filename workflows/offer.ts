@@ -278,7 +278,18 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
   const candidate = { candidateName: input.candidate.name, jobTitle: input.policy.title };
   const done = () => stopped() || isTerminal(state.stage) || state.stage === 'accepted';
   const record = (v: TOfferVersion) =>
-    acts.recordOfferVersion({ applicationId: input.applicationId, version: v.version, status: v.status, offer: v.offer, sentAt: v.sentAt, expiresAt: v.expiresAt });
+    acts.recordOfferVersion({
+      applicationId: input.applicationId,
+      version: v.version,
+      status: v.status,
+      offer: v.offer,
+      sentAt: v.sentAt,
+      expiresAt: v.expiresAt,
+      // For the offers report.
+      viewedAt: v.viewedAt,
+      remindedAt: v.remindedAt,
+      respondedAt: v.response?.at ?? null,
+    });
   const syncApprovals = (v: TOfferVersion) =>
     acts.syncApprovalItems({
       applicationId: input.applicationId,
@@ -293,12 +304,21 @@ export async function runOffers(ctx: OfferContext): Promise<void> {
             : l.status === 'pending'
               ? 'pending'
               : 'cancelled';
-          return { level: i, userId, status, dueAt: l.dueAt };
+          // requestedAt, decidedAt and comment: for the approvals report.
+          return { level: i, userId, status, dueAt: l.dueAt, requestedAt: l.startedAt, decidedAt: d?.at ?? null, comment: d?.comment ?? null };
         }),
         // Whoever handed their approval on no longer owes it.
         ...[...new Set(l.delegations.map((d) => d.fromUserId))]
           .filter((userId) => !l.approvers.includes(userId))
-          .map((userId) => ({ level: i, userId, status: 'delegated' as const, dueAt: l.dueAt })),
+          .map((userId) => ({
+            level: i,
+            userId,
+            status: 'delegated' as const,
+            dueAt: l.dueAt,
+            requestedAt: l.startedAt,
+            decidedAt: l.delegations.find((d) => d.fromUserId === userId)?.at ?? null,
+            comment: null,
+          })),
       ]),
     });
   const publish = (event: 'approved' | 'sent' | 'viewed' | 'accepted' | 'declined' | 'expired', v: TOfferVersion) =>

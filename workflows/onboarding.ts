@@ -180,6 +180,9 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
 
   // 1. Candidate to employee, in one transaction with the stage change.
   const seq = ctx.nextStageSeq();
+  // The change's time and previous stage, the same in the timeline as in stage_transitions.
+  const convertedAt = new Date().toISOString();
+  const convertedFrom = state.stage;
   const employee = await acts.convertToEmployee({
     applicationId: input.applicationId,
     offerVersion: offer.version,
@@ -187,6 +190,8 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
     startDate: offer.offer.startDate,
     mentorUserId: policy.mentorUserId,
     stageSeq: seq,
+    at: convertedAt,
+    from: convertedFrom,
   });
   const startDate = offer.offer.startDate;
   state.onboarding = {
@@ -216,7 +221,7 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
   };
   const from = state.stage;
   state.stage = 'onboarding';
-  log('stage_changed', 'system', { from, to: 'onboarding' });
+  state.timeline.push({ at: convertedAt, type: 'stage_changed', actor: 'system', detail: { from: convertedFrom, to: 'onboarding', seq } });
   log('employee_created', 'system', { employeeId: employee.employeeId, employeeNumber: employee.employeeNumber });
   upsertSearchAttributes([{ key: StageKey, value: 'onboarding' }]);
   ctx.events.emit('application.stage_changed', { from, to: 'onboarding' });
@@ -307,10 +312,11 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
   // 3. Hired: the employee active and the application closed, together.
   ob.completedAt = new Date().toISOString();
   const hiredSeq = ctx.nextStageSeq();
-  await acts.completeOnboarding({ applicationId: input.applicationId, employeeId: ob.employeeId, stageSeq: hiredSeq });
+  const hiredAt = new Date().toISOString();
   const before = state.stage;
+  await acts.completeOnboarding({ applicationId: input.applicationId, employeeId: ob.employeeId, stageSeq: hiredSeq, at: hiredAt, from: before });
   state.stage = 'hired';
-  log('stage_changed', 'system', { from: before, to: 'hired' });
+  state.timeline.push({ at: hiredAt, type: 'stage_changed', actor: 'system', detail: { from: before, to: 'hired', seq: hiredSeq } });
   upsertSearchAttributes([{ key: StageKey, value: 'hired' }]);
   ctx.events.emit('application.stage_changed', { from: before, to: 'hired' });
   ctx.events.emit('onboarding.completed', { employeeId: ob.employeeId, employeeNumber: ob.employeeNumber, completedAt: ob.completedAt });

@@ -8,6 +8,7 @@ import { formatEmployeeNumber } from '../../domain/onboarding';
 import { applications, departments, employees, employeeNumberSeq } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { rowsOf } from '../../db/client';
+import { writeTransition, type TTransitionFact } from '../../db/queries/transitions';
 import type { ActivityDeps } from '../deps';
 import { ApplicationNotFoundError } from '../errors';
 import { signToken } from '../notifications/links';
@@ -33,6 +34,16 @@ export interface TEmployeeRef {
   created: boolean;
 }
 
+const stageFact = (input: { applicationId: string; stageSeq: number; at?: string; from?: string }, to: string): TTransitionFact => ({
+  applicationId: input.applicationId,
+  seq: input.stageSeq,
+  from: input.from ?? null,
+  to,
+  at: input.at ?? null,
+  actor: null,
+  source: 'live',
+});
+
 export const createOnboardingActivities = (deps: TOnboardingDeps) => {
   const { db } = deps.db;
 
@@ -49,8 +60,11 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
       startDate: string;
       mentorUserId: string | null;
       stageSeq: number;
+      /** The change's workflow time and previous stage, for `stage_transitions` (absent from older workflows). */
+      at?: string;
+      from?: string;
     }): Promise<TEmployeeRef> {
-      return db.transaction(async (tx) => {
+      const ref = await db.transaction(async (tx): Promise<TEmployeeRef> => {
         const [app] = await tx
           .select({
             id: applications.id,
@@ -105,10 +119,14 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
           .where(and(eq(applications.id, input.applicationId), lt(applications.stageSeq, input.stageSeq)));
         return { employeeId: row!.id, employeeNumber, mentorUserId, created: true };
       });
+      // After the commit, so a neighbouring write sees it (db/queries/transitions.ts); a crash
+      // before this line is healed by the retry, which finds the employee and writes it then.
+      await writeTransition(db, stageFact(input, 'onboarding'));
+      return ref;
     },
 
     /** Onboarding complete: the employee becomes active and the application `hired`, together. */
-    async completeOnboarding(input: { applicationId: string; employeeId: string; stageSeq: number }): Promise<void> {
+    async completeOnboarding(input: { applicationId: string; employeeId: string; stageSeq: number; at?: string; from?: string }): Promise<void> {
       await db.transaction(async (tx) => {
         await tx
           .update(employees)
@@ -119,6 +137,7 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
           .set({ stage: 'hired', stageSeq: input.stageSeq, updatedAt: new Date() })
           .where(and(eq(applications.id, input.applicationId), lt(applications.stageSeq, input.stageSeq)));
       });
+      await writeTransition(db, stageFact(input, 'hired'));
     },
 
     /** The welcome notice: start date, what to bring, where, the employee number and the portal link. */

@@ -37,6 +37,8 @@ export const applications = pgTable(
     rankScore: numeric('rank_score', { precision: 6, scale: 3, mode: 'number' }).generatedAlwaysAs(
       sql`coalesce(composite_score, match_score)`,
     ),
+    /** The decision promise to the candidate (the workflow's), mirrored with the first stage change. */
+    decisionDueAt: timestamp('decision_due_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -49,6 +51,8 @@ export const applications = pgTable(
     index('applications_stage_created_idx').on(t.stage, t.createdAt.desc(), t.id.desc()),
     index('applications_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('applications_job_accuracy_idx').on(t.jobId, t.accuracy),
+    // The decision-promise report: promises falling in a period, per job or department.
+    index('applications_decision_due_idx').on(t.decisionDueAt, t.jobId, t.departmentId).where(sql`decision_due_at is not null`),
   ],
 );
 
