@@ -5,6 +5,7 @@ import { findDiscrepancies, type TDiscrepancy } from '../domain/discrepancies';
 import { buildMatchReport, type TMatchReport } from '../domain/scoring';
 import { applications, matchReports } from '../db/schema';
 import { writeTransition } from '../db/queries/transitions';
+import type { TDimensionOutcome, TDiscrepancyOutcome } from '../db/schema';
 import type { ActivityDeps } from './deps';
 import { ApplicationNotFoundError } from './errors';
 
@@ -22,6 +23,7 @@ export interface TRecordStageInput {
   at?: string;
   actor?: 'system' | { id: string; name: string };
   decisionDueAt?: string;
+  discrepancies?: TDiscrepancyOutcome[];
 }
 
 export const createApplicationActivities = ({ db: { db }, now }: ActivityDeps) => {
@@ -59,10 +61,21 @@ export const createApplicationActivities = ({ db: { db }, now }: ActivityDeps) =
     },
 
     /** Mirrors human and composite scores, so the ranking orders by the composite. */
-    async recordScores(input: { applicationId: string; humanScore: number | null; compositeScore: number | null }): Promise<void> {
+    async recordScores(input: {
+      applicationId: string;
+      humanScore: number | null;
+      compositeScore: number | null;
+      /** Absent from workflows older than the hiring-quality report. */
+      dimensions?: TDimensionOutcome[];
+    }): Promise<void> {
       await db
         .update(applications)
-        .set({ humanScore: input.humanScore, compositeScore: input.compositeScore, updatedAt: now() })
+        .set({
+          humanScore: input.humanScore,
+          compositeScore: input.compositeScore,
+          ...(input.dimensions ? { scoreDimensions: input.dimensions } : {}),
+          updatedAt: now(),
+        })
         .where(eq(applications.id, input.applicationId));
     },
 
@@ -80,6 +93,7 @@ export const createApplicationActivities = ({ db: { db }, now }: ActivityDeps) =
           stageSeq: seq,
           updatedAt: now(),
           ...(input.decisionDueAt ? { decisionDueAt: sql`coalesce(${applications.decisionDueAt}, ${input.decisionDueAt}::timestamptz)` } : {}),
+          ...(input.discrepancies ? { discrepancies: input.discrepancies } : {}),
         })
         .where(and(eq(applications.id, applicationId), lt(applications.stageSeq, seq)));
       await writeTransition(db, {

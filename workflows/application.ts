@@ -87,6 +87,8 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
       at: nowIso(),
       actor: actorRef(actor),
       decisionDueAt: new Date(state.decisionDueAt).toISOString(),
+      // For the hiring-quality report: every resolution is in before the decision's stage change.
+      discrepancies: state.discrepancies.map((d) => ({ id: d.id, rule: d.rule, severity: d.severity, resolution: d.resolution?.resolution ?? null })),
     });
   }
 
@@ -95,6 +97,8 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
       applicationId: input.applicationId,
       humanScore: state.scores.humanScore,
       compositeScore: state.scores.compositeScore,
+      // For the hiring-quality report: AI against human per competency.
+      dimensions: state.composite?.dimensions.map((d) => ({ key: d.key, ai: d.ai, human: d.human })) ?? [],
     });
 
   setHandler(statusQuery, () => toStatus(state, Date.now()));

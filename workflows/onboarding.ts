@@ -314,7 +314,16 @@ export async function runOnboarding(ctx: OnboardingContext): Promise<void> {
   const hiredSeq = ctx.nextStageSeq();
   const hiredAt = new Date().toISOString();
   const before = state.stage;
-  await acts.completeOnboarding({ applicationId: input.applicationId, employeeId: ob.employeeId, stageSeq: hiredSeq, at: hiredAt, from: before });
+  await acts.completeOnboarding({
+    applicationId: input.applicationId,
+    employeeId: ob.employeeId,
+    stageSeq: hiredSeq,
+    at: hiredAt,
+    from: before,
+    // For the onboarding report.
+    tasks: ob.tasks.map((t) => ({ key: t.key, assignee: t.assignee, dueDate: t.dueDate, completedAt: t.completedAt })),
+    courses: ob.courses.map((c) => ({ key: c.key, attempts: c.attempts.length, passed: c.status === 'passed' })),
+  });
   state.stage = 'hired';
   state.timeline.push({ at: hiredAt, type: 'stage_changed', actor: 'system', detail: { from: before, to: 'hired', seq: hiredSeq } });
   upsertSearchAttributes([{ key: StageKey, value: 'hired' }]);

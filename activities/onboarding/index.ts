@@ -5,7 +5,7 @@
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { formatEmployeeNumber } from '../../domain/onboarding';
-import { applications, departments, employees, employeeNumberSeq } from '../../db/schema';
+import { applications, departments, employees, employeeNumberSeq, type TCourseOutcome, type TTaskOutcome } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { rowsOf } from '../../db/client';
 import { writeTransition, type TTransitionFact } from '../../db/queries/transitions';
@@ -126,11 +126,25 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
     },
 
     /** Onboarding complete: the employee becomes active and the application `hired`, together. */
-    async completeOnboarding(input: { applicationId: string; employeeId: string; stageSeq: number; at?: string; from?: string }): Promise<void> {
+    async completeOnboarding(input: {
+      applicationId: string;
+      employeeId: string;
+      stageSeq: number;
+      /** Absent from workflows older than the onboarding report. */
+      at?: string;
+      from?: string;
+      tasks?: TTaskOutcome[];
+      courses?: TCourseOutcome[];
+    }): Promise<void> {
       await db.transaction(async (tx) => {
         await tx
           .update(employees)
-          .set({ status: 'active', hiredAt: sql`coalesce(${employees.hiredAt}, now())` })
+          .set({
+            status: 'active',
+            hiredAt: sql`coalesce(${employees.hiredAt}, now())`,
+            ...(input.tasks ? { taskOutcomes: input.tasks } : {}),
+            ...(input.courses ? { courseOutcomes: input.courses } : {}),
+          })
           .where(eq(employees.id, input.employeeId));
         await tx
           .update(applications)

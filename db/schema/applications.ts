@@ -4,6 +4,18 @@ import type { TInterview, TResume } from '../../domain/contracts/application';
 import { jobs } from './jobs';
 import { departments } from './departments';
 
+export interface TDiscrepancyOutcome {
+  id: string;
+  rule: string;
+  severity: string;
+  resolution: 'confirmed' | 'dismissed' | 'retest' | null;
+}
+export interface TDimensionOutcome {
+  key: string;
+  ai: number;
+  human: number | null;
+}
+
 export const applications = pgTable(
   'applications',
   {
@@ -39,6 +51,10 @@ export const applications = pgTable(
     ),
     /** The decision promise to the candidate (the workflow's), mirrored with the first stage change. */
     decisionDueAt: timestamp('decision_due_at', { withTimezone: true }),
+    /** The two-way check's findings and HR's resolutions, mirrored with each stage change. */
+    discrepancies: jsonb('discrepancies').$type<TDiscrepancyOutcome[]>(),
+    /** AI and human score per competency, mirrored with each evaluation. */
+    scoreDimensions: jsonb('score_dimensions').$type<TDimensionOutcome[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
