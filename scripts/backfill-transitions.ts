@@ -112,7 +112,8 @@ export async function backfillAll(db: DbHandle, client: Client, opts: { concurre
         const app = page[next++]!;
         try {
           const status = await client.workflow.getHandle(app.workflow_id).query(statusQuery);
-          result.transitionsAdded += await backfillApplication(db, status);
+          const added = await backfillApplication(db, status);
+          result.transitionsAdded += added;
           result.applications += 1;
         } catch (err) {
           result.failed.push({ applicationId: app.id, error: err instanceof Error ? err.message : String(err) });
