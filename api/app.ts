@@ -34,6 +34,7 @@ import meRoutes from './routes/me';
 import apiKeyRoutes from './routes/api-keys';
 import administrationRoutes from './routes/administration';
 import auditRoutes from './routes/audit';
+import reportRoutes from './routes/reports';
 
 export type App = FastifyInstance;
 
@@ -172,6 +173,7 @@ export default fp<AppDeps>(
     await app.register(apiKeyRoutes);
     await app.register(administrationRoutes);
     await app.register(auditRoutes);
+    await app.register(reportRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -11,6 +11,7 @@ import type { TActor, TApplicationWorkflowInput } from './messages';
 import { createMessenger, type Messenger } from './notify';
 import { acts } from './proxies';
 import { StageKey } from './search-attributes';
+import { actorRef } from './actors';
 import { appendLog, initialState, type TWorkflowState } from './state';
 
 export type TLogDetail = Record<string, unknown>;
@@ -26,8 +27,11 @@ export interface TWorkflowContext {
   log: (type: string, actor: TActor | 'system', detail?: TLogDetail) => void;
   /** Moves the application and mirrors the move (nothing moves after a withdrawal but the withdrawal). */
   moveTo: (stage: TStage, actor?: TActor | 'system', detail?: TLogDetail) => Promise<void>;
-  /** A move an activity already wrote in its own transaction, with a number from `nextStageSeq`. */
-  movedByActivity: (stage: TStage) => void;
+  /**
+   * A move an activity already wrote in its own transaction (with its stage_transitions row),
+   * numbered by `nextStageSeq`, at the time the activity was given.
+   */
+  movedByActivity: (stage: TStage, seq: number, at: string) => void;
   nextStageSeq: () => number;
   /** Whether the application was withdrawn: every phase stops. */
   stopped: () => boolean;
@@ -41,15 +45,17 @@ export function createContext(input: TApplicationWorkflowInput): TWorkflowContex
   const log = (type: string, actor: TActor | 'system', detail?: TLogDetail) => appendLog(state, nowIso(), type, actor, detail);
   const messenger = createMessenger(state, (type, detail) => log(type, 'system', detail));
   const events = createEventPump(input.applicationId, (error) => log('event_delivery_failed', 'system', { error }));
-  // The sequence number lets the database ignore a mirror write that arrives late.
+  // The sequence number lets the database ignore a mirror write that arrives late, and keys
+  // the change's row in stage_transitions (the timeline carries it for the backfill).
   let stageSeq = 0;
 
-  const applyMove = (stage: TStage, actor: TActor | 'system', detail?: TLogDetail) => {
+  const applyMove = (stage: TStage, actor: TActor | 'system', seq: number, at: string, detail?: TLogDetail): TStage => {
     const from = state.stage;
     state.stage = stage;
-    log('stage_changed', actor, { from, to: stage, ...detail });
+    appendLog(state, at, 'stage_changed', actor, { from, to: stage, ...detail, seq });
     upsertSearchAttributes([{ key: StageKey, value: stage }]);
     events.emit('application.stage_changed', { from, to: stage });
+    return from;
   };
 
   return {
@@ -63,11 +69,22 @@ export function createContext(input: TApplicationWorkflowInput): TWorkflowContex
     moveTo: async (stage, actor = 'system', detail) => {
       // Once withdrawn, the main flow must not move the application anywhere else.
       if (state.withdrawal && stage !== 'withdrawn') return;
-      applyMove(stage, actor, detail);
-      stageSeq += 1;
-      await acts.recordStage({ applicationId: input.applicationId, stage, seq: stageSeq });
+      const seq = ++stageSeq;
+      const at = nowIso();
+      const from = applyMove(stage, actor, seq, at, detail);
+      await acts.recordStage({
+        applicationId: input.applicationId,
+        stage,
+        seq,
+        from,
+        at,
+        actor: actorRef(actor),
+        decisionDueAt: new Date(state.decisionDueAt).toISOString(),
+        // For the hiring-quality report: every resolution is in before the decision's stage change.
+        discrepancies: state.discrepancies.map((d) => ({ id: d.id, rule: d.rule, severity: d.severity, resolution: d.resolution?.resolution ?? null })),
+      });
     },
-    movedByActivity: (stage) => applyMove(stage, 'system'),
+    movedByActivity: (stage, seq, at) => void applyMove(stage, 'system', seq, at),
     nextStageSeq: () => ++stageSeq,
     stopped: () => state.withdrawal !== null,
     signing: new Map(),

@@ -101,6 +101,10 @@ export const createOfferActivities = (deps: TOfferDeps) => {
         userId: string;
         status: 'pending' | 'approved' | 'rejected' | 'delegated' | 'cancelled';
         dueAt: string | null;
+        /** Absent from workflows older than the approvals report. */
+        requestedAt?: string | null;
+        decidedAt?: string | null;
+        comment?: string | null;
       }[];
     }): Promise<void> {
       await db.transaction(async (tx) => {
@@ -116,6 +120,11 @@ export const createOfferActivities = (deps: TOfferDeps) => {
           );
         for (const item of input.items) {
           const dueAt = item.dueAt ? new Date(item.dueAt) : null;
+          const decided = {
+            ...(item.requestedAt ? { requestedAt: new Date(item.requestedAt) } : {}),
+            decidedAt: item.decidedAt ? new Date(item.decidedAt) : null,
+            comment: item.comment ?? null,
+          };
           await tx
             .insert(approvalItems)
             .values({
@@ -125,6 +134,7 @@ export const createOfferActivities = (deps: TOfferDeps) => {
               userId: item.userId,
               status: item.status,
               dueAt,
+              ...decided,
             })
             .onConflictDoUpdate({
               target: [
@@ -133,7 +143,12 @@ export const createOfferActivities = (deps: TOfferDeps) => {
                 approvalItems.level,
                 approvalItems.userId,
               ],
-              set: { status: item.status, dueAt, updatedAt: new Date() },
+              set: {
+                status: item.status,
+                dueAt,
+                updatedAt: new Date(),
+                ...(item.decidedAt !== undefined ? decided : {}),
+              },
             });
         }
       });
@@ -147,12 +162,18 @@ export const createOfferActivities = (deps: TOfferDeps) => {
       offer: TOfferDraft;
       sentAt: string | null;
       expiresAt: string | null;
+      /** Absent from workflows older than the offers report. */
+      viewedAt?: string | null;
+      remindedAt?: string | null;
+      respondedAt?: string | null;
     }): Promise<void> {
+      const time = (v: string | null | undefined) => (v ? new Date(v) : null);
       const set = {
         status: input.status,
         offer: input.offer,
-        sentAt: input.sentAt ? new Date(input.sentAt) : null,
-        expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+        sentAt: time(input.sentAt),
+        expiresAt: time(input.expiresAt),
+        ...(input.viewedAt !== undefined ? { viewedAt: time(input.viewedAt), remindedAt: time(input.remindedAt), respondedAt: time(input.respondedAt) } : {}),
         updatedAt: new Date(),
       };
       await db

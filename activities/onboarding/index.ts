@@ -5,9 +5,10 @@
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { formatEmployeeNumber } from '../../domain/onboarding';
-import { applications, departments, employees, employeeNumberSeq } from '../../db/schema';
+import { applications, departments, employees, employeeNumberSeq, type TCourseOutcome, type TTaskOutcome } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { rowsOf } from '../../db/client';
+import { writeTransition, type TTransitionFact } from '../../db/queries/transitions';
 import type { ActivityDeps } from '../deps';
 import { ApplicationNotFoundError } from '../errors';
 import { signToken } from '../notifications/links';
@@ -33,6 +34,16 @@ export interface TEmployeeRef {
   created: boolean;
 }
 
+const stageFact = (input: { applicationId: string; stageSeq: number; at?: string; from?: string }, to: string): TTransitionFact => ({
+  applicationId: input.applicationId,
+  seq: input.stageSeq,
+  from: input.from ?? null,
+  to,
+  at: input.at ?? null,
+  actor: null,
+  source: 'live',
+});
+
 export const createOnboardingActivities = (deps: TOnboardingDeps) => {
   const { db } = deps.db;
 
@@ -49,8 +60,11 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
       startDate: string;
       mentorUserId: string | null;
       stageSeq: number;
+      /** The change's workflow time and previous stage, for `stage_transitions` (absent from older workflows). */
+      at?: string;
+      from?: string;
     }): Promise<TEmployeeRef> {
-      return db.transaction(async (tx) => {
+      const ref = await db.transaction(async (tx): Promise<TEmployeeRef> => {
         const [app] = await tx
           .select({
             id: applications.id,
@@ -105,20 +119,39 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
           .where(and(eq(applications.id, input.applicationId), lt(applications.stageSeq, input.stageSeq)));
         return { employeeId: row!.id, employeeNumber, mentorUserId, created: true };
       });
+      // After the commit, so a neighbouring write sees it (db/queries/transitions.ts); a crash
+      // before this line is healed by the retry, which finds the employee and writes it then.
+      await writeTransition(db, stageFact(input, 'onboarding'));
+      return ref;
     },
 
     /** Onboarding complete: the employee becomes active and the application `hired`, together. */
-    async completeOnboarding(input: { applicationId: string; employeeId: string; stageSeq: number }): Promise<void> {
+    async completeOnboarding(input: {
+      applicationId: string;
+      employeeId: string;
+      stageSeq: number;
+      /** Absent from workflows older than the onboarding report. */
+      at?: string;
+      from?: string;
+      tasks?: TTaskOutcome[];
+      courses?: TCourseOutcome[];
+    }): Promise<void> {
       await db.transaction(async (tx) => {
         await tx
           .update(employees)
-          .set({ status: 'active', hiredAt: sql`coalesce(${employees.hiredAt}, now())` })
+          .set({
+            status: 'active',
+            hiredAt: sql`coalesce(${employees.hiredAt}, now())`,
+            ...(input.tasks ? { taskOutcomes: input.tasks } : {}),
+            ...(input.courses ? { courseOutcomes: input.courses } : {}),
+          })
           .where(eq(employees.id, input.employeeId));
         await tx
           .update(applications)
           .set({ stage: 'hired', stageSeq: input.stageSeq, updatedAt: new Date() })
           .where(and(eq(applications.id, input.applicationId), lt(applications.stageSeq, input.stageSeq)));
       });
+      await writeTransition(db, stageFact(input, 'hired'));
     },
 
     /** The welcome notice: start date, what to bring, where, the employee number and the portal link. */

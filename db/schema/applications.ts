@@ -4,6 +4,18 @@ import type { TInterview, TResume } from '../../domain/contracts/application';
 import { jobs } from './jobs';
 import { departments } from './departments';
 
+export interface TDiscrepancyOutcome {
+  id: string;
+  rule: string;
+  severity: string;
+  resolution: 'confirmed' | 'dismissed' | 'retest' | null;
+}
+export interface TDimensionOutcome {
+  key: string;
+  ai: number;
+  human: number | null;
+}
+
 export const applications = pgTable(
   'applications',
   {
@@ -37,6 +49,12 @@ export const applications = pgTable(
     rankScore: numeric('rank_score', { precision: 6, scale: 3, mode: 'number' }).generatedAlwaysAs(
       sql`coalesce(composite_score, match_score)`,
     ),
+    /** The decision promise to the candidate (the workflow's), mirrored with the first stage change. */
+    decisionDueAt: timestamp('decision_due_at', { withTimezone: true }),
+    /** The two-way check's findings and HR's resolutions, mirrored with each stage change. */
+    discrepancies: jsonb('discrepancies').$type<TDiscrepancyOutcome[]>(),
+    /** AI and human score per competency, mirrored with each evaluation. */
+    scoreDimensions: jsonb('score_dimensions').$type<TDimensionOutcome[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -49,6 +67,8 @@ export const applications = pgTable(
     index('applications_stage_created_idx').on(t.stage, t.createdAt.desc(), t.id.desc()),
     index('applications_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('applications_job_accuracy_idx').on(t.jobId, t.accuracy),
+    // The decision-promise report: promises falling in a period, per job or department.
+    index('applications_decision_due_idx').on(t.decisionDueAt, t.jobId, t.departmentId).where(sql`decision_due_at is not null`),
   ],
 );
 

@@ -1,9 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
 
 /** Employee numbers come from this sequence: never reused, whatever rolls back. */
 export const employeeNumberSeq = pgSequence('employee_number_seq', { startWith: 1, increment: 1 });
+
+export interface TTaskOutcome {
+  key: string;
+  assignee: string;
+  /** YYYY-MM-DD; on time when completed by the end of that day (UTC), as the workflow counts it. */
+  dueDate: string;
+  completedAt: string | null;
+}
+export interface TCourseOutcome {
+  key: string;
+  attempts: number;
+  passed: boolean;
+}
 
 export const employees = pgTable(
   'employees',
@@ -27,11 +40,16 @@ export const employees = pgTable(
     offerVersion: integer('offer_version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     hiredAt: timestamp('hired_at', { withTimezone: true }),
+    /** Each task's due date and completion, and each course's attempts, written when onboarding completes. */
+    taskOutcomes: jsonb('task_outcomes').$type<TTaskOutcome[]>(),
+    courseOutcomes: jsonb('course_outcomes').$type<TCourseOutcome[]>(),
   },
   (t) => [
     uniqueIndex('employees_application_key').on(t.applicationId),
     uniqueIndex('employees_number_key').on(t.employeeNumber),
     index('employees_department_idx').on(t.departmentId),
+    // The onboarding report: new hires started in a period.
+    index('employees_created_idx').on(t.createdAt, t.jobId, t.departmentId),
     index('employees_mentor_idx').on(t.mentorUserId).where(sql`mentor_user_id is not null`),
   ],
 );

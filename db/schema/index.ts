@@ -12,3 +12,4 @@ export * from './sessions';
 export * from './api-keys';
 export * from './audit-log';
 export * from './job-versions';
+export * from './stage-transitions';

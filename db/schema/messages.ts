@@ -54,6 +54,8 @@ export const messages = pgTable(
   },
   (t) => [
     index('messages_application_created_idx').on(t.applicationId, t.createdAt),
+    // The communications report: messages of a period by template and language.
+    index('messages_created_idx').on(t.createdAt, t.template, t.locale, t.channel, t.status),
     index('messages_open_unsignalled_idx')
       .on(t.openedAt)
       .where(sql`${t.openedAt} is not null and ${t.openSignalledAt} is null`),

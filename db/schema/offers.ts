@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
 
@@ -18,9 +19,18 @@ export const offerVersions = pgTable(
     offer: jsonb('offer').notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    viewedAt: timestamp('viewed_at', { withTimezone: true }),
+    /** When the 3-day reminder went to the candidate. */
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    /** When the candidate accepted or declined (the status says which). */
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.applicationId, t.version] })],
+  (t) => [
+    primaryKey({ columns: [t.applicationId, t.version] }),
+    // The offers report: versions sent in a period.
+    index('offer_versions_sent_idx').on(t.sentAt).where(sql`sent_at is not null`),
+  ],
 );
 
 /** Offer letters and signed copies, with their SHA-256. One per (application, version, kind). */
@@ -71,6 +81,12 @@ export const approvalItems = pgTable(
     userId: uuid('user_id').notNull(),
     status: text('status').notNull().$type<'pending' | 'approved' | 'rejected' | 'delegated' | 'cancelled'>(),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** When this approver's level started (workflow time); null while it waits for earlier levels. */
+    requestedAt: timestamp('requested_at', { withTimezone: true }),
+    /** When the item left `pending` for approved, rejected or delegated (the first such write). */
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** The approver's comment with an approval or rejection. */
+    comment: text('comment'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

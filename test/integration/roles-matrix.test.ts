@@ -179,6 +179,17 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200, hr: 200, hmOwn: 200, hmOther: 404 }),
   },
 
+  // Reports: another department's job is a 404 for a hiring manager
+  ...(['funnel', 'stage-times', 'decision-promise', 'approvals', 'offers', 'communications', 'onboarding', 'hiring-quality'] as const).map(
+    (name): Row => ({
+      method: 'GET',
+      route: `/v1/reports/${name}`,
+      kind: 'staff',
+      url: () => `/v1/reports/${name}?jobId=${f.jobId}`,
+      expected: () => staff({ admin: 200, hr: 200, hmOwn: 200, hmOther: 404 }),
+    }),
+  ),
+
   // Applications
   {
     method: 'POST',

@@ -16,7 +16,13 @@ export async function submitEvaluation(ctx: TWorkflowContext, cmd: TEvaluationCo
   const { state } = ctx;
   const evaluation = recordEvaluation(state, cmd, ctx.nowIso());
   if (state.stage === 'evaluation' && missingEvaluations(state).length === 0) await ctx.moveTo('decision');
-  await acts.recordScores({ applicationId: ctx.input.applicationId, humanScore: state.scores.humanScore, compositeScore: state.scores.compositeScore });
+  await acts.recordScores({
+    applicationId: ctx.input.applicationId,
+    humanScore: state.scores.humanScore,
+    compositeScore: state.scores.compositeScore,
+    // For the hiring-quality report: AI against human per competency.
+    dimensions: state.composite?.dimensions.map((d) => ({ key: d.key, ai: d.ai, human: d.human })) ?? [],
+  });
   return evaluation;
 }
 

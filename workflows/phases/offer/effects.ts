@@ -5,7 +5,18 @@ import { acts } from '../../proxies';
 import { approvalItems } from './rules';
 
 export const recordVersion = (ctx: TWorkflowContext, v: TOfferVersion) =>
-  acts.recordOfferVersion({ applicationId: ctx.input.applicationId, version: v.version, status: v.status, offer: v.offer, sentAt: v.sentAt, expiresAt: v.expiresAt });
+  acts.recordOfferVersion({
+    applicationId: ctx.input.applicationId,
+    version: v.version,
+    status: v.status,
+    offer: v.offer,
+    sentAt: v.sentAt,
+    expiresAt: v.expiresAt,
+    // For the offers report.
+    viewedAt: v.viewedAt,
+    remindedAt: v.remindedAt,
+    respondedAt: v.response?.at ?? null,
+  });
 
 export const syncApprovals = (ctx: TWorkflowContext, v: TOfferVersion) =>
   acts.syncApprovalItems({ applicationId: ctx.input.applicationId, version: v.version, items: approvalItems(v) });

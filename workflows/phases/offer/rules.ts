@@ -174,17 +174,38 @@ export function markViewed(state: TWorkflowState, version: number, via: 'page' |
 type TApprovalItemStatus = 'pending' | 'approved' | 'rejected' | 'delegated' | 'cancelled';
 
 /** Each approver's item in the approval inbox, as the database mirrors it. */
-export function approvalItems(v: TOfferVersion): { level: number; userId: string; status: TApprovalItemStatus; dueAt: string | null }[] {
+export interface TApprovalItem {
+  level: number;
+  userId: string;
+  status: TApprovalItemStatus;
+  dueAt: string | null;
+  /** requestedAt, decidedAt and comment: for the approvals report. */
+  requestedAt: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+}
+
+export function approvalItems(v: TOfferVersion): TApprovalItem[] {
   return v.levels.flatMap((l, i) => [
-    ...l.approvers.map((userId) => {
+    ...l.approvers.map((userId): TApprovalItem => {
       const d = v.decisions.find((x) => x.level === i && x.userId === userId);
       const status: TApprovalItemStatus = d ? (d.decision === 'approve' ? 'approved' : 'rejected') : l.status === 'pending' ? 'pending' : 'cancelled';
-      return { level: i, userId, status, dueAt: l.dueAt };
+      return { level: i, userId, status, dueAt: l.dueAt, requestedAt: l.startedAt, decidedAt: d?.at ?? null, comment: d?.comment ?? null };
     }),
     // Whoever handed their approval on no longer owes it.
     ...[...new Set(l.delegations.map((d) => d.fromUserId))]
       .filter((userId) => !l.approvers.includes(userId))
-      .map((userId) => ({ level: i, userId, status: 'delegated' as const, dueAt: l.dueAt })),
+      .map(
+        (userId): TApprovalItem => ({
+          level: i,
+          userId,
+          status: 'delegated',
+          dueAt: l.dueAt,
+          requestedAt: l.startedAt,
+          decidedAt: l.delegations.find((d) => d.fromUserId === userId)?.at ?? null,
+          comment: null,
+        }),
+      ),
   ]);
 }
 

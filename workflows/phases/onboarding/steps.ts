@@ -46,18 +46,23 @@ export async function runOnboarding(ctx: TWorkflowContext): Promise<void> {
   const offer = currentOffer(state)!;
   const policy = input.policy.onboarding;
 
-  // 1. Candidate to employee, in one transaction with the stage change.
+  // 1. Candidate to employee, in one transaction with the stage change (the same time and
+  // previous stage in the timeline as in stage_transitions).
+  const convertedSeq = ctx.nextStageSeq();
+  const convertedAt = ctx.nowIso();
   const employee = await acts.convertToEmployee({
     applicationId: input.applicationId,
     offerVersion: offer.version,
     position: offer.offer.position,
     startDate: offer.offer.startDate,
     mentorUserId: policy.mentorUserId,
-    stageSeq: ctx.nextStageSeq(),
+    stageSeq: convertedSeq,
+    at: convertedAt,
+    from: state.stage,
   });
   const ob = rules.startOnboarding(policy, employee, offer.offer);
   state.onboarding = ob;
-  ctx.movedByActivity('onboarding');
+  ctx.movedByActivity('onboarding', convertedSeq, convertedAt);
   ctx.log('employee_created', 'system', { employeeId: employee.employeeId, employeeNumber: employee.employeeNumber });
   ctx.events.emit('employee.created', {
     employeeId: employee.employeeId,
@@ -118,8 +123,19 @@ export async function runOnboarding(ctx: TWorkflowContext): Promise<void> {
 
   // 3. Hired: the employee active and the application closed, together.
   ob.completedAt = new Date().toISOString();
-  await acts.completeOnboarding({ applicationId: input.applicationId, employeeId: ob.employeeId, stageSeq: ctx.nextStageSeq() });
-  ctx.movedByActivity('hired');
+  const hiredSeq = ctx.nextStageSeq();
+  const hiredAt = ctx.nowIso();
+  await acts.completeOnboarding({
+    applicationId: input.applicationId,
+    employeeId: ob.employeeId,
+    stageSeq: hiredSeq,
+    at: hiredAt,
+    from: state.stage,
+    // For the onboarding report.
+    tasks: ob.tasks.map((t) => ({ key: t.key, assignee: t.assignee, dueDate: t.dueDate, completedAt: t.completedAt })),
+    courses: ob.courses.map((c) => ({ key: c.key, attempts: c.attempts.length, passed: c.status === 'passed' })),
+  });
+  ctx.movedByActivity('hired', hiredSeq, hiredAt);
   ctx.events.emit('onboarding.completed', { employeeId: ob.employeeId, employeeNumber: ob.employeeNumber, completedAt: ob.completedAt });
   milestone(ctx, ob, 'hired');
 }

@@ -1,0 +1,432 @@
+/**
+ * The reports HR is judged by (docs/reports.md), each one SQL statement or two over indexed
+ * rows: `stage_transitions` (one row per stay in a stage), `applications`, `approval_items`,
+ * `offer_versions`, `messages` and `employees`. Nothing is aggregated in Node: the rows that
+ * come back are the report's own lines (a stage, a template, a level), plus capped lists of
+ * the cases HR follows up (late decisions, rejected approvals).
+ *
+ * Periods are half-open, [from, to). Which facts fall in a period:
+ *   funnel, stage-times  the stays that began in it
+ *   decision-promise     the promises that fell due in it
+ *   approvals            the approval requests made in it
+ *   offers               the offer versions sent in it
+ *   communications       the messages created in it
+ *   onboarding           the new hires created (offer accepted) in it
+ *   hiring-quality       the applications received in it
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { DbHandle } from '../client';
+import { STAGES } from '../../domain/stages';
+import { EXIT_STAGES } from '../schema/stage-transitions';
+import type {
+  TApprovalTimes,
+  TApprovalsReport,
+  TCommunicationRow,
+  TDecisionPromiseReport,
+  TFunnelRow,
+  THiringQualityReport,
+  TOffersReport,
+  TOnboardingReport,
+  TStageTimeRow,
+} from '../../domain/contracts/reports';
+
+export interface TReportFilter {
+  from: Date;
+  to: Date;
+  jobId?: string | undefined;
+  departmentId?: string | undefined;
+}
+
+/** How many late decisions and rejected approvals a report lists (the counts cover all). */
+export const LIST_LIMIT = 200;
+
+const EXITS = sql.raw(EXIT_STAGES.map((s) => `'${s}'`).join(', '));
+const ENDED = sql.raw([...EXIT_STAGES, 'hired'].map((s) => `'${s}'`).join(', '));
+
+/** `and <alias>.job_id = … and <alias>.department_id = …` for the filters given. */
+function scope(f: TReportFilter, alias: string): SQL {
+  const a = sql.raw(alias);
+  return sql`${f.jobId ? sql` and ${a}.job_id = ${f.jobId}::uuid` : sql``}${f.departmentId ? sql` and ${a}.department_id = ${f.departmentId}::uuid` : sql``}`;
+}
+const period = (f: TReportFilter, column: string) =>
+  sql`${sql.raw(column)} >= ${f.from.toISOString()}::timestamptz and ${sql.raw(column)} < ${f.to.toISOString()}::timestamptz`;
+
+const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+const order = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
+
+// ---- funnel ------------------------------------------------------------------------
+
+export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow[]> {
+  const rows = await db.rows<{ stage: string; entered: number; moved_on: number; rejected: number; withdrawn: number; declined: number; expired: number; still_there: number }>(sql`
+    select to_stage as stage,
+           count(*)::int as entered,
+           count(*) filter (where next_stage is not null and next_stage not in (${EXITS}))::int as moved_on,
+           count(*) filter (where next_stage = 'rejected')::int as rejected,
+           count(*) filter (where next_stage = 'withdrawn')::int as withdrawn,
+           count(*) filter (where next_stage = 'declined')::int as declined,
+           count(*) filter (where next_stage = 'expired')::int as expired,
+           count(*) filter (where next_stage is null)::int as still_there
+    from stage_transitions t
+    where ${period(f, 't.at')}${scope(f, 't')}
+    group by to_stage`);
+  return rows
+    .map((r) => ({
+      stage: r.stage,
+      entered: r.entered,
+      movedOn: r.moved_on,
+      // A stage nobody leaves except by ending has no pass-through.
+      passThrough: [...EXIT_STAGES, 'hired'].includes(r.stage) ? null : ratio(r.moved_on, r.entered),
+      rejected: r.rejected,
+      withdrawn: r.withdrawn,
+      declined: r.declined,
+      expired: r.expired,
+      stillThere: r.still_there,
+    }))
+    .sort((a, b) => order(a.stage) - order(b.stage));
+}
+
+// ---- stage-times -------------------------------------------------------------------
+
+export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Promise<TStageTimeRow[]> {
+  const done = await db.rows<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(sql`
+    with stays as (
+      select to_stage, extract(epoch from left_at - at)::float8 as secs
+      from stage_transitions t
+      where ${period(f, 't.at')}${scope(f, 't')} and left_at is not null
+    )
+    select to_stage as stage, count(*)::int as completed,
+           percentile_cont(0.5) within group (order by secs) as p50,
+           percentile_cont(0.9) within group (order by secs) as p90,
+           max(secs) as max
+    from stays group by to_stage`);
+  const open = await db.rows<{ stage: string; current: number; p50: number | null; max: number | null }>(sql`
+    with stays as (
+      select to_stage, extract(epoch from ${now.toISOString()}::timestamptz - at)::float8 as secs
+      from stage_transitions t
+      where left_at is null and to_stage not in (${ENDED})${scope(f, 't')}
+    )
+    select to_stage as stage, count(*)::int as current,
+           percentile_cont(0.5) within group (order by secs) as p50,
+           max(secs) as max
+    from stays group by to_stage`);
+  const round = (n: number | null) => (n === null ? null : Math.round(Number(n) * 1000) / 1000);
+  const stages = [...new Set([...done.map((r) => r.stage), ...open.map((r) => r.stage)])].sort((a, b) => order(a) - order(b));
+  return stages.map((stage) => {
+    const d = done.find((r) => r.stage === stage);
+    const o = open.find((r) => r.stage === stage);
+    return {
+      stage,
+      completed: d?.completed ?? 0,
+      p50Seconds: round(d?.p50 ?? null),
+      p90Seconds: round(d?.p90 ?? null),
+      maxSeconds: round(d?.max ?? null),
+      current: o?.current ?? 0,
+      currentP50Seconds: round(o?.p50 ?? null),
+      currentMaxSeconds: round(o?.max ?? null),
+    };
+  });
+}
+
+// ---- decision-promise --------------------------------------------------------------
+
+/** The decision is the stage change out of evaluation or decision into rejected or offer drafting. */
+const DECIDED = sql`select min(d.at) from stage_transitions d
+  where d.application_id = a.id and d.from_stage in ('evaluation', 'decision') and d.to_stage in ('rejected', 'offer_drafting')`;
+
+export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date): Promise<TDecisionPromiseReport> {
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
+  const base = sql`
+    select a.id, a.job_id, a.decision_due_at as due_at, (${DECIDED}) as decided_at,
+           exists (select 1 from stage_transitions w where w.application_id = a.id and w.to_stage = 'withdrawn') as withdrawn
+    from applications a
+    where a.decision_due_at is not null and ${period(f, 'a.decision_due_at')}${scope(f, 'a')}`;
+  const [summary] = await db.rows<{
+    due: number;
+    kept: number;
+    late: number;
+    late_open: number;
+    pending: number;
+    withdrawn: number;
+    late_p50: number | null;
+    late_max: number | null;
+  }>(sql`
+    with p as (${base}),
+    c as (
+      select *, case
+        when decided_at is not null and decided_at <= due_at then 'kept'
+        when decided_at is not null then 'late'
+        when withdrawn then 'withdrawn'
+        when due_at < ${nowSql} then 'late_open'
+        else 'pending' end as outcome,
+        extract(epoch from coalesce(decided_at, ${nowSql}) - due_at)::float8 as late_secs
+      from p
+    )
+    select count(*)::int as due,
+           count(*) filter (where outcome = 'kept')::int as kept,
+           count(*) filter (where outcome in ('late', 'late_open'))::int as late,
+           count(*) filter (where outcome = 'late_open')::int as late_open,
+           count(*) filter (where outcome = 'pending')::int as pending,
+           count(*) filter (where outcome = 'withdrawn')::int as withdrawn,
+           percentile_cont(0.5) within group (order by late_secs) filter (where outcome in ('late', 'late_open')) as late_p50,
+           max(late_secs) filter (where outcome in ('late', 'late_open')) as late_max
+    from c`);
+  const late = await db.rows<{ id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number }>(sql`
+    with p as (${base})
+    select id, job_id, due_at, decided_at, extract(epoch from coalesce(decided_at, ${nowSql}) - due_at)::float8 as late_secs
+    from p
+    where (decided_at is not null and decided_at > due_at) or (decided_at is null and not withdrawn and due_at < ${nowSql})
+    order by late_secs desc, id
+    limit ${LIST_LIMIT}`);
+  const s = summary!;
+  const decided = s.kept + s.late;
+  return {
+    due: s.due,
+    keptInTime: s.kept,
+    late: s.late,
+    lateOpen: s.late_open,
+    pending: s.pending,
+    withdrawn: s.withdrawn,
+    keptRate: ratio(s.kept, decided),
+    lateP50Seconds: s.late_p50 === null ? null : Math.round(Number(s.late_p50)),
+    lateMaxSeconds: s.late_max === null ? null : Math.round(Number(s.late_max)),
+    lateList: late.map((r) => ({
+      applicationId: r.id,
+      jobId: r.job_id,
+      dueAt: iso(r.due_at)!,
+      decidedAt: iso(r.decided_at),
+      lateSeconds: Math.round(Number(r.late_secs)),
+    })),
+  };
+}
+
+const iso = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+// ---- approvals ---------------------------------------------------------------------
+
+export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprovalsReport> {
+  const items = sql`
+    select i.application_id, i.version, i.level, i.user_id, i.status, i.requested_at, i.decided_at, i.comment,
+           extract(epoch from i.decided_at - i.requested_at)::float8 as secs
+    from approval_items i join applications a on a.id = i.application_id
+    where i.requested_at is not null and ${period(f, 'i.requested_at')}${scope(f, 'a')}`;
+  const times = sql`
+    count(*) filter (where status in ('approved', 'rejected'))::int as decided,
+    count(*) filter (where status = 'approved')::int as approved,
+    count(*) filter (where status = 'rejected')::int as rejected,
+    count(*) filter (where status = 'delegated')::int as delegated,
+    percentile_cont(0.5) within group (order by secs) filter (where status in ('approved', 'rejected')) as p50,
+    percentile_cont(0.9) within group (order by secs) filter (where status in ('approved', 'rejected')) as p90`;
+  type Times = { decided: number; approved: number; rejected: number; delegated: number; p50: number | null; p90: number | null };
+  const levels = await db.rows<Times & { level: number }>(sql`with i as (${items}) select level, ${times} from i group by level order by level`);
+  const byUser = await db.rows<Times & { user_id: string; name: string | null; reminders: number }>(sql`
+    with i as (${items}),
+    r as (
+      select m.recipient_user_id as user_id, count(*)::int as reminders
+      from messages m join applications a on a.id = m.application_id
+      where m.purpose = 'offer_approval_reminder' and ${period(f, 'm.created_at')}${scope(f, 'a')}
+      group by m.recipient_user_id
+    )
+    select i.user_id, u.name, coalesce(max(r.reminders), 0)::int as reminders, ${times}
+    from i left join users u on u.id = i.user_id left join r on r.user_id = i.user_id
+    group by i.user_id, u.name
+    order by u.name nulls last, i.user_id`);
+  const rejections = await db.rows<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(sql`
+    with i as (${items})
+    select i.application_id, i.version, i.level, i.user_id, u.name, i.comment, i.decided_at
+    from i left join users u on u.id = i.user_id
+    where i.status = 'rejected'
+    order by i.decided_at desc, i.application_id
+    limit ${LIST_LIMIT}`);
+  const t = (r: Times): TApprovalTimes => ({
+    decided: r.decided,
+    approved: r.approved,
+    rejected: r.rejected,
+    delegated: r.delegated,
+    p50Seconds: r.p50 === null ? null : Math.round(Number(r.p50)),
+    p90Seconds: r.p90 === null ? null : Math.round(Number(r.p90)),
+  });
+  return {
+    levels: levels.map((r) => ({ level: r.level + 1, ...t(r) })),
+    approvers: byUser.map((r) => ({ userId: r.user_id, name: r.name, remindersSent: r.reminders, ...t(r) })),
+    rejections: rejections.map((r) => ({
+      applicationId: r.application_id,
+      version: r.version,
+      level: r.level + 1,
+      userId: r.user_id,
+      name: r.name,
+      comment: r.comment,
+      decidedAt: iso(r.decided_at)!,
+    })),
+  };
+}
+
+// ---- offers ------------------------------------------------------------------------
+
+export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersReport> {
+  const [r] = await db.rows<{
+    sent: number;
+    viewed: number;
+    accepted: number;
+    declined: number;
+    expired: number;
+    superseded: number;
+    answer_p50: number | null;
+    answer_p90: number | null;
+    before_reminder: number;
+    after_reminder: number;
+    accepted_before: number;
+    accepted_after: number;
+    revisions: number;
+    change_mean: number | null;
+    change_min: number | null;
+    change_max: number | null;
+  }>(sql`
+    with v as (
+      select o.status, o.sent_at, o.viewed_at, o.reminded_at, o.responded_at, o.version,
+             extract(epoch from o.responded_at - o.sent_at)::float8 as answer_secs,
+             (o.offer->'salary'->>'amount')::float8 - (p.offer->'salary'->>'amount')::float8 as salary_change
+      from offer_versions o
+      join applications a on a.id = o.application_id
+      left join offer_versions p on p.application_id = o.application_id and p.version = o.version - 1
+      where o.sent_at is not null and ${period(f, 'o.sent_at')}${scope(f, 'a')}
+    )
+    select count(*)::int as sent,
+           count(*) filter (where viewed_at is not null or status in ('viewed', 'accepted', 'declined'))::int as viewed,
+           count(*) filter (where status = 'accepted')::int as accepted,
+           count(*) filter (where status = 'declined')::int as declined,
+           count(*) filter (where status = 'expired')::int as expired,
+           count(*) filter (where status = 'superseded')::int as superseded,
+           percentile_cont(0.5) within group (order by answer_secs) filter (where responded_at is not null) as answer_p50,
+           percentile_cont(0.9) within group (order by answer_secs) filter (where responded_at is not null) as answer_p90,
+           count(*) filter (where responded_at is not null and (reminded_at is null or responded_at < reminded_at))::int as before_reminder,
+           count(*) filter (where responded_at is not null and responded_at >= reminded_at)::int as after_reminder,
+           count(*) filter (where status = 'accepted' and (reminded_at is null or responded_at < reminded_at))::int as accepted_before,
+           count(*) filter (where status = 'accepted' and responded_at >= reminded_at)::int as accepted_after,
+           count(*) filter (where version > 1)::int as revisions,
+           avg(salary_change) filter (where version > 1) as change_mean,
+           min(salary_change) filter (where version > 1) as change_min,
+           max(salary_change) filter (where version > 1) as change_max
+    from v`);
+  const num = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
+  return {
+    sent: r!.sent,
+    viewed: r!.viewed,
+    accepted: r!.accepted,
+    declined: r!.declined,
+    expired: r!.expired,
+    superseded: r!.superseded,
+    acceptanceRate: ratio(r!.accepted, r!.accepted + r!.declined + r!.expired),
+    answerP50Seconds: r!.answer_p50 === null ? null : Math.round(Number(r!.answer_p50)),
+    answerP90Seconds: r!.answer_p90 === null ? null : Math.round(Number(r!.answer_p90)),
+    answeredBeforeReminder: r!.before_reminder,
+    answeredAfterReminder: r!.after_reminder,
+    acceptedBeforeReminder: r!.accepted_before,
+    acceptedAfterReminder: r!.accepted_after,
+    revisions: r!.revisions,
+    salaryChangeMean: num(r!.change_mean),
+    salaryChangeMin: num(r!.change_min),
+    salaryChangeMax: num(r!.change_max),
+  };
+}
+
+// ---- communications ----------------------------------------------------------------
+
+export async function communications(db: DbHandle, f: TReportFilter): Promise<TCommunicationRow[]> {
+  const join = f.jobId || f.departmentId ? sql`join applications a on a.id = m.application_id` : sql``;
+  const rows = await db.rows<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(sql`
+    select m.template, m.locale, m.channel,
+           count(*)::int as created,
+           count(*) filter (where m.status in ('sent', 'opened'))::int as sent,
+           count(*) filter (where m.status = 'failed')::int as failed,
+           count(*) filter (where m.opened_at is not null)::int as opened
+    from messages m ${join}
+    where ${period(f, 'm.created_at')}${f.jobId || f.departmentId ? scope(f, 'a') : sql``}
+    group by m.template, m.locale, m.channel
+    order by m.template, m.locale, m.channel`);
+  return rows.map((r) => ({ ...r, openRate: r.channel === 'email' ? ratio(r.opened, r.sent) : null }));
+}
+
+// ---- onboarding --------------------------------------------------------------------
+
+export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
+  const hires = sql`select e.id, e.application_id, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
+  const [s] = await db.rows<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(sql`
+    with h as (${hires}),
+    courses as (select (c->>'attempts')::int as attempts, (c->>'passed')::boolean as passed from h, jsonb_array_elements(coalesce(h.course_outcomes, '[]'::jsonb)) c),
+    days as (
+      select extract(epoch from hd.at - ac.at)::float8 / 86400 as d
+      from h
+      join stage_transitions ac on ac.application_id = h.application_id and ac.to_stage = 'accepted'
+      join stage_transitions hd on hd.application_id = h.application_id and hd.to_stage = 'hired'
+    )
+    select (select count(*) from h)::int as started,
+           (select count(*) from h where hired_at is not null)::int as hired,
+           (select count(*) from employee_documents d join h on h.id = d.employee_id where d.status = 'rejected')::int as docs_rejected,
+           (select count(*) from courses where passed and attempts = 1)::int as first,
+           (select count(*) from courses where passed and attempts > 1)::int as retake,
+           (select count(*) from courses where not passed)::int as not_passed,
+           (select percentile_cont(0.5) within group (order by d) from days) as p50,
+           (select percentile_cont(0.9) within group (order by d) from days) as p90`);
+  const tasks = await db.rows<{ assignee: string; on_time: number; late: number; open: number }>(sql`
+    with h as (${hires}),
+    t as (select t->>'assignee' as assignee, (t->>'dueDate')::date as due, (t->>'completedAt')::timestamptz as done
+          from h, jsonb_array_elements(coalesce(h.task_outcomes, '[]'::jsonb)) t)
+    select assignee,
+           count(*) filter (where done is not null and done < (due + 1)::timestamp at time zone 'UTC')::int as on_time,
+           count(*) filter (where done is not null and done >= (due + 1)::timestamp at time zone 'UTC')::int as late,
+           count(*) filter (where done is null)::int as open
+    from t group by assignee order by assignee`);
+  const days = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
+  return {
+    started: s!.started,
+    hired: s!.hired,
+    tasks: tasks.map((r) => ({ assignee: r.assignee, onTime: r.on_time, late: r.late, open: r.open })),
+    documentsRejected: s!.docs_rejected,
+    courses: { passedFirstAttempt: s!.first, passedAfterRetake: s!.retake, notPassed: s!.not_passed },
+    acceptedToHiredP50Days: days(s!.p50),
+    acceptedToHiredP90Days: days(s!.p90),
+  };
+}
+
+// ---- hiring-quality ----------------------------------------------------------------
+
+export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
+  const apps = sql`select a.score_dimensions, a.discrepancies from applications a where ${period(f, 'a.created_at')}${scope(f, 'a')}`;
+  const agreement = await db.rows<{ competency: string; evaluated: number; mean_ai: number; mean_human: number; mean_gap: number; mean_abs_gap: number; higher: number; lower: number; equal: number }>(sql`
+    with p as (${apps}),
+    d as (select x->>'key' as competency, (x->>'ai')::float8 as ai, (x->>'human')::float8 as human
+          from p, jsonb_array_elements(p.score_dimensions) x
+          where p.score_dimensions is not null and x->>'human' is not null)
+    select competency, count(*)::int as evaluated,
+           avg(ai) as mean_ai, avg(human) as mean_human, avg(human - ai) as mean_gap, avg(abs(human - ai)) as mean_abs_gap,
+           count(*) filter (where human > ai)::int as higher,
+           count(*) filter (where human < ai)::int as lower,
+           count(*) filter (where human = ai)::int as equal
+    from d group by competency order by competency`);
+  const discrepancies = await db.rows<{ rule: string; found: number; high: number; confirmed: number; dismissed: number; retest: number; unresolved: number }>(sql`
+    with p as (${apps}),
+    d as (select x->>'rule' as rule, x->>'severity' as severity, x->>'resolution' as resolution
+          from p, jsonb_array_elements(p.discrepancies) x where p.discrepancies is not null)
+    select rule, count(*)::int as found,
+           count(*) filter (where severity = 'high')::int as high,
+           count(*) filter (where resolution = 'confirmed')::int as confirmed,
+           count(*) filter (where resolution = 'dismissed')::int as dismissed,
+           count(*) filter (where resolution = 'retest')::int as retest,
+           count(*) filter (where resolution is null)::int as unresolved
+    from d group by rule order by rule`);
+  const r2 = (n: number) => Math.round(Number(n) * 100) / 100;
+  return {
+    agreement: agreement.map((r) => ({
+      competency: r.competency,
+      evaluated: r.evaluated,
+      meanAi: r2(r.mean_ai),
+      meanHuman: r2(r.mean_human),
+      meanGap: r2(r.mean_gap),
+      meanAbsGap: r2(r.mean_abs_gap),
+      humanHigher: r.higher,
+      humanLower: r.lower,
+      equal: r.equal,
+    })),
+    discrepancies,
+  };
+}
