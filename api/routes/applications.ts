@@ -22,7 +22,7 @@ import {
   type TApplicationWorkflowInput,
 } from '../../workflows/messages';
 import { RATINGS } from '../../domain/composite';
-import { listMessages } from '../../activities/notifications';
+import { listMessages } from '../../db/queries/messages';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { TtlCache } from '../cache';
