@@ -27,6 +27,8 @@ import { classifySmtpError, isPlausibleEmail, type Mailer } from './mailer';
 import { isPlausiblePhone, type SmsProvider } from './sms';
 import { renderMessage } from './templates';
 import type { TSendMessageInput, TSendResult } from './types';
+import { getSettingsCached } from '../../db/settings';
+import { timeZoneOf } from '../../shared/calendar';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -75,7 +77,10 @@ export function createSendMessage(deps: TSendDeps) {
         : undefined;
     if (input.channel === 'email' && !secret)
       log.warn({ key: input.key }, 'no link signing secret: e-mail sent without open tracking');
+    // Times are shown in the company's zone (settings), which every recipient shares.
+    const timeZone = timeZoneOf((await getSettingsCached(db.db)).defaults);
     const rendered = renderMessage({
+      timeZone,
       template: input.template,
       locale: input.locale,
       channel: input.channel,

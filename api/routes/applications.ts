@@ -13,6 +13,7 @@ import { normalizeSkill } from '../../domain/skills';
 import { perDb } from '../../db/per-db';
 import { applications, departments, interviewAnswers, jobs, matchReports } from '../../db/schema';
 import { getSettingsCached } from '../../db/settings';
+import { calendarSnapshot } from '../../shared/calendar';
 import { applicationWorkflow } from '../../workflows/application';
 import {
   decideUpdate,
@@ -214,7 +215,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         departmentId: row.departmentId,
         receivedAt: new Date(inserted.createdAt).toISOString(),
         candidate: { name: body.candidate.name, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
-        policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }),
+        policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }, calendarSnapshot(settings.defaults, new Date(inserted.createdAt).getTime())),
       };
       try {
         await startWorkflow(row, input);
