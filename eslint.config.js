@@ -22,8 +22,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read JSON responses; typing every body would add noise, not safety.
-    files: ['test/**/*.ts'],
+    // Tests (and their harness) read JSON responses; typing every body would add noise, not safety.
+    files: ['test/**/*.ts', 'scripts/harness/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -70,6 +70,40 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The API reads through db/ (queries) and shared/ (links, hashing); it reaches a workflow
+    // through its updates, never through the worker's activities. One exception: the mail
+    // module's public entry, for the two messages no workflow owns (sign-in links, and the
+    // reassignment notice when a user is deactivated), rendered and sent the same way.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)activities(/(?!notifications$).*)?$',
+              message: 'The API reads through db/queries and shared/, not activities/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The worker runs in production; scripts/ are development tools.
+    files: ['worker.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts', '**/scripts/**'], message: 'worker.ts may not import scripts/.' }] }],
+    },
+  },
+  {
+    // Scripts share the harness in scripts/harness/ with the tests; they never reach into test/.
+    files: ['scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/test', '**/test/**'], message: 'scripts/ may not import test/ (shared helpers live in scripts/harness/).' }] }],
     },
   },
 );

@@ -14,10 +14,10 @@ import type { ActivityDeps } from './activities/deps';
 import type { ExtraActivityDeps } from './activities';
 import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
-import { WORKFLOWS_PATH } from './scripts/build-workflows';
 import { loadConfigOrExit, type Config } from './temporal.config';
 
-export { WORKFLOWS_PATH };
+/** The workflows' entry: bundled here, or once by scripts/build-workflows.ts (run as a child process, never imported). */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 const BUILD_WORKFLOWS_SCRIPT = fileURLToPath(new URL('./scripts/build-workflows.ts', import.meta.url));
 
 /**

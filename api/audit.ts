@@ -13,9 +13,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyToken } from '../activities/notifications/links';
-import { OFFER_TOKEN_PURPOSE } from '../activities/offers';
-import { PORTAL_TOKEN_PURPOSE } from '../activities/onboarding';
+import { OFFER_TOKEN_PURPOSE, PORTAL_TOKEN_PURPOSE, verifyToken } from '../shared/links';
 import type { Db } from '../db/client';
 import { auditLog } from '../db/schema';
 

@@ -2,7 +2,7 @@
  * Durations as written in settings: `<n>s`, `<n>m`, `<n>h`, `<n>d` or `<n>bd` (business days).
  * Pure: no clock, callers pass the instant to start from.
  */
-import { addBusinessDays } from './business-days';
+import { addBusinessDays, type TCalendar } from './business-days';
 
 export const DURATION_PATTERN = /^(\d{1,6})(s|m|h|d|bd)$/;
 
@@ -25,9 +25,12 @@ export function parseDuration(text: string): ParsedDuration {
   return { amount: Number(m[1]), unit: m[2] as DurationUnit };
 }
 
-/** The instant `duration` after `from` (epoch ms). Business days skip Saturdays and Sundays (UTC). */
-export function addDuration(fromMs: number, duration: string): number {
+/**
+ * The instant `duration` after `from` (epoch ms). Business days count on the company's
+ * calendar when one is given, else Saturdays and Sundays off in UTC.
+ */
+export function addDuration(fromMs: number, duration: string, calendar?: TCalendar): number {
   const { amount, unit } = parseDuration(duration);
-  if (unit === 'bd') return addBusinessDays(fromMs, amount);
+  if (unit === 'bd') return addBusinessDays(fromMs, amount, calendar);
   return fromMs + amount * UNIT_MS[unit];
 }

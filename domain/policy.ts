@@ -3,6 +3,7 @@
  * organisation's defaults otherwise. Resolved once when the application arrives and
  * passed to the workflow, so a running workflow keeps the rules it started under.
  */
+import type { TCalendar } from './business-days';
 import type { TApprovalLevel, TCompetency, TCreateJob, TSalaryBand, TWeights } from './contracts/job';
 import type { TSettingsDefaults } from './contracts/settings';
 import type { TRatingScale } from './composite';
@@ -32,12 +33,15 @@ export interface TJobPolicy {
     courseMaxAttempts: number;
     taskReminderDays: number;
   };
+  /** The company's calendar when the application arrived (shared/calendar.ts); absent: UTC weekdays. */
+  calendar?: TCalendar;
 }
 
 export function resolveJobPolicy(
   job: TCreateJob,
   defaults: TSettingsDefaults,
   department: { defaultCourses?: TCourseTemplate[] | null } = {},
+  calendar?: TCalendar,
 ): TJobPolicy {
   return {
     title: job.title,
@@ -67,5 +71,6 @@ export function resolveJobPolicy(
       courseMaxAttempts: defaults.courseMaxAttempts,
       taskReminderDays: defaults.taskReminderDays,
     },
+    ...(calendar ? { calendar } : {}),
   };
 }

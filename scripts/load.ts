@@ -19,8 +19,8 @@
  * Exit code 0 when every journey is hired and the consistency check is empty.
  */
 import { writeFileSync } from 'node:fs';
-import { createActorOrg, Journey, newStats, registerWebhook, resilient, STEPS } from '../test/helpers/actors';
-import { Mailbox, outcome, settle, startChaosStack, tallyHistories, type ChaosStack } from '../test/helpers/chaos';
+import { createActorOrg, Journey, newStats, registerWebhook, resilient, STEPS } from './harness/actors';
+import { Mailbox, outcome, settle, startChaosStack, tallyHistories, type ChaosStack } from './harness/chaos';
 
 const int = (name: string, dflt: number) => {
   const raw = process.env[name];

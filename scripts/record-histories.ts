@@ -24,10 +24,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { loadConfig } from '../temporal.config';
 import { createWorker } from '../worker';
-import { JOB, strongApplication } from '../test/helpers/actors';
-import { createTestDb } from '../test/helpers/db';
-import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from '../test/helpers/multipart';
-import { startSmtpServer, type TTestSmtpServer } from '../test/helpers/smtp';
+import { JOB, strongApplication } from './harness/actors';
+import { createTestDb } from './harness/db';
+import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from './harness/multipart';
+import { startSmtpServer, type TTestSmtpServer } from './harness/smtp';
 import { freePort, startDevServer } from './temporal-cli';
 
 export const JOURNEY_PATHS = ['rejected', 'declined', 'expired', 'hired', 'withdrawn'] as const;

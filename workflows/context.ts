@@ -3,7 +3,7 @@
  * moves (mirrored to the database with a sequence number, in the Stage search attribute
  * and as a webhook event), the messenger and the event pump.
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { TStage } from '../domain/contracts/application';
 import { addDuration } from '../domain/durations';
 import { createEventPump, type EventPump } from './events';
@@ -40,7 +40,10 @@ export interface TWorkflowContext {
 }
 
 export function createContext(input: TApplicationWorkflowInput): TWorkflowContext {
-  const state = initialState(input, addDuration(Date.parse(input.receivedAt), input.policy.timers.decisionPromise));
+  // Business days count on the calendar snapshot the workflow was started with (its input);
+  // workflows started before the company calendar existed keep counting UTC weekdays.
+  const calendar = patched('company-calendar') ? input.policy.calendar : undefined;
+  const state = initialState(input, addDuration(Date.parse(input.receivedAt), input.policy.timers.decisionPromise, calendar), calendar);
   const nowIso = () => new Date().toISOString();
   const log = (type: string, actor: TActor | 'system', detail?: TLogDetail) => appendLog(state, nowIso(), type, actor, detail);
   const messenger = createMessenger(state, (type, detail) => log(type, 'system', detail));

@@ -2,6 +2,7 @@
  * The workflow's in-memory state and the few pure functions every phase shares. No side
  * effects here; what each phase does with the state is in its `rules.ts`.
  */
+import type { TCalendar } from '../domain/business-days';
 import type { TStage } from '../domain/contracts/application';
 import { TERMINAL_STAGES } from '../domain/stages';
 import type { TMatchReport } from '../domain/scoring';
@@ -36,9 +37,11 @@ export interface TWorkflowState {
   onboarding: TOnboardingState | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
+  /** The company's calendar for business days (undefined: UTC weekdays). */
+  calendar: TCalendar | undefined;
 }
 
-export function initialState(input: TApplicationWorkflowInput, decisionDueAt: number): TWorkflowState {
+export function initialState(input: TApplicationWorkflowInput, decisionDueAt: number, calendar?: TCalendar): TWorkflowState {
   return {
     input,
     stage: 'received',
@@ -54,6 +57,7 @@ export function initialState(input: TApplicationWorkflowInput, decisionDueAt: nu
     onboarding: null,
     withdrawal: null,
     timeline: [],
+    calendar,
   };
 }
 

@@ -8,7 +8,6 @@
  * - notifyStaff: one e-mail per staff member of a role or list;
  * - sendMessage: the exactly-once core the others use, for a fully specified message;
  * - acknowledgementData: accuracy and percentile, read-only.
- * Plain functions for the API: listMessages, markOpenedByToken.
  */
 import type { Config } from '../../temporal.config';
 import type { ActivityDeps } from '../deps';
@@ -61,10 +60,8 @@ export const createNotificationActivities = (deps: TNotificationDeps) => {
 
 export type NotificationActivities = ReturnType<typeof createNotificationActivities>;
 
-export { listMessages, markOpenedByToken, PIXEL_PURPOSE } from './message-log';
-export type { TMessageLogEntry, TOpenResult } from './message-log';
 export { messageKey, smtpMessageId } from './keys';
-export { signToken, verifyToken, pixelUrl, type TTokenPayload } from './links';
+export { signToken, verifyToken, pixelUrl, type TTokenPayload } from '../../shared/links';
 export { createSmtpMailer, classifySmtpError, type Mailer, type TOutgoingEmail } from './mailer';
 export { createHttpSmsProvider, type SmsProvider, type TOutgoingSms } from './sms';
 export {

@@ -19,15 +19,16 @@ import { performance } from 'node:perf_hooks';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { messages } from '../../db/schema/messages';
 import type { ActivityDeps } from '../deps';
-import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../persist';
+import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../../db/persist';
 import { DeliveryError, MessageInFlightError, TemporaryDeliveryError } from './errors';
 import { smtpMessageId } from './keys';
-import { pixelUrl, signToken } from './links';
+import { PIXEL_PURPOSE, pixelUrl, signToken } from '../../shared/links';
 import { classifySmtpError, isPlausibleEmail, type Mailer } from './mailer';
-import { PIXEL_PURPOSE } from './message-log';
 import { isPlausiblePhone, type SmsProvider } from './sms';
 import { renderMessage } from './templates';
 import type { TSendMessageInput, TSendResult } from './types';
+import { getSettingsCached } from '../../db/settings';
+import { timeZoneOf } from '../../shared/calendar';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -76,7 +77,10 @@ export function createSendMessage(deps: TSendDeps) {
         : undefined;
     if (input.channel === 'email' && !secret)
       log.warn({ key: input.key }, 'no link signing secret: e-mail sent without open tracking');
+    // Times are shown in the company's zone (settings), which every recipient shares.
+    const timeZone = timeZoneOf((await getSettingsCached(db.db)).defaults);
     const rendered = renderMessage({
+      timeZone,
       template: input.template,
       locale: input.locale,
       channel: input.channel,

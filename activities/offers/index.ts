@@ -16,14 +16,14 @@ import {
   offerSignatures,
   offerVersions,
 } from '../../db/schema';
+import { loadOfferDocument, type TOfferDocumentKind } from '../../db/queries/offers';
 import { getSettings } from '../../db/settings';
 import type { ActivityDeps } from '../deps';
 import { ApplicationNotFoundError } from '../errors';
-import { signToken } from '../notifications/links';
+import { OFFER_TOKEN_PURPOSE, signToken } from '../../shared/links';
 import type { TCandidateSendResult, TSendToCandidateInput } from '../notifications/types';
 import { renderOfferLetter, renderSignedCopy } from './pdf';
 
-export const OFFER_TOKEN_PURPOSE = 'offer';
 
 /** The candidate's link to a version of their offer; it expires with the offer. */
 export function offerUrl(
@@ -46,8 +46,6 @@ export interface TOfferDeps extends ActivityDeps {
   sendToCandidate: (input: TSendToCandidateInput) => Promise<TCandidateSendResult>;
 }
 
-type DocKind = 'letter' | 'signed';
-
 export const createOfferActivities = (deps: TOfferDeps) => {
   const { db } = deps.db;
 
@@ -64,7 +62,7 @@ export const createOfferActivities = (deps: TOfferDeps) => {
     return row;
   }
 
-  const findDoc = (applicationId: string, version: number, kind: DocKind) =>
+  const findDoc = (applicationId: string, version: number, kind: TOfferDocumentKind) =>
     loadOfferDocument(deps, applicationId, version, kind);
 
   return {
@@ -365,45 +363,6 @@ export const createOfferActivities = (deps: TOfferDeps) => {
     },
   };
 };
-
-/** A stored offer document (letter or signed copy), or null. */
-export async function loadOfferDocument(
-  deps: Pick<ActivityDeps, 'db'>,
-  applicationId: string,
-  version: number,
-  kind: DocKind,
-) {
-  const [row] = await deps.db.db
-    .select()
-    .from(offerDocuments)
-    .where(
-      and(
-        eq(offerDocuments.applicationId, applicationId),
-        eq(offerDocuments.version, version),
-        eq(offerDocuments.kind, kind),
-      ),
-    );
-  return row ?? null;
-}
-
-/** For the API: the caller's pending approvals, soonest due first. */
-export async function pendingApprovalsFor(deps: Pick<ActivityDeps, 'db'>, userId: string) {
-  return deps.db.db
-    .select({
-      applicationId: approvalItems.applicationId,
-      version: approvalItems.version,
-      level: approvalItems.level,
-      dueAt: approvalItems.dueAt,
-      candidateName: applications.candidateName,
-      jobId: applications.jobId,
-      departmentId: applications.departmentId,
-      stage: applications.stage,
-    })
-    .from(approvalItems)
-    .innerJoin(applications, eq(applications.id, approvalItems.applicationId))
-    .where(and(eq(approvalItems.userId, userId), eq(approvalItems.status, 'pending')))
-    .orderBy(approvalItems.dueAt);
-}
 
 /** Offer errors that no retry can cure (bad letter input, a letter whose hash changed). */
 export const OFFER_NON_RETRYABLE_ERRORS = ['OfferLetterInputError', 'SignedCopyMismatchError'];

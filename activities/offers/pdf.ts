@@ -5,7 +5,6 @@
  * embedded as a per-document subset, so Chinese anywhere in the input renders and the
  * letter stays small.
  */
-import { createHash } from 'node:crypto';
 import { PDFDocument, type PDFImage } from 'pdf-lib';
 import type { TLocale, TMoney } from '../../domain/contracts/common';
 import { loadOfferFont, offerFontkit } from './fonts';
@@ -20,6 +19,7 @@ import {
   formatUtcSeconds,
   parseInstant,
 } from './pdf-wording';
+import { sha256Hex } from '../../shared/hash';
 
 export interface TOfferLetterInput {
   company: { name: string; address: string; logoPngBase64?: string | undefined };
@@ -78,7 +78,6 @@ const PRODUCER = 'hiring-workflow-engine offer letters (pdf-lib)';
 const CREATOR = 'hiring-workflow-engine';
 const LOGO_BOX = { width: 150, height: 56 };
 
-export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export async function renderOfferLetter(input: TOfferLetterInput): Promise<TOfferLetter> {
   const { company, candidate, offer } = input;

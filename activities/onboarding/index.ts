@@ -11,10 +11,9 @@ import { rowsOf } from '../../db/client';
 import { writeTransition, type TTransitionFact } from '../../db/queries/transitions';
 import type { ActivityDeps } from '../deps';
 import { ApplicationNotFoundError } from '../errors';
-import { signToken } from '../notifications/links';
+import { PORTAL_TOKEN_PURPOSE, signToken } from '../../shared/links';
 import type { TCandidateSendResult, TSendToCandidateInput } from '../notifications/types';
 
-export const PORTAL_TOKEN_PURPOSE = 'portal';
 /** Portal links stay valid this long after the start date. */
 const PORTAL_DAYS_AFTER_START = 90;
 

@@ -26,7 +26,7 @@ import type { TWebhookEventType } from '../../domain/contracts/webhooks';
 import { isWebhookEventType } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/webhooks';
 import type { ActivityDeps } from '../deps';
-import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../persist';
+import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../../db/persist';
 import { WebhookDeliveryPendingError, WebhookInputError } from './errors';
 import { signWebhook } from './signature';
 

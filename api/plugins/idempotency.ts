@@ -9,13 +9,13 @@
  * update ids derived from the key), so doing them again cannot double them; a plain
  * create whose stored answer was lost with the database could (RELIABILITY.md).
  */
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { persistUntil } from '../../activities/persist';
+import { persistUntil } from '../../db/persist';
 import { idempotencyKeys } from '../../db/schema';
+import { sha256Hex } from '../../shared/hash';
 import { AppError, validationFailed } from '../errors';
 
 declare module 'fastify' {
@@ -42,7 +42,7 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export const sha256 = sha256Hex;
 
 /** A Temporal update id derived from the caller's key, so a repeat reaches the same update. */
 export function updateIdFor(req: FastifyRequest): string | undefined {

@@ -13,6 +13,7 @@ import { normalizeSkill } from '../../domain/skills';
 import { perDb } from '../../db/per-db';
 import { applications, interviewAnswers, matchReports } from '../../db/schema';
 import { getSettingsCached } from '../../db/settings';
+import { calendarSnapshot } from '../../shared/calendar';
 import { applicationWorkflow } from '../../workflows/application';
 import {
   decideUpdate,
@@ -22,7 +23,7 @@ import {
   type TApplicationWorkflowInput,
 } from '../../workflows/messages';
 import { RATINGS } from '../../domain/composite';
-import { listMessages } from '../../activities/notifications';
+import { listMessages } from '../../db/queries/messages';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { jobForSubmission } from '../job-cache';
@@ -194,7 +195,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         departmentId: row.departmentId,
         receivedAt: new Date(inserted.createdAt).toISOString(),
         candidate: { name: body.candidate.name, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
-        policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }),
+        policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }, calendarSnapshot(settings.defaults, new Date(inserted.createdAt).getTime())),
       };
       try {
         await startWorkflow(row, input);

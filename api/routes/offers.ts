@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pendingApprovalsFor } from '../../activities/offers';
+import { pendingApprovalsFor } from '../../db/queries/offers';
 import { ZOfferDraftSchema } from '../../domain/contracts/offer';
 import { applications, users } from '../../db/schema';
 import {

@@ -3,7 +3,7 @@
  * uploads (ID copy, diploma, medical report) checked by content, size-limited, stored by
  * SHA-256 in the documents directory, each completing its task.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
@@ -11,8 +11,8 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { verifyToken } from '../../activities/notifications/links';
-import { PORTAL_TOKEN_PURPOSE } from '../../activities/onboarding';
+import { sha256Hex } from '../../shared/hash';
+import { PORTAL_TOKEN_PURPOSE, verifyToken } from '../../shared/links';
 import { DOCUMENT_KINDS, sniffDocumentType, type TDocumentKind } from '../../domain/onboarding';
 import { employeeDocuments, employees } from '../../db/schema';
 import { documentSubmittedUpdate } from '../../workflows/messages';
@@ -72,7 +72,7 @@ export default async function portalRoutes(fastify: FastifyInstance) {
       if (!contentType) {
         throw validationFailed([{ path: 'body.file', message: 'must be a PDF, JPEG or PNG file (checked by content, not by name)' }]);
       }
-      const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+      const sha256 = sha256Hex(file.bytes);
       const storageKey = `${sha256}${EXT[contentType]}`;
       const dir = app.config.documentsDir;
       await mkdir(dir, { recursive: true });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { markOpenedByToken } from '../../activities/notifications';
+import { markOpenedByToken } from '../../db/queries/messages';
 import { signalOpen } from '../open-signals';
 
 /** A transparent 1x1 GIF. */

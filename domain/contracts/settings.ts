@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZDurationSchema, ZIdSchema, ZLocaleSchema, ZShortTextSchema } from './common';
+import { ZDateSchema, ZDurationSchema, ZIdSchema, ZLocaleSchema, ZShortTextSchema } from './common';
 import { ZWeightsSchema } from './job';
 
 export const DEFAULT_TIMERS = {
@@ -15,6 +15,38 @@ export const DEFAULT_RATING_SCALE = { excellent: 100, good: 75, fair: 50, poor: 
 
 const ZRatingValueSchema = z.number().min(0).max(100);
 
+/** An IANA time zone this runtime knows, e.g. Asia/Shanghai. */
+export const ZTimeZoneSchema = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return tz.length <= 64;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Asia/Shanghai or UTC' },
+);
+
+/** One year of the company's calendar: days off and make-up working days, all in that year. */
+export const ZCalendarYearSchema = z
+  .object({ holidays: z.array(ZDateSchema).max(366), workdays: z.array(ZDateSchema).max(366) })
+  .refine((y) => !y.holidays.some((d) => y.workdays.includes(d)), { message: 'a day cannot be both a holiday and a working day' });
+export type TCalendarYear = z.infer<typeof ZCalendarYearSchema>;
+
+/** The calendar per year ('2027': {...}); a year the company has not entered falls back (settings README). */
+export const ZCalendarSchema = z
+  .record(z.string().regex(/^\d{4}$/, 'years are written like 2027'), ZCalendarYearSchema)
+  .superRefine((cal, ctx) => {
+    for (const [year, y] of Object.entries(cal)) {
+      for (const [list, days] of Object.entries(y)) {
+        days.forEach((d, i) => {
+          if (!d.startsWith(`${year}-`)) ctx.addIssue({ code: 'custom', path: [year, list, i], message: `must be a day of ${year}` });
+        });
+      }
+    }
+  });
+
 export const ZSettingsDefaultsSchema = z.object({
   weights: ZWeightsSchema.default({ ai: 0.4, human: 0.6 }),
   timers: z
@@ -27,6 +59,10 @@ export const ZSettingsDefaultsSchema = z.object({
     })
     .default(DEFAULT_TIMERS),
   locale: ZLocaleSchema.default('en'),
+  /** The company's time zone; unset: Asia/Shanghai when the locale is zh-CN, else UTC. */
+  timeZone: ZTimeZoneSchema.optional(),
+  /** Public holidays and make-up working days per year; China's come from chinese-days unless entered. */
+  calendar: ZCalendarSchema.default({}),
   ratingScale: z
     .object({
       excellent: ZRatingValueSchema,

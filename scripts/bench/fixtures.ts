@@ -1,6 +1,6 @@
 /** What the benchmark submits: the job's competency model, applications, offers, evaluations. */
 import type { TCreateApplication } from '../../domain/contracts/application';
-import { JOB as baseJob, strongApplication } from '../../test/helpers/actors';
+import { JOB as baseJob, strongApplication } from '../harness/actors';
 
 export const JOB = (departmentId: string, title = 'Backend Engineer') => ({ ...baseJob(departmentId), title });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { signToken } from '../../activities/notifications/links';
+import { signToken } from '../../shared/links';
 import { launchBrowser, listen, newContext, PHONE } from '../helpers/browser';
 import { OFFER, toOfferSent, waitForStage } from '../helpers/journey';
 import { createOrg, type Org } from '../helpers/org';

@@ -8,9 +8,7 @@
  * for the decision, and a mentor of its own for new hires.
  */
 import { expect } from 'vitest';
-import { signToken } from '../../activities/notifications/links';
-import { OFFER_TOKEN_PURPOSE } from '../../activities/offers';
-import { PORTAL_TOKEN_PURPOSE } from '../../activities/onboarding';
+import { OFFER_TOKEN_PURPOSE, PORTAL_TOKEN_PURPOSE, signToken } from '../../shared/links';
 import { OFFER } from './journey';
 import { application, JOB, type Org } from './org';
 import { eventually, type Stack } from './stack';

@@ -5,10 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listMessages, markOpenedByToken } from '../../db/queries/messages';
 import {
   createNotificationActivities,
-  listMessages,
-  markOpenedByToken,
   messageKey,
   MessageInFlightError,
   NOTIFICATION_NON_RETRYABLE_ERRORS,
@@ -20,7 +19,7 @@ import {
   type TSendMessageInput,
 } from '../../activities/notifications';
 import type { Logger } from '../../activities/deps';
-import { AFTER_LEASE_MS } from '../../activities/persist';
+import { AFTER_LEASE_MS } from '../../db/persist';
 import { addBusinessDays } from '../../domain/business-days';
 import { ZCreateJobSchema } from '../../domain/contracts/job';
 import { applications, departments, jobs, settings, users } from '../../db/schema';

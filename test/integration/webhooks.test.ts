@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../activities/deps';
-import { AFTER_LEASE_MS } from '../../activities/persist';
+import { AFTER_LEASE_MS } from '../../db/persist';
 import {
   createWebhookActivities,
   verifyWebhookSignature,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { LEASE_MARGIN_MS, persistUntil, writeDeadline } from '../../activities/persist';
+import { LEASE_MARGIN_MS, persistUntil, writeDeadline } from '../../db/persist';
 
 describe('persistUntil', () => {
   it('retries a failing write until it succeeds', async () => {

@@ -14,10 +14,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { applications, departments, jobs, messages, settings, users } from '../../db/schema';
 import { addBusinessDays } from '../../domain/business-days';
+import { addDuration } from '../../domain/durations';
 import { ZCreateApplicationSchema } from '../../domain/contracts/application';
 import { ZCreateJobSchema, type TCreateJob } from '../../domain/contracts/job';
 import { ZSettingsDefaultsSchema } from '../../domain/contracts/settings';
 import { resolveJobPolicy } from '../../domain/policy';
+import { getSettings } from '../../db/settings';
+import { calendarSnapshot } from '../../shared/calendar';
 import { resolveTestServer } from '../../scripts/temporal-cli';
 import { loadConfig, type Config } from '../../temporal.config';
 import { applicationWorkflow } from '../../workflows/application';
@@ -93,7 +96,7 @@ afterAll(async () => {
 });
 
 /** Inserts the application row the API would have written; the workflow id is the test's own. */
-async function seedApplication(tag: string, receivedAt: Date) {
+async function seedApplication(tag: string, receivedAt: Date, policy = resolveJobPolicy(job, defaults)) {
   const body = ZCreateApplicationSchema.parse(application(jobId, 'average', { candidate: { name: `Candidate ${tag}`, email: `${tag}@candidates.example` } }));
   const id = randomUUID();
   const workflowId = `timers-${tag}-${id}`;
@@ -118,7 +121,7 @@ async function seedApplication(tag: string, receivedAt: Date) {
     departmentId: deptId,
     receivedAt: receivedAt.toISOString(),
     candidate: { name: body.candidate.name, locale: 'en' },
-    policy: resolveJobPolicy(job, defaults),
+    policy,
   };
   return { id, workflowId, input };
 }
@@ -128,8 +131,9 @@ async function withWorkflow(
   tag: string,
   receivedAt: Date,
   fn: (ctx: { id: string; handle: WorkflowHandle<typeof applicationWorkflow>; input: TApplicationWorkflowInput }) => Promise<void>,
+  policy?: TApplicationWorkflowInput['policy'],
 ) {
-  const { id, workflowId, input } = await seedApplication(tag, receivedAt);
+  const { id, workflowId, input } = await seedApplication(tag, receivedAt, policy);
   const taskQueue = `timers-${tag}-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -359,5 +363,82 @@ describe('the evaluation reminder (default 2 days)', { timeout: 30_000 }, () => 
       expect(await rows(id, 'evaluation-reminder')).toHaveLength(1);
       expect(entries(await query(handle), 'evaluation_overdue')).toHaveLength(1);
     });
+  });
+});
+
+/**
+ * The company's calendar (issue 18): Asia/Shanghai, with the National Day week off and a
+ * make-up working Saturday. The official 2027 schedule is not published yet (chinese-days
+ * has up to 2026; test/unit/calendar.test.ts checks those), so the company enters 2027 in
+ * settings, as any company may for any year, shaped like 2026's.
+ */
+describe('the decision promise on the company calendar (Asia/Shanghai)', { timeout: 60_000 }, () => {
+  const CST = 8 * HOUR;
+  const at = (date: string, hh: number) => Date.parse(`${date}T00:00:00Z`) + hh * HOUR - CST;
+  const NATIONAL_DAY_2027 = ['2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'];
+
+  async function useCalendar(year: Record<string, { holidays: string[]; workdays: string[] }>) {
+    await tdb.handle.db.update(settings).set({ defaults: { ...defaults, timeZone: 'Asia/Shanghai', calendar: year } });
+  }
+  /** What POST /v1/applications does: the policy with the calendar as settings have it now. */
+  async function policyNow(receivedAt: Date) {
+    const s = await getSettings(tdb.handle.db);
+    return resolveJobPolicy(job, s.defaults, {}, calendarSnapshot(s.defaults, receivedAt.getTime()));
+  }
+
+  it('a promise made on the last working day before National Day runs out after the holiday, the make-up Saturday counted', async () => {
+    await useCalendar({ '2027': { holidays: NATIONAL_DAY_2027, workdays: ['2027-09-26', '2027-10-09'] } });
+    // Thursday 30 September 2027, 10:00 in Shanghai
+    await skipTo(at('2027-09-30', 10));
+    const receivedAt = new Date(await env.currentTimeMs());
+    const policy = await policyNow(receivedAt);
+    expect(policy.calendar).toMatchObject({ timeZone: 'Asia/Shanghai', workdays: ['2027-09-26', '2027-10-09'] });
+    await withWorkflow('national-day', receivedAt, async ({ id, handle }) => {
+      const st = await reach(handle, 'evaluation');
+      // Friday 8 October (1), Saturday 9 October, a make-up working day (2), Monday 11 October (3), 10:00 local
+      const dueMs = receivedAt.getTime() + (at('2027-10-11', 10) - at('2027-09-30', 10));
+      expect(st.decisionDueAt).toBe(new Date(dueMs).toISOString());
+      expect(st.decisionDueAt.slice(0, 16)).toBe('2027-10-11T02:00');
+
+      // the Saturday has passed and it is Monday morning: not yet
+      await skipTo(dueMs - MINUTE);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await rows(id, 'decision_overdue')).toEqual([]);
+      await skipTo(dueMs + MINUTE);
+      const alerts = await until(async () => {
+        const r = await rows(id, 'decision_overdue');
+        return r.length >= 2 ? r : null;
+      }, 'the decision_overdue alerts');
+      expect(alerts).toHaveLength(2);
+    }, policy);
+  });
+
+  it('a change of calendar does not move a running workflow’s deadline; a new application gets the new one', async () => {
+    // 2028: the company works Saturday 14 October (a make-up day)
+    await useCalendar({ '2028': { holidays: ['2028-10-02', '2028-10-03', '2028-10-04', '2028-10-05', '2028-10-06'], workdays: ['2028-10-14'] } });
+    // Friday 13 October 2028, 10:00 in Shanghai: + 1 business day = the make-up Saturday
+    await skipTo(at('2028-10-13', 10));
+    const receivedAt = new Date(await env.currentTimeMs());
+    const before = await policyNow(receivedAt);
+    const oneDay = { ...before, timers: { ...before.timers, decisionPromise: '1bd' } };
+    await withWorkflow('calendar-change', receivedAt, async ({ id, handle }) => {
+      const st = await reach(handle, 'evaluation');
+      const dueMs = receivedAt.getTime() + DAY; // Saturday 14 October, 10:00 local
+      expect(st.decisionDueAt).toBe(new Date(dueMs).toISOString());
+
+      // the company takes the Saturday back and gives Monday 16 October off
+      await useCalendar({ '2028': { holidays: ['2028-10-02', '2028-10-03', '2028-10-04', '2028-10-05', '2028-10-06', '2028-10-16'], workdays: [] } });
+      const after = await policyNow(receivedAt);
+      expect(after.calendar!.workdays).toEqual([]);
+      expect(addDuration(receivedAt.getTime(), '1bd', after.calendar)).toBe(receivedAt.getTime() + 4 * DAY); // Tuesday 17 October
+
+      // the running workflow keeps the deadline it started with: the alert comes on the Saturday
+      expect((await query(handle)).decisionDueAt).toBe(new Date(dueMs).toISOString());
+      await skipTo(dueMs - MINUTE);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await rows(id, 'decision_overdue')).toEqual([]);
+      await skipTo(dueMs + MINUTE);
+      await until(async () => ((await rows(id, 'decision_overdue')).length >= 2 ? true : null), 'the alerts on the old deadline');
+    }, oneDay);
   });
 });

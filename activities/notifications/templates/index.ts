@@ -11,6 +11,7 @@ import { decisionOverdue } from './decision-overdue';
 import { deliveryFailed } from './delivery-failed';
 import { documentRejected } from './document-rejected';
 import { layout, withPixel } from './html';
+import { inZone } from './format';
 import { interviewAcknowledgement } from './interview-acknowledgement';
 import { offerEvent } from './offer-event';
 import { offerExpired } from './offer-expired';
@@ -80,6 +81,8 @@ export interface TRenderInput {
   recipientName?: string | undefined;
   /** For e-mail: the open-tracking pixel URL (signed token) to end the HTML with. */
   pixelUrl?: string | undefined;
+  /** The recipient's time zone (the company's): instants are shown there. Default UTC. */
+  timeZone?: string | undefined;
 }
 
 /** Subjects go into a header: one line, no control characters. */
@@ -101,6 +104,7 @@ export function renderMessage(input: TRenderInput): TRendered {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
     throw new TemplateDataError(`invalid data for template "${input.template}": ${detail}`);
   }
+  const data = inZone(parsed.data, input.timeZone ?? 'UTC');
   const content = def.content[input.locale];
   const ctx: TRenderContext = {
     locale: input.locale,
@@ -110,14 +114,14 @@ export function renderMessage(input: TRenderInput): TRendered {
   if (input.channel === 'sms') {
     if (!content.sms)
       throw new TemplateDataError(`template "${input.template}" has no SMS text in ${input.locale}`);
-    return { channel: 'sms', text: content.sms(parsed.data, ctx).trim() };
+    return { channel: 'sms', text: content.sms(data, ctx).trim() };
   }
-  const subject = oneLine(content.subject(parsed.data, ctx));
-  const doc = layout({ locale: input.locale, title: subject, body: content.html(parsed.data, ctx) }).value;
+  const subject = oneLine(content.subject(data, ctx));
+  const doc = layout({ locale: input.locale, title: subject, body: content.html(data, ctx) }).value;
   return {
     channel: 'email',
     subject,
-    text: content.text(parsed.data, ctx).trim() + '\n',
+    text: content.text(data, ctx).trim() + '\n',
     html: input.pixelUrl ? withPixel(doc, input.pixelUrl) : doc,
   };
 }

@@ -131,7 +131,7 @@ export function decide(state: TWorkflowState, cmd: TDecisionCommand, at: string)
 
 /** When evaluations are due: the evaluation reminder period after reaching evaluation. */
 export function evaluationDueAt(state: TWorkflowState): number | null {
-  return state.evaluationStartedAt === null ? null : addDuration(state.evaluationStartedAt, state.input.policy.timers.evaluationReminder);
+  return state.evaluationStartedAt === null ? null : addDuration(state.evaluationStartedAt, state.input.policy.timers.evaluationReminder, state.calendar);
 }
 
 /** The evaluator roles the job requires that have not evaluated yet. */

@@ -19,7 +19,7 @@ export async function runApproval(ctx: TWorkflowContext, v: TOfferVersion): Prom
     const level = v.levels[i]!;
     level.status = 'pending';
     level.startedAt = new Date().toISOString();
-    level.dueAt = new Date(addDuration(Date.now(), input.policy.timers.approvalReminder)).toISOString();
+    level.dueAt = new Date(addDuration(Date.now(), input.policy.timers.approvalReminder, state.calendar)).toISOString();
     await syncApprovals(ctx, v);
     askApprovers(ctx, v, level, i, false);
     const decided = () => level.status !== 'pending' || currentOffer(state) !== v || stopped();

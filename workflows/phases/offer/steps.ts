@@ -90,7 +90,7 @@ async function sendVersion(ctx: TWorkflowContext, v: TOfferVersion) {
   const { state, input } = ctx;
   const sentAt = Date.now();
   v.sentAt = new Date(sentAt).toISOString();
-  v.expiresAt = new Date(addDuration(sentAt, input.policy.timers.offerExpiry)).toISOString();
+  v.expiresAt = new Date(addDuration(sentAt, input.policy.timers.offerExpiry, state.calendar)).toISOString();
   const letter = await acts.renderOffer({ applicationId: input.applicationId, version: v.version, offer: v.offer, expiresAt: v.expiresAt, issuedAt: v.sentAt });
   v.letter = letter;
   v.status = 'sent';
@@ -106,7 +106,7 @@ async function sendVersion(ctx: TWorkflowContext, v: TOfferVersion) {
 async function awaitAnswer(ctx: TWorkflowContext, v: TOfferVersion): Promise<void> {
   const { state, input, stopped } = ctx;
   const expiresAt = Date.parse(v.expiresAt!);
-  const reminderAt = addDuration(Date.parse(v.sentAt!), input.policy.timers.offerReminder);
+  const reminderAt = addDuration(Date.parse(v.sentAt!), input.policy.timers.offerReminder, state.calendar);
   const moved = () => stopped() || currentOffer(state) !== v || v.response !== null || ctx.signing.has(v.version);
   let viewedTold = false;
   for (;;) {

@@ -1,18 +1,17 @@
 /**
- * Reading the message log and recording opens: plain functions for the API, not activities.
+ * Reading the message log and recording opens: queries for the API (the workflow's
+ * activities write the log).
  */
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
-import type { DbHandle } from '../../db/client';
+import type { DbHandle } from '../client';
 import {
   messages,
   type TMessageChannel,
   type TMessageStatus,
   type TRecipientKind,
-} from '../../db/schema/messages';
-import type { ActivityDeps } from '../deps';
-import { verifyToken } from './links';
+} from '../schema/messages';
+import { PIXEL_PURPOSE, verifyToken } from '../../shared/links';
 
-export const PIXEL_PURPOSE = 'pixel';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TMessageLogEntry {
@@ -95,7 +94,7 @@ export interface TOpenResult {
  * an unknown message, or a failed one (never marked opened).
  */
 export async function markOpenedByToken(
-  { db: { db }, config, now }: Pick<ActivityDeps, 'db' | 'config' | 'now'>,
+  { db: { db }, config, now }: { db: DbHandle; config: { linkSigningSecret?: string | undefined }; now: () => Date },
   token: string,
 ): Promise<TOpenResult | null> {
   const payload = verifyToken(config.linkSigningSecret, token, PIXEL_PURPOSE, now());

@@ -1,5 +1,6 @@
 /**
- * Signed tokens for the links people are sent (tracking pixel, offer page, portal).
+ * Signed tokens for the links people are sent (tracking pixel, offer page, portal). The
+ * worker signs them and the API verifies them: this module is shared by both.
  *
  * Format: one base64url segment holding `payload JSON || HMAC-SHA256(secret, payload JSON)`
  * (the last 32 bytes). One segment and no dots, so the token drops straight into paths
@@ -7,6 +8,11 @@
  * was signed for, before its expiry, and only in its canonical encoding.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What each kind of link may be used for. */
+export const PIXEL_PURPOSE = 'pixel';
+export const OFFER_TOKEN_PURPOSE = 'offer';
+export const PORTAL_TOKEN_PURPOSE = 'portal';
 
 export interface TTokenPayload {
   /** What the token may be used for, e.g. 'pixel' or 'offer'. */

@@ -1,0 +1,50 @@
+/**
+ * The company's calendar as a workflow starts with it: its time zone, and the public
+ * holidays and make-up working days of this year and the next. A year the company entered
+ * in settings is used as entered; otherwise a company in China (Asia/Shanghai) gets the
+ * official schedule from the `chinese-days` package (published each year by the State
+ * Council); anywhere else, Saturdays and Sundays off. The snapshot goes into the
+ * workflow's input, so a later change of settings or of the package never moves a
+ * running workflow's deadlines.
+ */
+import { createRequire } from 'node:module';
+import type { TCalendar } from '../domain/business-days';
+import type { TCalendarYear, TSettingsDefaults } from '../domain/contracts/settings';
+
+interface TChineseDays {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
+let china: TChineseDays | undefined;
+const chineseDays = () => (china ??= createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as TChineseDays);
+
+export const CHINA_TIME_ZONE = 'Asia/Shanghai';
+
+/** The company's time zone: as set, else Asia/Shanghai for a zh-CN company, else UTC. */
+export const timeZoneOf = (defaults: Pick<TSettingsDefaults, 'timeZone' | 'locale'>) =>
+  defaults.timeZone ?? (defaults.locale === 'zh-CN' ? CHINA_TIME_ZONE : 'UTC');
+
+/** China's official days off and make-up working days for `year`, or null when the package has none yet. */
+export function chinaYear(year: number): TCalendarYear | null {
+  const { holidays, workdays } = chineseDays();
+  const of = (days: Record<string, string>) => Object.keys(days).filter((d) => d.startsWith(`${year}-`)).sort();
+  const out = { holidays: of(holidays), workdays: of(workdays) };
+  return out.holidays.length ? out : null;
+}
+
+/** A year of the calendar: the company's entry, else China's schedule for a company in China, else none. */
+export function calendarYear(defaults: Pick<TSettingsDefaults, 'timeZone' | 'locale' | 'calendar'>, year: number): TCalendarYear | null {
+  return defaults.calendar[String(year)] ?? (timeZoneOf(defaults) === CHINA_TIME_ZONE ? chinaYear(year) : null);
+}
+
+/** The calendar a workflow starting at `fromMs` runs on: this year and the next, in the company's zone. */
+export function calendarSnapshot(defaults: Pick<TSettingsDefaults, 'timeZone' | 'locale' | 'calendar'>, fromMs: number): TCalendar {
+  const timeZone = timeZoneOf(defaults);
+  const year = Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(fromMs));
+  const years = [year, year + 1].map((y) => calendarYear(defaults, y));
+  return {
+    timeZone,
+    holidays: years.flatMap((y) => y?.holidays ?? []),
+    workdays: years.flatMap((y) => y?.workdays ?? []),
+  };
+}
