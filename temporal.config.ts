@@ -20,6 +20,8 @@ const ZLifetimeSchema = z
 /** An OIDC issuer: https, or http on a loopback address (a local test provider). */
 const ZIssuerSchema = z.url().refine(
   (u) => {
+    // (zod runs refinements after a failed z.url() too)
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     if (url.protocol === 'https:') return true;
     return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -60,6 +62,8 @@ export const ZEnvSchema = z.object({
   SESSION_IDLE_TIMEOUT: ZLifetimeSchema.default(2 * 3_600_000),
   /** A browser session ends this long after sign-in, however active. */
   SESSION_MAX_AGE: ZLifetimeSchema.default(12 * 3_600_000),
+  /** Sign-in link requests per client address per minute (the sign-in pages: 3 times as many). */
+  SIGN_IN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** OpenID Connect single sign-on: all three or none. */
   OIDC_ISSUER_URL: ZIssuerSchema.optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),

@@ -5,11 +5,14 @@
  * Ctrl-C. Data lives under DATA_DIR (.data/) and survives restarts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildServer, closeOnSignals, connectTemporal } from '../api/server';
+import { mintEmailLink } from '../api/email-link';
 import { migrate, openDb } from '../db/client';
+import { activeUserByEmail } from '../db/queries/sign-in';
 import { seedDemo, type DemoPerson } from '../db/seed';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import { createWorker } from '../worker';
@@ -65,6 +68,16 @@ async function main() {
   await app.listen({ host: config.HOST, port: config.PORT });
 
   const api = config.publicUrl;
+  // The demo has no SMTP transport: a fresh single-use link per person is how they get in.
+  const linkFor = async (email: string): Promise<string | undefined> => {
+    const user = await activeUserByEmail(db.db, email.trim());
+    return user ? mintEmailLink(db.db, api, user.id, new Date()) : undefined;
+  };
+  const links = new Map<string, string>();
+  for (const p of people) {
+    const link = await linkFor(p.email);
+    if (link) links.set(p.email, link);
+  }
   const hr = people.find((p) => p.role === 'hr');
   const integrator = people.find((p) => p.role === 'integrator');
   console.log(`
@@ -78,6 +91,12 @@ async function main() {
   Demo organisation ${seed.created ? '(created now)' : '(from an earlier start)'}, job ${seed.jobId}:
 ${people.map((p) => `    ${p.role.padEnd(16)} ${p.name.padEnd(32)} ${p.token}`).join('\n')}
 
+  Sign in as a demo user in the browser (each link works once, for 15 minutes; the console is at ${api}/app/):
+${people.map((p) => `    ${p.role.padEnd(16)} ${links.get(p.email) ?? '(no link: see below)'}`).join('\n')}
+  Another link: type a user's e-mail here and press Enter (e.g. ${people[0]?.email ?? 'admin@demo.example.com'})${
+    config.DATABASE_URL ? ', or run npm run sign-in-link -- <e-mail>' : ''
+  }
+
   Try it:
     sed 's/<JOB_ID>/${seed.jobId}/' scripts/demo/application.json | \\
       curl -s -X POST ${api}/v1/applications -H 'content-type: application/json' \\
@@ -86,6 +105,17 @@ ${people.map((p) => `    ${p.role.padEnd(16)} ${p.name.padEnd(32)} ${p.token}`).
 
   Ctrl-C stops everything.
 `);
+
+  if (process.stdin.isTTY) {
+    const input = createInterface({ input: process.stdin });
+    input.on('line', (line) => {
+      if (!line.trim()) return;
+      linkFor(line).then(
+        (link) => console.log(link ? `  ${line.trim()}: ${link}` : `  no active user with the e-mail ${line.trim()} (or 5 links in the last 15 minutes)`),
+        (e: unknown) => console.error(e),
+      );
+    });
+  }
 
   closeOnSignals(async () => {
     await app.close();

@@ -47,11 +47,14 @@ async function signedIn(req: FastifyRequest, reply: FastifyReply, userId: string
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db } = app.db;
+  const perMinute = app.config.SIGN_IN_RATE_PER_MINUTE;
+  const LINK_RATE = { rateLimit: { max: perMinute, timeWindow: '1 minute' } };
+  const PAGE_RATE = { rateLimit: { max: 3 * perMinute, timeWindow: '1 minute' } };
 
   app.get(
     '/auth/login',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: PAGE_RATE,
       schema: {
         tags: ['sign-in'],
         summary: 'Single sign-on: redirects to the identity provider (OIDC, code flow with PKCE)',
@@ -81,7 +84,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
   app.get(
     '/auth/callback',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: PAGE_RATE,
       schema: {
         tags: ['sign-in'],
         summary: 'Single sign-on: the identity provider sends the browser back here',
@@ -129,7 +132,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
   app.post(
     '/auth/email-link',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: LINK_RATE,
       schema: {
         tags: ['sign-in'],
         summary: 'Mail a single-use sign-in link (valid 15 minutes) to a user',
@@ -152,7 +155,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
   app.get(
     '/auth/email-link/:token',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: PAGE_RATE,
       schema: {
         tags: ['sign-in'],
         summary: 'Open an e-mail sign-in link: starts a session and redirects to the console',

@@ -69,6 +69,8 @@ export async function startStack(
     RATE_LIMIT_PER_MINUTE: '100000',
     // Tests make many deliberate 401s from one address; the abuse test sets a real limit.
     AUTH_FAILURES_PER_MINUTE: '100000',
+    // Likewise sign-in requests; test/integration/sign-in.test.ts sets the real limit.
+    SIGN_IN_RATE_PER_MINUTE: '100000',
     ...opts.env,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -123,6 +123,29 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/docs', kind: 'public', url: () => '/docs', expected: () => everyone(200) },
   { method: 'GET', route: '/t/:file', kind: 'public', url: () => `/t/${tamper(offerToken(s, f.P.id))}.gif`, expected: () => everyone(200) },
 
+  // Sign-in (no identity provider configured here: the SSO routes say so with a 404 page)
+  { method: 'GET', route: '/auth/login', kind: 'public', url: () => '/auth/login', expected: () => everyone(404) },
+  { method: 'GET', route: '/auth/callback', kind: 'public', url: () => '/auth/callback?code=c&state=s', expected: () => everyone(404) },
+  {
+    method: 'POST',
+    route: '/auth/email-link',
+    kind: 'public',
+    url: () => '/auth/email-link',
+    body: () => ({ json: { email: 'someone@example.com' } }),
+    expected: () => everyone(202),
+  },
+  { method: 'GET', route: '/auth/email-link/:token', kind: 'public', url: () => '/auth/email-link/unknown-link-token', expected: () => everyone(404) },
+  // Bearer callers have no session to end (409); sessions themselves are covered by sign-in.test.ts.
+  { method: 'POST', route: '/auth/logout', kind: 'staff', url: () => '/auth/logout', expected: () => staff({}, 409) },
+  { method: 'GET', route: '/v1/me/sessions', kind: 'staff', url: () => '/v1/me/sessions', expected: () => staff(ROLES_200) },
+  {
+    method: 'DELETE',
+    route: '/v1/me/sessions/:id',
+    kind: 'staff',
+    url: () => '/v1/me/sessions/6f1c1f55-98f6-4c63-9b61-8a0c3d0f1a00',
+    expected: () => staff({}, 404),
+  },
+
   // Organisation
   { method: 'GET', route: '/v1/me', kind: 'staff', url: () => '/v1/me', expected: () => staff(ROLES_200) },
   { method: 'GET', route: '/v1/users', kind: 'staff', url: () => '/v1/users', expected: () => staff({ admin: 200, hr: 200 }) },

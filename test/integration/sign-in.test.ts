@@ -49,7 +49,7 @@ async function setActive(userId: string, active: boolean) {
 beforeAll(async () => {
   smtp = await startSmtpServer();
   s = await startStack({
-    env: { SMTP_URL: smtp.url, SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '2h' },
+    env: { SMTP_URL: smtp.url, SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '2h', SIGN_IN_RATE_PER_MINUTE: '10' },
     now: () => new Date(clock),
   });
 }, 60_000);

@@ -123,3 +123,35 @@ describe('loadConfig', () => {
     expect(namedVariables(err).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PORT', 'TEMPORAL_ADDRESS']);
   });
 });
+
+describe('sign-in settings', () => {
+  it('defaults: sessions idle 2 h and at most 12 h, no single sign-on', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ SESSION_IDLE_TIMEOUT: 2 * 3_600_000, SESSION_MAX_AGE: 12 * 3_600_000, SIGN_IN_RATE_PER_MINUTE: 10 });
+    expect(c.OIDC_ISSUER_URL).toBeUndefined();
+  });
+
+  it('parses lifetimes as <n>s/m/h/d', () => {
+    expect(loadConfig({ SESSION_IDLE_TIMEOUT: '45m', SESSION_MAX_AGE: '1d' })).toMatchObject({ SESSION_IDLE_TIMEOUT: 45 * 60_000, SESSION_MAX_AGE: 86_400_000 });
+  });
+
+  it('names each bad lifetime, and an idle lifetime longer than the maximum', () => {
+    expect(namedVariables(configError({ SESSION_IDLE_TIMEOUT: '2 hours', SESSION_MAX_AGE: '3bd' }))).toEqual(['SESSION_IDLE_TIMEOUT', 'SESSION_MAX_AGE']);
+    expect(namedVariables(configError({ SESSION_IDLE_TIMEOUT: '30s' }))).toEqual(['SESSION_IDLE_TIMEOUT']);
+    expect(namedVariables(configError({ SESSION_IDLE_TIMEOUT: '2d', SESSION_MAX_AGE: '1d' }))).toEqual(['SESSION_IDLE_TIMEOUT']);
+  });
+
+  it('takes OIDC settings all together, and names the missing ones of a partial set', () => {
+    const full = { OIDC_ISSUER_URL: 'https://login.example.com/realms/acme', OIDC_CLIENT_ID: 'hiring', OIDC_CLIENT_SECRET: 's3cret' };
+    expect(loadConfig(full)).toMatchObject(full);
+    expect(namedVariables(configError({ OIDC_ISSUER_URL: full.OIDC_ISSUER_URL }))).toEqual(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
+    expect(namedVariables(configError({ OIDC_CLIENT_ID: 'hiring', OIDC_CLIENT_SECRET: 's' }))).toEqual(['OIDC_ISSUER_URL']);
+  });
+
+  it('refuses an issuer that is not https, except on a loopback address', () => {
+    const rest = { OIDC_CLIENT_ID: 'hiring', OIDC_CLIENT_SECRET: 's3cret' };
+    expect(namedVariables(configError({ ...rest, OIDC_ISSUER_URL: 'http://login.example.com' }))).toEqual(['OIDC_ISSUER_URL']);
+    expect(namedVariables(configError({ ...rest, OIDC_ISSUER_URL: 'not a url' }))).toEqual(['OIDC_ISSUER_URL']);
+    expect(loadConfig({ ...rest, OIDC_ISSUER_URL: 'http://127.0.0.1:8080' }).OIDC_ISSUER_URL).toBe('http://127.0.0.1:8080');
+  });
+});
