@@ -369,16 +369,12 @@ export async function communications(db: DbHandle, f: TReportFilter): Promise<TC
 // ---- onboarding --------------------------------------------------------------------
 
 export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
-  const hires = sql`select e.id, e.application_id, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
+  const hires = sql`select e.id, e.application_id, e.created_at, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
   const [s] = await read<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(db, sql`
     with h as (${hires}),
     courses as (select (c->>'attempts')::int as attempts, (c->>'passed')::boolean as passed from h, jsonb_array_elements(coalesce(h.course_outcomes, '[]'::jsonb)) c),
-    days as (
-      select extract(epoch from hd.at - ac.at)::float8 / 86400 as d
-      from h
-      join stage_transitions ac on ac.application_id = h.application_id and ac.to_stage = 'accepted'
-      join stage_transitions hd on hd.application_id = h.application_id and hd.to_stage = 'hired'
-    )
+    -- The employee row is created by the acceptance (convertToEmployee), hired_at set with 'hired'.
+    days as (select extract(epoch from hired_at - created_at)::float8 / 86400 as d from h where hired_at is not null)
     select (select count(*) from h)::int as started,
            (select count(*) from h where hired_at is not null)::int as hired,
            (select count(*) from employee_documents d join h on h.id = d.employee_id where d.status = 'rejected')::int as docs_rejected,
