@@ -149,7 +149,10 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
 
 // ---- decision-promise --------------------------------------------------------------
 
-/** The decision is the stage change out of evaluation or decision into rejected or offer drafting. */
+/**
+ * The decision is the stage change out of evaluation or decision into rejected or offer drafting.
+ * The CTE below is MATERIALIZED: inlined, its look-up ran once per mention, some 20 times a row.
+ */
 const DECIDED = sql`select min(d.at) from stage_transitions d
   where d.application_id = a.id and d.from_stage in ('evaluation', 'decision') and d.to_stage in ('rejected', 'offer_drafting')`;
 
@@ -170,7 +173,7 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
     late_p50: number | null;
     late_max: number | null;
   }>(db, sql`
-    with p as (${base}),
+    with p as materialized (${base}),
     c as (
       select *, case
         when decided_at is not null and decided_at <= due_at then 'kept'
@@ -191,7 +194,7 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
            max(late_secs) filter (where outcome in ('late', 'late_open')) as late_max
     from c`);
   const late = await read<{ id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number }>(db, sql`
-    with p as (${base})
+    with p as materialized (${base})
     select id, job_id, due_at, decided_at, extract(epoch from coalesce(decided_at, ${nowSql}) - due_at)::float8 as late_secs
     from p
     where (decided_at is not null and decided_at > due_at) or (decided_at is null and not withdrawn and due_at < ${nowSql})
