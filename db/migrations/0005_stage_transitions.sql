@@ -30,7 +30,9 @@ CREATE INDEX "stage_transitions_at_idx" ON "stage_transitions" USING btree ("at"
 CREATE INDEX "stage_transitions_job_at_idx" ON "stage_transitions" USING btree ("job_id","at","to_stage","next_stage","left_at");--> statement-breakpoint
 CREATE INDEX "stage_transitions_dept_at_idx" ON "stage_transitions" USING btree ("department_id","at","to_stage","next_stage","left_at");--> statement-breakpoint
 CREATE INDEX "stage_transitions_open_idx" ON "stage_transitions" USING btree ("to_stage","at","job_id","department_id") WHERE left_at is null and to_stage not in ('rejected', 'withdrawn', 'declined', 'expired', 'hired');--> statement-breakpoint
-CREATE INDEX "applications_decision_due_idx" ON "applications" USING btree ("decision_due_at","job_id","department_id") WHERE decision_due_at is not null;--> statement-breakpoint
+CREATE INDEX "stage_transitions_decision_idx" ON "stage_transitions" USING btree ("application_id","at") WHERE from_stage in ('evaluation', 'decision') and to_stage in ('rejected', 'offer_drafting');--> statement-breakpoint
+CREATE INDEX "stage_transitions_withdrawn_idx" ON "stage_transitions" USING btree ("application_id") WHERE to_stage = 'withdrawn';--> statement-breakpoint
+CREATE INDEX "applications_decision_due_idx" ON "applications" USING btree ("decision_due_at","job_id","department_id","id") WHERE decision_due_at is not null;--> statement-breakpoint
 CREATE INDEX "messages_created_idx" ON "messages" USING btree ("created_at","template","locale","channel","status");--> statement-breakpoint
 CREATE INDEX "offer_versions_sent_idx" ON "offer_versions" USING btree ("sent_at") WHERE sent_at is not null;--> statement-breakpoint
 CREATE INDEX "employees_created_idx" ON "employees" USING btree ("created_at","job_id","department_id");

@@ -15,7 +15,7 @@
  *   hiring-quality       the applications received in it
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbHandle } from '../client';
+import { rowsOf, type DbHandle } from '../client';
 import { STAGES } from '../../domain/stages';
 import { EXIT_STAGES } from '../schema/stage-transitions';
 import type {
@@ -51,13 +51,33 @@ function scope(f: TReportFilter, alias: string): SQL {
 const period = (f: TReportFilter, column: string) =>
   sql`${sql.raw(column)} >= ${f.from.toISOString()}::timestamptz and ${sql.raw(column)} < ${f.to.toISOString()}::timestamptz`;
 
+let observer: ((query: SQL) => void) | null = null;
+/** For `npm run bench`, which prints the plan of every report query: sees each query run, until called with null. */
+export function observeReportQueries(fn: ((query: SQL) => void) | null): void {
+  observer = fn;
+}
+
+/**
+ * Runs one report query. JIT off: the planner's cost for per-application look-ups crosses
+ * the JIT threshold, and compiling then takes longer than the query (hundreds of ms).
+ * work_mem raised for the percentiles' sorts, which otherwise spill to disk at a year's data.
+ */
+async function read<T extends Record<string, unknown>>(db: DbHandle, query: SQL): Promise<T[]> {
+  observer?.(query);
+  return db.db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local work_mem = '32MB'`);
+    return rowsOf<T>(await tx.execute(query));
+  });
+}
+
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const order = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
 
 // ---- funnel ------------------------------------------------------------------------
 
 export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow[]> {
-  const rows = await db.rows<{ stage: string; entered: number; moved_on: number; rejected: number; withdrawn: number; declined: number; expired: number; still_there: number }>(sql`
+  const rows = await read<{ stage: string; entered: number; moved_on: number; rejected: number; withdrawn: number; declined: number; expired: number; still_there: number }>(db, sql`
     select to_stage as stage,
            count(*)::int as entered,
            count(*) filter (where next_stage is not null and next_stage not in (${EXITS}))::int as moved_on,
@@ -88,7 +108,7 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
 // ---- stage-times -------------------------------------------------------------------
 
 export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Promise<TStageTimeRow[]> {
-  const done = await db.rows<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(sql`
+  const done = await read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
     with stays as (
       select to_stage, extract(epoch from left_at - at)::float8 as secs
       from stage_transitions t
@@ -99,7 +119,7 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
            percentile_cont(0.9) within group (order by secs) as p90,
            max(secs) as max
     from stays group by to_stage`);
-  const open = await db.rows<{ stage: string; current: number; p50: number | null; max: number | null }>(sql`
+  const open = await read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
     with stays as (
       select to_stage, extract(epoch from ${now.toISOString()}::timestamptz - at)::float8 as secs
       from stage_transitions t
@@ -129,7 +149,10 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
 
 // ---- decision-promise --------------------------------------------------------------
 
-/** The decision is the stage change out of evaluation or decision into rejected or offer drafting. */
+/**
+ * The decision is the stage change out of evaluation or decision into rejected or offer drafting.
+ * The CTE below is MATERIALIZED: inlined, its look-up ran once per mention, some 20 times a row.
+ */
 const DECIDED = sql`select min(d.at) from stage_transitions d
   where d.application_id = a.id and d.from_stage in ('evaluation', 'decision') and d.to_stage in ('rejected', 'offer_drafting')`;
 
@@ -140,7 +163,7 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
            exists (select 1 from stage_transitions w where w.application_id = a.id and w.to_stage = 'withdrawn') as withdrawn
     from applications a
     where a.decision_due_at is not null and ${period(f, 'a.decision_due_at')}${scope(f, 'a')}`;
-  const [summary] = await db.rows<{
+  const [summary] = await read<{
     due: number;
     kept: number;
     late: number;
@@ -149,8 +172,8 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
     withdrawn: number;
     late_p50: number | null;
     late_max: number | null;
-  }>(sql`
-    with p as (${base}),
+  }>(db, sql`
+    with p as materialized (${base}),
     c as (
       select *, case
         when decided_at is not null and decided_at <= due_at then 'kept'
@@ -170,8 +193,8 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
            percentile_cont(0.5) within group (order by late_secs) filter (where outcome in ('late', 'late_open')) as late_p50,
            max(late_secs) filter (where outcome in ('late', 'late_open')) as late_max
     from c`);
-  const late = await db.rows<{ id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number }>(sql`
-    with p as (${base})
+  const late = await read<{ id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number }>(db, sql`
+    with p as materialized (${base})
     select id, job_id, due_at, decided_at, extract(epoch from coalesce(decided_at, ${nowSql}) - due_at)::float8 as late_secs
     from p
     where (decided_at is not null and decided_at > due_at) or (decided_at is null and not withdrawn and due_at < ${nowSql})
@@ -217,8 +240,8 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     percentile_cont(0.5) within group (order by secs) filter (where status in ('approved', 'rejected')) as p50,
     percentile_cont(0.9) within group (order by secs) filter (where status in ('approved', 'rejected')) as p90`;
   type Times = { decided: number; approved: number; rejected: number; delegated: number; p50: number | null; p90: number | null };
-  const levels = await db.rows<Times & { level: number }>(sql`with i as (${items}) select level, ${times} from i group by level order by level`);
-  const byUser = await db.rows<Times & { user_id: string; name: string | null; reminders: number }>(sql`
+  const levels = await read<Times & { level: number }>(db, sql`with i as (${items}) select level, ${times} from i group by level order by level`);
+  const byUser = await read<Times & { user_id: string; name: string | null; reminders: number }>(db, sql`
     with i as (${items}),
     r as (
       select m.recipient_user_id as user_id, count(*)::int as reminders
@@ -230,7 +253,7 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     from i left join users u on u.id = i.user_id left join r on r.user_id = i.user_id
     group by i.user_id, u.name
     order by u.name nulls last, i.user_id`);
-  const rejections = await db.rows<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(sql`
+  const rejections = await read<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(db, sql`
     with i as (${items})
     select i.application_id, i.version, i.level, i.user_id, u.name, i.comment, i.decided_at
     from i left join users u on u.id = i.user_id
@@ -263,7 +286,7 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
 // ---- offers ------------------------------------------------------------------------
 
 export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersReport> {
-  const [r] = await db.rows<{
+  const [r] = await read<{
     sent: number;
     viewed: number;
     accepted: number;
@@ -280,7 +303,7 @@ export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersRep
     change_mean: number | null;
     change_min: number | null;
     change_max: number | null;
-  }>(sql`
+  }>(db, sql`
     with v as (
       select o.status, o.sent_at, o.viewed_at, o.reminded_at, o.responded_at, o.version,
              extract(epoch from o.responded_at - o.sent_at)::float8 as answer_secs,
@@ -333,7 +356,7 @@ export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersRep
 
 export async function communications(db: DbHandle, f: TReportFilter): Promise<TCommunicationRow[]> {
   const join = f.jobId || f.departmentId ? sql`join applications a on a.id = m.application_id` : sql``;
-  const rows = await db.rows<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(sql`
+  const rows = await read<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(db, sql`
     select m.template, m.locale, m.channel,
            count(*)::int as created,
            count(*) filter (where m.status in ('sent', 'opened'))::int as sent,
@@ -349,16 +372,12 @@ export async function communications(db: DbHandle, f: TReportFilter): Promise<TC
 // ---- onboarding --------------------------------------------------------------------
 
 export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
-  const hires = sql`select e.id, e.application_id, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
-  const [s] = await db.rows<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(sql`
+  const hires = sql`select e.id, e.application_id, e.created_at, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
+  const [s] = await read<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(db, sql`
     with h as (${hires}),
     courses as (select (c->>'attempts')::int as attempts, (c->>'passed')::boolean as passed from h, jsonb_array_elements(coalesce(h.course_outcomes, '[]'::jsonb)) c),
-    days as (
-      select extract(epoch from hd.at - ac.at)::float8 / 86400 as d
-      from h
-      join stage_transitions ac on ac.application_id = h.application_id and ac.to_stage = 'accepted'
-      join stage_transitions hd on hd.application_id = h.application_id and hd.to_stage = 'hired'
-    )
+    -- The employee row is created by the acceptance (convertToEmployee), hired_at set with 'hired'.
+    days as (select extract(epoch from hired_at - created_at)::float8 / 86400 as d from h where hired_at is not null)
     select (select count(*) from h)::int as started,
            (select count(*) from h where hired_at is not null)::int as hired,
            (select count(*) from employee_documents d join h on h.id = d.employee_id where d.status = 'rejected')::int as docs_rejected,
@@ -367,7 +386,7 @@ export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboa
            (select count(*) from courses where not passed)::int as not_passed,
            (select percentile_cont(0.5) within group (order by d) from days) as p50,
            (select percentile_cont(0.9) within group (order by d) from days) as p90`);
-  const tasks = await db.rows<{ assignee: string; on_time: number; late: number; open: number }>(sql`
+  const tasks = await read<{ assignee: string; on_time: number; late: number; open: number }>(db, sql`
     with h as (${hires}),
     t as (select t->>'assignee' as assignee, (t->>'dueDate')::date as due, (t->>'completedAt')::timestamptz as done
           from h, jsonb_array_elements(coalesce(h.task_outcomes, '[]'::jsonb)) t)
@@ -392,7 +411,7 @@ export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboa
 
 export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
   const apps = sql`select a.score_dimensions, a.discrepancies from applications a where ${period(f, 'a.created_at')}${scope(f, 'a')}`;
-  const agreement = await db.rows<{ competency: string; evaluated: number; mean_ai: number; mean_human: number; mean_gap: number; mean_abs_gap: number; higher: number; lower: number; equal: number }>(sql`
+  const agreement = await read<{ competency: string; evaluated: number; mean_ai: number; mean_human: number; mean_gap: number; mean_abs_gap: number; higher: number; lower: number; equal: number }>(db, sql`
     with p as (${apps}),
     d as (select x->>'key' as competency, (x->>'ai')::float8 as ai, (x->>'human')::float8 as human
           from p, jsonb_array_elements(p.score_dimensions) x
@@ -403,7 +422,7 @@ export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THi
            count(*) filter (where human < ai)::int as lower,
            count(*) filter (where human = ai)::int as equal
     from d group by competency order by competency`);
-  const discrepancies = await db.rows<{ rule: string; found: number; high: number; confirmed: number; dismissed: number; retest: number; unresolved: number }>(sql`
+  const discrepancies = await read<{ rule: string; found: number; high: number; confirmed: number; dismissed: number; retest: number; unresolved: number }>(db, sql`
     with p as (${apps}),
     d as (select x->>'rule' as rule, x->>'severity' as severity, x->>'resolution' as resolution
           from p, jsonb_array_elements(p.discrepancies) x where p.discrepancies is not null)

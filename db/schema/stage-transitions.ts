@@ -44,5 +44,10 @@ export const stageTransitions = pgTable(
     index('stage_transitions_open_idx')
       .on(t.toStage, t.at, t.jobId, t.departmentId)
       .where(sql`left_at is null and to_stage not in ('rejected', 'withdrawn', 'declined', 'expired', 'hired')`),
+    // The decision-promise report looks up each application's decision and withdrawal.
+    index('stage_transitions_decision_idx')
+      .on(t.applicationId, t.at)
+      .where(sql`from_stage in ('evaluation', 'decision') and to_stage in ('rejected', 'offer_drafting')`),
+    index('stage_transitions_withdrawn_idx').on(t.applicationId).where(sql`to_stage = 'withdrawn'`),
   ],
 );
