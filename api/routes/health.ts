@@ -1,23 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { check as checkWithin } from '../../ops/ops-server';
 import { withTemporalDeadline } from '../workflow-client';
 
-const CHECK_TIMEOUT_MS = 2000;
-
-async function within<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export const CHECK_TIMEOUT_MS = 2000;
 
 const ZCheckSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
 
@@ -43,14 +30,7 @@ export default async function healthRoutes(fastify: FastifyInstance) {
       },
     },
     async (_req, reply) => {
-      const check = async (fn: () => Promise<unknown>) => {
-        try {
-          await within(CHECK_TIMEOUT_MS, fn());
-          return { ok: true };
-        } catch (e) {
-          return { ok: false, error: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : 'unreachable' };
-        }
-      };
+      const check = (fn: () => Promise<unknown>) => checkWithin(CHECK_TIMEOUT_MS, fn);
       const [database, temporal] = await Promise.all([
         check(() => app.db.ping()),
         check(() => withTemporalDeadline(app, () => app.temporal.workflowService.getSystemInfo({}), CHECK_TIMEOUT_MS)),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
 
@@ -76,5 +77,7 @@ export const approvalItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.applicationId, t.version, t.level, t.userId] }),
     index('approval_items_user_status_idx').on(t.userId, t.status),
+    // Metrics: approvals past their due time (db/queries/metrics.ts).
+    index('approval_items_pending_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
   ],
 );
