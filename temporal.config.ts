@@ -34,6 +34,16 @@ export const ZEnvSchema = z.object({
    * only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
    */
   TRUST_PROXY: z.string().min(1).default('false'),
+  /**
+   * Load shedding (@fastify/under-pressure): beyond any of these the API answers 503 with
+   * Retry-After instead of queueing more work; 0 turns a check off. The event-loop delay is
+   * the mean over each sample (1 s); memory limits depend on the machine, so off by default.
+   */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  PRESSURE_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  PRESSURE_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  PRESSURE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 
   // Database: PostgreSQL when set, otherwise the embedded PGlite under DATA_DIR.
   DATABASE_URL: ZUrlSchema(['postgres', 'postgresql']).optional(),

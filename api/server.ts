@@ -11,6 +11,7 @@ import { startOpsServer } from '../ops/ops-server';
 import apiPlugin from './app';
 import { errorBody } from './errors';
 import { ApiMetrics, metricsPlugin } from './metrics';
+import loadShedding from './plugins/load-shedding';
 
 /** Headers whose values never reach the logs. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
@@ -93,6 +94,7 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
     requestIdHeader: 'x-request-id',
   });
   await app.register(metricsPlugin, { metrics: opts.metrics ?? new ApiMetrics({ db: opts.db, poolSize: opts.config.DATABASE_POOL_SIZE }) });
+  await app.register(loadShedding, { config: opts.config });
   await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal });
   return app;
 }
