@@ -14,6 +14,7 @@ import type { ActivityDeps } from './activities/deps';
 import type { ExtraActivityDeps } from './activities';
 import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
+import { temporalConnectionOptions } from './ops/temporal-connection';
 import { installWorkerRuntime, startWorkerOps } from './ops/worker-ops';
 import { WORKFLOWS_PATH } from './scripts/build-workflows';
 import { loadConfigOrExit, type Config } from './temporal.config';
@@ -111,7 +112,7 @@ async function main() {
   const sdkMetricsAddress = await installWorkerRuntime(config);
   const workflowBundle = await loadWorkflowBundle(config);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({ config, db, connection, workflowBundle });
   const ops = await startWorkerOps({ config, db, connection, worker, sdkMetricsAddress });
   if (ops) console.log(`worker metrics and probes on http://${ops.address}`);

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { migrate, openDb, type DbHandle } from '../db/client';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import { startOpsServer } from '../ops/ops-server';
+import { temporalConnectionOptions } from '../ops/temporal-connection';
 import apiPlugin from './app';
 import { errorBody } from './errors';
 import { ApiMetrics, metricsPlugin } from './metrics';
@@ -101,7 +102,7 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
 
 export async function connectTemporal(config: Config, metrics?: ApiMetrics): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
-    address: config.TEMPORAL_ADDRESS,
+    ...temporalConnectionOptions(config),
     connectTimeout: '5s',
     ...(metrics ? { interceptors: metrics.temporalInterceptors() } : {}),
   });
