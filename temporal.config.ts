@@ -36,6 +36,12 @@ export const ZEnvSchema = z.object({
    */
   TRUST_PROXY: z.string().min(1).default('false'),
   /**
+   * Redis shared by every API replica: rate limits and failed-authentication counts hold
+   * across replicas. Unset: each process counts in its own memory.
+   */
+  REDIS_URL: ZUrlSchema(['redis', 'rediss']).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('hwe:'),
+  /**
    * Load shedding (@fastify/under-pressure): beyond any of these the API answers 503 with
    * Retry-After instead of queueing more work; 0 turns a check off. The event-loop delay is
    * the mean over each sample (1 s); memory limits depend on the machine, so off by default.

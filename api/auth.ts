@@ -11,6 +11,7 @@ import type { TRole } from '../domain/contracts/common';
 import { perDb } from '../db/per-db';
 import { users } from '../db/schema';
 import { AppError, forbidden, notFound } from './errors';
+import { failureLimited, recordFailure } from './auth-failures';
 
 export interface Principal {
   userId: string;
@@ -53,36 +54,6 @@ function bearer(req: FastifyRequest): string | null {
 }
 
 /**
- * Failed authentications per client address in the current minute. A client past the
- * limit gets 429 until the minute is over, whatever it sends: token guessing stays slow.
- * Per process; behind a load balancer each replica counts its own share.
- */
-const failureCounts = new WeakMap<object, Map<string, { count: number; resetAt: number }>>();
-const FAILURE_WINDOW_MS = 60_000;
-
-/** Each app instance keeps its own counts. */
-function failuresOf(req: FastifyRequest) {
-  let map = failureCounts.get(req.server);
-  if (!map) failureCounts.set(req.server, (map = new Map<string, { count: number; resetAt: number }>()));
-  return map;
-}
-
-function failureLimited(req: FastifyRequest): boolean {
-  const entry = failuresOf(req).get(req.ip);
-  return !!entry && entry.resetAt > Date.now() && entry.count >= req.server.config.AUTH_FAILURES_PER_MINUTE;
-}
-
-function recordFailure(req: FastifyRequest, message: string): AppError {
-  const failures = failuresOf(req);
-  const now = Date.now();
-  if (failures.size > 10_000) for (const [ip, e] of failures) if (e.resetAt <= now) failures.delete(ip);
-  const entry = failures.get(req.ip);
-  if (!entry || entry.resetAt <= now) failures.set(req.ip, { count: 1, resetAt: now + FAILURE_WINDOW_MS });
-  else entry.count += 1;
-  return new AppError('unauthorized', message);
-}
-
-/**
  * The user a token hash belongs to: a prepared statement, run on every staff request. Not
  * cached: a revoked token (its user row deleted) or a user moved to another department
  * takes effect on the next request.
@@ -97,10 +68,10 @@ const userByTokenHash = perDb((db) =>
 
 /** onRequest hook: resolves the caller or answers 401 (429 after too many failures). */
 export async function authenticate(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  if (failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
+  if (await failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
   const token = bearer(req);
-  if (token === null) throw recordFailure(req, 'missing bearer token');
-  if (!token) throw recordFailure(req, 'malformed Authorization header; use "Bearer <token>"');
+  if (token === null) throw await recordFailure(req, 'missing bearer token');
+  if (!token) throw await recordFailure(req, 'malformed Authorization header; use "Bearer <token>"');
   const adminToken = req.server.config.ADMIN_TOKEN;
   if (adminToken && sameSecret(token, adminToken)) {
     req.principal = {
@@ -114,7 +85,7 @@ export async function authenticate(req: FastifyRequest, _reply: FastifyReply): P
     return;
   }
   const [user] = await userByTokenHash(req.server.db.db).execute({ hash: hashToken(token) });
-  if (!user) throw recordFailure(req, 'invalid or revoked token');
+  if (!user) throw await recordFailure(req, 'invalid or revoked token');
   req.principal = {
     userId: user.id,
     name: user.name,

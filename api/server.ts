@@ -13,6 +13,7 @@ import apiPlugin from './app';
 import { errorBody } from './errors';
 import { ApiMetrics, metricsPlugin } from './metrics';
 import loadShedding from './plugins/load-shedding';
+import { sharedStatePlugin } from './shared-state';
 
 /** Headers whose values never reach the logs. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
@@ -96,6 +97,7 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
   });
   await app.register(metricsPlugin, { metrics: opts.metrics ?? new ApiMetrics({ db: opts.db, poolSize: opts.config.DATABASE_POOL_SIZE }) });
   await app.register(loadShedding, { config: opts.config });
+  await app.register(sharedStatePlugin, { config: opts.config });
   await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal });
   return app;
 }
