@@ -105,7 +105,8 @@ export const ZEnvSchema = z.object({
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
     .optional(),
 
-  // Onboarding documents: a local directory by default (DATA_DIR/documents).
+  // Onboarding documents are stored in the database; this is where earlier versions kept
+  // them on disk (DATA_DIR/documents), read by `npm run documents:import`.
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
 

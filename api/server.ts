@@ -97,7 +97,7 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
   });
   await app.register(metricsPlugin, { metrics: opts.metrics ?? new ApiMetrics({ db: opts.db, poolSize: opts.config.DATABASE_POOL_SIZE }) });
   await app.register(loadShedding, { config: opts.config });
-  await app.register(sharedStatePlugin, { config: opts.config });
+  await app.register(sharedStatePlugin, { config: opts.config, db: opts.db });
   await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal });
   return app;
 }

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => (v instanceof Uint8Array ? v : new Uint8Array(v)),
-});
+import { bytea } from './bytea';
 
 /** Mirror of every offer version the workflow holds, for reports and consistency checks. */
 export const offerVersions = pgTable(

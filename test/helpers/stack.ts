@@ -64,6 +64,9 @@ export async function startStack(
     RATE_LIMIT_PER_MINUTE: '100000',
     // Tests make many deliberate 401s from one address; the abuse test sets a real limit.
     AUTH_FAILURES_PER_MINUTE: '100000',
+    // The API, the worker and the test share one event loop here, on a busy machine: no load
+    // shedding unless a test asks for it (test/integration/load-shedding.test.ts).
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...opts.env,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
