@@ -3,6 +3,7 @@
  * once by ZEnvSchema, and reaches the rest of the code as a typed `Config`.
  * A bad value stops start-up with a message naming the variable and the problem.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const ZBoolSchema = z
@@ -54,6 +55,22 @@ export const ZEnvSchema = z.object({
    * only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
    */
   TRUST_PROXY: z.string().min(1).default('false'),
+  /**
+   * Redis shared by every API replica: rate limits and failed-authentication counts hold
+   * across replicas. Unset: each process counts in its own memory.
+   */
+  REDIS_URL: ZUrlSchema(['redis', 'rediss']).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('hwe:'),
+  /**
+   * Load shedding (@fastify/under-pressure): beyond any of these the API answers 503 with
+   * Retry-After instead of queueing more work; 0 turns a check off. The event-loop delay is
+   * the mean over each sample (1 s); memory limits depend on the machine, so off by default.
+   */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  PRESSURE_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  PRESSURE_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+  PRESSURE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 
   // Staff sign-in (docs/sign-in.md). Lifetimes are operators' settings, not the
   // organisation's: they bound what a stolen cookie is worth, apply to every replica alike
@@ -81,6 +98,20 @@ export const ZEnvSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('hiring'),
+  /**
+   * TLS to Temporal (self-hosted clusters behind TLS, Temporal Cloud). On when 'true', or
+   * when any TLS file or an API key is given; the CA defaults to the system's trust store.
+   */
+  TEMPORAL_TLS: ZBoolSchema.optional(),
+  /** PEM file of the CA that signed the server's certificate (a private CA). */
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  /** mTLS: PEM files of this client's certificate and private key (both or neither). */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** The name the server's certificate must carry, when it is not the host in TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** An API key (Temporal Cloud), sent as a bearer token; implies TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /**
@@ -108,7 +139,8 @@ export const ZEnvSchema = z.object({
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
     .optional(),
 
-  // Onboarding documents: a local directory by default (DATA_DIR/documents).
+  // Onboarding documents are stored in the database; this is where earlier versions kept
+  // them on disk (DATA_DIR/documents), read by `npm run documents:import`.
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
 
@@ -124,12 +156,21 @@ export const ZEnvSchema = z.object({
 
 export type Env = z.infer<typeof ZEnvSchema>;
 
+/** TLS to Temporal, files read and checked: the shape both SDK connections take. */
+export interface TemporalTls {
+  serverNameOverride?: string;
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+}
+
 export interface Config extends Env {
   /** Base URL for links sent to people (offer pages, pixels). */
   publicUrl: string;
   /** Secret used to sign candidate links; generated per data dir in dev if unset. */
   linkSigningSecret: string | undefined;
   documentsDir: string;
+  /** TLS to Temporal, or undefined for plaintext (the dev server). */
+  temporalTls: TemporalTls | undefined;
 }
 
 export class ConfigError extends Error {
@@ -158,11 +199,55 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.SESSION_IDLE_TIMEOUT > env.SESSION_MAX_AGE) {
     throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TIMEOUT: must not be longer than SESSION_MAX_AGE');
   }
+  const temporalTls = parseTemporalTls(env);
   return {
     ...env,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     linkSigningSecret: env.LINK_SIGNING_SECRET,
     documentsDir: env.DOCUMENTS_DIR ?? `${env.DATA_DIR.replace(/\/$/, '')}/documents`,
+    temporalTls,
+  };
+}
+
+/** Reads a PEM file named by `variable`, or names the variable and what is wrong with it. */
+function readPem(variable: string, file: string, what: 'certificate' | 'private key'): Buffer {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((e as Error).message.split('\n')[0] ?? 'unreadable');
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${file} (${why})`);
+  }
+  const block = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
+  const ok = what === 'certificate' ? block === 'CERTIFICATE' : block !== undefined && /PRIVATE KEY$/.test(block);
+  if (!ok) throw new ConfigError(`Invalid configuration:\n  ${variable}: ${file} holds no PEM ${what}`);
+  return Buffer.from(text);
+}
+
+function parseTemporalTls(env: Env): TemporalTls | undefined {
+  const files = [env.TEMPORAL_TLS_CA_PATH, env.TEMPORAL_TLS_CERT_PATH, env.TEMPORAL_TLS_KEY_PATH, env.TEMPORAL_TLS_SERVER_NAME];
+  const wanted = env.TEMPORAL_TLS ?? (files.some(Boolean) || Boolean(env.TEMPORAL_API_KEY));
+  if (!wanted) {
+    if (files.some(Boolean) || env.TEMPORAL_API_KEY) {
+      throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS: false, but TLS files or TEMPORAL_API_KEY are set (an API key is only ever sent over TLS)');
+    }
+    return undefined;
+  }
+  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+    const missing = env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
+    throw new ConfigError(`Invalid configuration:\n  ${missing}: required with ${missing === 'TEMPORAL_TLS_KEY_PATH' ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH'} (mTLS needs the certificate and its key)`);
+  }
+  return {
+    ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+    ...(env.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: readPem('TEMPORAL_TLS_CA_PATH', env.TEMPORAL_TLS_CA_PATH, 'certificate') } : {}),
+    ...(env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
+      ? {
+          clientCertPair: {
+            crt: readPem('TEMPORAL_TLS_CERT_PATH', env.TEMPORAL_TLS_CERT_PATH, 'certificate'),
+            key: readPem('TEMPORAL_TLS_KEY_PATH', env.TEMPORAL_TLS_KEY_PATH, 'private key'),
+          },
+        }
+      : {}),
   };
 }
 

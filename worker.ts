@@ -14,6 +14,8 @@ import type { ActivityDeps } from './activities/deps';
 import type { ExtraActivityDeps } from './activities';
 import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
+import { temporalConnectionOptions } from './ops/temporal-connection';
+import { installWorkerRuntime, startWorkerOps } from './ops/worker-ops';
 import { loadConfigOrExit, type Config } from './temporal.config';
 
 /** The workflows' entry: bundled here, or once by scripts/build-workflows.ts (run as a child process, never imported). */
@@ -107,13 +109,17 @@ export async function loadWorkflowBundle(config: Pick<Config, 'WORKFLOW_BUNDLE_P
 
 async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
+  const sdkMetricsAddress = await installWorkerRuntime(config);
   const workflowBundle = await loadWorkflowBundle(config);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({ config, db, connection, workflowBundle });
+  const ops = await startWorkerOps({ config, db, connection, worker, sdkMetricsAddress });
+  if (ops) console.log(`worker metrics and probes on http://${ops.address}`);
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM by itself.
   console.log(`worker polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();
+  await ops?.close();
   await connection.close();
   await db.close();
 }

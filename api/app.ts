@@ -114,6 +114,8 @@ export default fp<AppDeps>(
       strictTransportSecurity: https,
     });
     await app.register(fastifyRateLimit, {
+      // Shared by every replica when REDIS_URL is set (api/shared-state.ts); fails open if Redis is down.
+      ...(app.redis ? { redis: app.redis, nameSpace: `${deps.config.REDIS_KEY_PREFIX}rate-limit:`, skipOnError: true } : {}),
       // Not global: the plugin would hook in after each route's own onRequest hooks, so
       // requests refused by authentication (token guessing) would never be counted.
       global: false,

@@ -15,6 +15,7 @@ import { noteAudit } from './audit';
 import { keyAllows, scopeFor } from './scopes';
 import { AppError, forbidden, notFound } from './errors';
 import { assertCsrf, clearSessionCookie, hasSessionCookie, resolveSession } from './sessions';
+import { failureLimited, recordFailure } from './auth-failures';
 
 export interface Principal {
   userId: string;
@@ -61,34 +62,12 @@ function bearer(req: FastifyRequest): string | null {
 }
 
 /**
- * Failed authentications per client address in the current minute. A client past the
- * limit gets 429 until the minute is over, whatever it sends: token guessing stays slow.
- * Per process; behind a load balancer each replica counts its own share.
+ * A refused authentication: one audit row saying why (the caller is told less), and one
+ * more failure counted against the client address (api/auth-failures.ts).
  */
-const failureCounts = new WeakMap<object, Map<string, { count: number; resetAt: number }>>();
-const FAILURE_WINDOW_MS = 60_000;
-
-/** Each app instance keeps its own counts. */
-function failuresOf(req: FastifyRequest) {
-  let map = failureCounts.get(req.server);
-  if (!map) failureCounts.set(req.server, (map = new Map<string, { count: number; resetAt: number }>()));
-  return map;
-}
-
-function failureLimited(req: FastifyRequest): boolean {
-  const entry = failuresOf(req).get(req.ip);
-  return !!entry && entry.resetAt > Date.now() && entry.count >= req.server.config.AUTH_FAILURES_PER_MINUTE;
-}
-
-function recordFailure(req: FastifyRequest, message: string, reason: string, apiKeyId?: string): AppError {
+async function refuse(req: FastifyRequest, message: string, reason: string, apiKeyId?: string): Promise<AppError> {
   noteAudit(req, { changes: { reason }, ...(apiKeyId ? { apiKeyId } : {}) });
-  const failures = failuresOf(req);
-  const now = Date.now();
-  if (failures.size > 10_000) for (const [ip, e] of failures) if (e.resetAt <= now) failures.delete(ip);
-  const entry = failures.get(req.ip);
-  if (!entry || entry.resetAt <= now) failures.set(req.ip, { count: 1, resetAt: now + FAILURE_WINDOW_MS });
-  else entry.count += 1;
-  return new AppError('unauthorized', message);
+  return recordFailure(req, message);
 }
 
 /**
@@ -155,7 +134,7 @@ async function authenticateSession(req: FastifyRequest, reply: FastifyReply): Pr
   const found = await resolveSession(req);
   if (!found.ok) {
     clearSessionCookie(req, reply);
-    throw recordFailure(req, found.message, 'session');
+    throw await refuse(req, found.message, 'session');
   }
   const { user, session } = found;
   req.principal = userPrincipal(user);
@@ -165,11 +144,11 @@ async function authenticateSession(req: FastifyRequest, reply: FastifyReply): Pr
 
 /** onRequest hook: resolves the caller or answers 401 (429 after too many failures). */
 export async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
+  if (await failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
   const token = bearer(req);
   if (token === null && hasSessionCookie(req)) return authenticateSession(req, reply);
-  if (token === null) throw recordFailure(req, 'missing bearer token', 'missing');
-  if (!token) throw recordFailure(req, 'malformed Authorization header; use "Bearer <token>"', 'malformed');
+  if (token === null) throw await refuse(req, 'missing bearer token', 'missing');
+  if (!token) throw await refuse(req, 'malformed Authorization header; use "Bearer <token>"', 'malformed');
   const adminToken = req.server.config.ADMIN_TOKEN;
   if (adminToken && sameSecret(token, adminToken)) {
     req.principal = {
@@ -194,7 +173,7 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply): Pr
         : !key.active
           ? 'user_deactivated'
           : null;
-  if (refused || !key) throw recordFailure(req, 'invalid, revoked or expired token', refused ?? 'unknown', key?.keyId);
+  if (refused || !key) throw await refuse(req, 'invalid, revoked or expired token', refused ?? 'unknown', key?.keyId);
   req.principal = {
     userId: key.id,
     name: key.name,

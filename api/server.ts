@@ -7,8 +7,13 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { Client, Connection } from '@temporalio/client';
 import { migrate, openDb, type DbHandle } from '../db/client';
 import { loadConfigOrExit, type Config } from '../temporal.config';
+import { startOpsServer } from '../ops/ops-server';
+import { temporalConnectionOptions } from '../ops/temporal-connection';
 import apiPlugin from './app';
 import { errorBody } from './errors';
+import { ApiMetrics, metricsPlugin } from './metrics';
+import loadShedding from './plugins/load-shedding';
+import { sharedStatePlugin } from './shared-state';
 
 /** Headers whose values never reach the logs. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
@@ -78,6 +83,7 @@ export async function buildServer(opts: {
   db: DbHandle;
   temporal: Client;
   logger?: boolean | object;
+  metrics?: ApiMetrics;
   /** Tests: a movable clock for session lifetimes. */
   now?: () => Date;
 }) {
@@ -101,12 +107,19 @@ export async function buildServer(opts: {
     trustProxy: trustProxySetting(opts.config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
   });
+  await app.register(metricsPlugin, { metrics: opts.metrics ?? new ApiMetrics({ db: opts.db, poolSize: opts.config.DATABASE_POOL_SIZE }) });
+  await app.register(loadShedding, { config: opts.config });
+  await app.register(sharedStatePlugin, { config: opts.config, db: opts.db });
   await app.register(apiPlugin, { config: opts.config, db: opts.db, temporal: opts.temporal, now: opts.now });
   return app;
 }
 
-export async function connectTemporal(config: Config): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5s' });
+export async function connectTemporal(config: Config, metrics?: ApiMetrics): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(config),
+    connectTimeout: '5s',
+    ...(metrics ? { interceptors: metrics.temporalInterceptors() } : {}),
+  });
   return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
 }
 
@@ -132,9 +145,18 @@ async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the API' });
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await migrate(db);
-  const { client, connection } = await connectTemporal(config);
-  const app: FastifyInstance = await buildServer({ config, db, temporal: client });
+  const metrics = new ApiMetrics({ db, poolSize: config.DATABASE_POOL_SIZE });
+  const { client, connection } = await connectTemporal(config, metrics);
+  const app: FastifyInstance = await buildServer({ config, db, temporal: client, metrics });
+  // Prometheus scrapes a private listener, never the public port.
+  const ops = config.METRICS_BIND
+    ? await startOpsServer(config.METRICS_BIND, {
+        '/metrics': async () => ({ status: 200, contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      })
+    : undefined;
+  if (ops) console.log(`metrics on http://${ops.address}/metrics`);
   closeOnSignals(async () => {
+    await ops?.close();
     await app.close();
     await connection.close();
     await db.close();

@@ -3,6 +3,7 @@
  * otherwise the embedded PGlite (Postgres in WASM) persisted under DATA_DIR. Both run
  * the same drizzle schema and migrations; the rest of the code sees one `Db` type.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** PostgreSQL: the application_name every connection of this pool carries (pool metrics read pg_stat_activity by it). */
+  applicationName?: string;
   /** Runs raw SQL and returns its rows, the same shape for both drivers. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** A cheap round trip, for readiness checks. */
@@ -36,14 +39,19 @@ export interface DbOptions {
   poolSize?: number;
   /** Fail fast instead of queueing forever when the server is down. */
   connectTimeoutSeconds?: number;
+  /** application_name of the pool's connections; default `hiring-<pid>-<random>`, unique per pool. */
+  applicationName?: string;
 }
 
 export async function openDb(opts: DbOptions): Promise<DbHandle> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.connectTimeoutSeconds ?? 5);
+  if (opts.databaseUrl) {
+    const name = opts.applicationName ?? `hiring-${process.pid}-${randomBytes(3).toString('hex')}`;
+    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.connectTimeoutSeconds ?? 5, name);
+  }
   return openPglite(path.join(opts.dataDir, 'pglite'));
 }
 
-async function openPostgres(url: string, max: number, connectTimeout: number): Promise<DbHandle> {
+async function openPostgres(url: string, max: number, connectTimeout: number, applicationName: string): Promise<DbHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, {
@@ -54,6 +62,7 @@ async function openPostgres(url: string, max: number, connectTimeout: number): P
     // fail or run within about a second of the server coming back instead of hanging.
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     onnotice: () => {},
+    connection: { application_name: applicationName },
     // numeric columns come back as strings otherwise
     types: { numeric: { to: 1700, from: [1700], serialize: String, parse: Number } },
   });
@@ -61,6 +70,7 @@ async function openPostgres(url: string, max: number, connectTimeout: number): P
   return {
     db,
     kind: 'postgres',
+    applicationName,
     rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => rowsOf<T>(await db.execute(query)),
     ping: async () => {
       await client`select 1`;

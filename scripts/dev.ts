@@ -16,6 +16,7 @@ import { activeUserByEmail } from '../db/queries/sign-in';
 import { seedDemo, type DemoPerson } from '../db/seed';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import { createWorker } from '../worker';
+import { temporalConnectionOptions } from '../ops/temporal-connection';
 import { startDevServer, type DevServer } from './temporal-cli';
 
 function secretFile(dataDir: string, name: string, make: () => string): string {
@@ -59,7 +60,7 @@ async function main() {
   const people: DemoPerson[] = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoPerson[]) : [];
   chmodSync(config.DATA_DIR, 0o700);
 
-  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({ config, db, connection: nativeConnection });
   const workerRun = worker.run();
 

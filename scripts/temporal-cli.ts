@@ -54,6 +54,8 @@ export interface DevServerOptions {
   cliPath?: string;
   /** Forward the server's output (pretty logs at warn level). */
   inheritOutput?: boolean;
+  /** Workflow Updates enabled (default true; false only to test the setup check). */
+  updates?: boolean;
 }
 
 export interface DevServer {
@@ -95,7 +97,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-level',
     'warn',
     '--dynamic-config-value',
-    'frontend.enableUpdateWorkflowExecution=true',
+    `frontend.enableUpdateWorkflowExecution=${opts.updates ?? true}`,
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     '--dynamic-config-value',

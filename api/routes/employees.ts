@@ -3,7 +3,6 @@
  * mentor), task completion by the assignee role or HR, course results from an LMS, and
  * HR's rejection of a document.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -180,9 +179,8 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
         .from(employeeDocuments)
         .where(and(eq(employeeDocuments.id, req.params.documentId), eq(employeeDocuments.employeeId, emp.id)));
       if (!doc) throw notFound('document');
-      const bytes = await readFile(path.join(app.config.documentsDir, doc.storageKey)).catch(() => {
-        throw new AppError('not_found', 'the stored file is missing');
-      });
+      const bytes = await app.documents.get(doc.storageKey);
+      if (!bytes) throw new AppError('not_found', 'the stored file is missing');
       return reply
         .header('content-type', doc.contentType)
         .header('content-disposition', `attachment; filename="${doc.kind}${path.extname(doc.filename).replace(/[^.\w]/g, '')}"`)

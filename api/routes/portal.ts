@@ -4,8 +4,6 @@
  * SHA-256 in the documents directory, each completing its task.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -74,12 +72,8 @@ export default async function portalRoutes(fastify: FastifyInstance) {
       }
       const sha256 = sha256Hex(file.bytes);
       const storageKey = `${sha256}${EXT[contentType]}`;
-      const dir = app.config.documentsDir;
-      await mkdir(dir, { recursive: true });
-      // Content-addressed: a re-upload of the same bytes writes the same file; write then rename, never half a file.
-      const tmp = path.join(dir, `.${randomUUID()}.tmp`);
-      await writeFile(tmp, file.bytes, { mode: 0o600 });
-      await rename(tmp, path.join(dir, storageKey));
+      // Content-addressed: a re-upload of the same bytes is the same blob.
+      await app.documents.put(storageKey, file.bytes);
       const documentId = randomUUID();
       await app.db.db.insert(employeeDocuments).values({
         id: documentId,
@@ -101,7 +95,7 @@ export default async function portalRoutes(fastify: FastifyInstance) {
           .from(employeeDocuments)
           .where(eq(employeeDocuments.storageKey, storageKey))
           .limit(1);
-        if (!other) await unlink(path.join(dir, storageKey)).catch(() => {});
+        if (!other) await app.documents.delete(storageKey).catch(() => {});
         throw e;
       }
       if ((req.headers.accept ?? '').includes('text/html')) {

@@ -13,3 +13,4 @@ export * from './api-keys';
 export * from './audit-log';
 export * from './job-versions';
 export * from './stage-transitions';
+export * from './documents';

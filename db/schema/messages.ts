@@ -59,5 +59,8 @@ export const messages = pgTable(
     index('messages_open_unsignalled_idx')
       .on(t.openedAt)
       .where(sql`${t.openedAt} is not null and ${t.openSignalledAt} is null`),
+    // Metrics (db/queries/metrics.ts): messages by outcome, index-only; broken decision promises.
+    index('messages_template_channel_status_idx').on(t.template, t.channel, t.status),
+    index('messages_decision_overdue_idx').on(t.applicationId).where(sql`purpose = 'decision_overdue'`),
   ],
 );

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => (v instanceof Uint8Array ? v : new Uint8Array(v)),
-});
+import { bytea } from './bytea';
 
 /** Mirror of every offer version the workflow holds, for reports and consistency checks. */
 export const offerVersions = pgTable(
@@ -92,5 +88,7 @@ export const approvalItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.applicationId, t.version, t.level, t.userId] }),
     index('approval_items_user_status_idx').on(t.userId, t.status),
+    // Metrics: approvals past their due time (db/queries/metrics.ts).
+    index('approval_items_pending_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
   ],
 );

@@ -307,6 +307,8 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
       LOG_LEVEL: 'silent',
       ADMIN_TOKEN: adminToken,
       RATE_LIMIT_PER_MINUTE: '10000000',
+      // Faults and load make the in-process API's event loop slow by design: measure, do not shed.
+      PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
       // The simulated people reach the API through a local reverse proxy, each from their own
       // address (X-Forwarded-For): the per-client limits of the candidate routes apply per candidate.
       TRUST_PROXY: '127.0.0.1',

@@ -71,6 +71,9 @@ export async function startStack(
     AUTH_FAILURES_PER_MINUTE: '100000',
     // Likewise sign-in requests; test/integration/sign-in.test.ts sets the real limit.
     SIGN_IN_RATE_PER_MINUTE: '100000',
+    // The API, the worker and the test share one event loop here, on a busy machine: no load
+    // shedding unless a test asks for it (test/integration/load-shedding.test.ts).
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...opts.env,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -9,7 +9,6 @@
  * separate limits).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -179,7 +178,7 @@ describe('body size limits', () => {
     expectErrorFormat(res, 413, 'payload_too_large');
   });
 
-  it('an upload over DOCUMENT_MAX_BYTES -> 413, no row and no file; exactly the limit, or more than a JSON body, is fine', async () => {
+  it('an upload over DOCUMENT_MAX_BYTES -> 413, no row and no stored blob; exactly the limit, or more than a JSON body, is fine', async () => {
     const e = await onboarded(s, org, jobId);
     const upload = (kind: string, size: number) => {
       const bytes = new Uint8Array(size);
@@ -187,17 +186,17 @@ describe('body size limits', () => {
       const m = multipart({ kind }, { field: 'file', filename: `${kind}.pdf`, contentType: 'application/pdf', bytes });
       return s.app.inject({ method: 'POST', url: `/v1/candidate/documents?token=${e.portalToken}`, payload: m.payload, headers: m.headers });
     };
-    const files = async () => (await readdir(s.config.documentsDir).catch(() => [] as string[])).sort();
     const rowsBefore = await count('employee_documents');
-    const filesBefore = await files();
+    const blobsBefore = await count('document_blobs');
 
     expectErrorFormat(await upload('id_copy', DOC_MAX + 1), 413, 'payload_too_large');
     expect(await count('employee_documents')).toBe(rowsBefore);
-    expect(await files()).toEqual(filesBefore);
+    expect(await count('document_blobs')).toBe(blobsBefore);
 
     expect((await upload('id_copy', DOC_MAX)).statusCode).toBe(201);
     expect((await upload('diploma', BODY_LIMIT * 2)).statusCode).toBe(201);
     expect(await count('employee_documents')).toBe(rowsBefore + 2);
+    expect(await count('document_blobs')).toBe(blobsBefore + 2);
   });
 });
 

@@ -1,0 +1,79 @@
+/**
+ * Where onboarding documents' bytes live, behind one interface so no API replica depends
+ * on its own disk. The PostgreSQL driver is the default: documents are small (at most
+ * DOCUMENT_MAX_BYTES, 5 MiB), few per employee, and go with the database's backups.
+ * Keys are content-addressed (`<sha256>.<ext>`): storing the same bytes twice is one blob.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { DbHandle } from './client';
+import { documentBlobs } from './schema';
+
+export interface DocumentStore {
+  /** Stores `bytes` under `key` (a no-op when the key is already there: same key, same bytes). */
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** The bytes under `key`, or null. */
+  get(key: string): Promise<Buffer | null>;
+  delete(key: string): Promise<void>;
+}
+
+export class PostgresDocumentStore implements DocumentStore {
+  constructor(private readonly db: DbHandle) {}
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    await this.db.db.insert(documentBlobs).values({ storageKey: key, content: bytes, size: bytes.length }).onConflictDoNothing();
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    const [row] = await this.db.db.select({ content: documentBlobs.content }).from(documentBlobs).where(eq(documentBlobs.storageKey, key));
+    return row ? Buffer.from(row.content) : null;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.db.db.delete(documentBlobs).where(eq(documentBlobs.storageKey, key));
+  }
+}
+
+/** A storage key as uploads make them: the content's SHA-256 and the type's extension. */
+const STORAGE_KEY = /^([0-9a-f]{64})\.(pdf|jpg|png)$/;
+
+export interface ImportResult {
+  imported: string[];
+  alreadyThere: string[];
+  /** Files whose name is not a storage key or whose bytes do not hash to it: left alone. */
+  skipped: string[];
+}
+
+/**
+ * Copies the documents an earlier version kept under DOCUMENTS_DIR into `store`, checking
+ * each file's bytes against the hash its name carries. Idempotent; the files stay where
+ * they are (delete the directory once the import has run on every deployment).
+ */
+export async function importDocumentsDir(dir: string, store: DocumentStore): Promise<ImportResult> {
+  const result: ImportResult = { imported: [], alreadyThere: [], skipped: [] };
+  const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [] as string[];
+    throw e;
+  });
+  for (const name of names.sort()) {
+    const m = STORAGE_KEY.exec(name);
+    if (!m) {
+      result.skipped.push(name);
+      continue;
+    }
+    const bytes = await readFile(path.join(dir, name));
+    if (createHash('sha256').update(bytes).digest('hex') !== m[1]) {
+      result.skipped.push(name);
+      continue;
+    }
+    if (await store.get(name)) {
+      result.alreadyThere.push(name);
+      continue;
+    }
+    await store.put(name, bytes);
+    result.imported.push(name);
+  }
+  return result;
+}
