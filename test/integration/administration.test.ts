@@ -11,6 +11,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import auditPlugin from '../../api/audit';
 import depsPlugin from '../../api/plugins/deps';
+import { ROUTE_SCOPES } from '../../api/scopes';
 import { application, createOrg, createUser, type Org } from '../helpers/org';
 import { atStage, inApproval, onboarded, quickJob, submitted } from '../helpers/scenario';
 import { eventually, startStack, type Stack } from '../helpers/stack';
@@ -117,6 +118,15 @@ describe('API keys', () => {
     });
     const [r] = await rows<{ t: string }>(sql`select last_used_at::text as t from api_keys where id = ${a.body.id}`);
     expect(r!.t).toBe(recent);
+  });
+
+  it('every bearer route names the scope a key needs for it (api/scopes.ts), so none is open to every key by accident', () => {
+    const doc = s.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const bearerRoutes = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/v1/') && !p.startsWith('/v1/candidate/'))
+      .flatMap(([p, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    expect(bearerRoutes.length).toBeGreaterThan(30);
+    expect(bearerRoutes.filter((r) => !(r in ROUTE_SCOPES))).toEqual([]);
   });
 
   it('bad input: unknown scope, past expiry, unknown user or key; nothing created', async () => {
