@@ -206,9 +206,9 @@ export default fp(
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (MUTATING.has(req.method) && reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string' && payload.length < 100_000) {
         try {
+          // A create answers the new id: 201, or any success of a route with no id in its path.
           const id = (JSON.parse(payload) as { id?: unknown } | null)?.id;
-          if (typeof id === 'string' && !req.routeOptions.url?.includes(':')) req.auditCreatedId = id;
-          else if (typeof id === 'string' && reply.statusCode === 201) req.auditCreatedId = id;
+          if (typeof id === 'string' && (reply.statusCode === 201 || !req.routeOptions.url?.includes(':'))) req.auditCreatedId = id;
         } catch {
           // not JSON: nothing created to name
         }

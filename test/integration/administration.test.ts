@@ -303,6 +303,10 @@ describe('administration', () => {
     const p = await createUser(s, { name: 'Paula Approver', roles: ['approver'] });
     const jobId = await quickJob(s, org, { title: 'Owed', approvalChain: [{ approvers: [p.id] }] });
     const c = await inApproval(s, org, jobId);
+    // An HR colleague who left hears nothing any more.
+    const gone = await createUser(s, { name: 'Gone HR', roles: ['hr'] });
+    const goneOff = await s.api('PATCH', `/v1/users/${gone.id}`, { body: { active: false } });
+    expect(goneOff.body.reassignment).toEqual({ items: [], hrNotified: 0 });
     const res = await s.api('PATCH', `/v1/users/${p.id}`, { body: { active: false } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.active).toBe(false);
@@ -320,6 +324,7 @@ describe('administration', () => {
     expect(msg, 'a reassignment message to HR').toBeDefined();
     expect(msg!.body_text).toContain(c.name);
     expect(msg!.body_text).toContain(`/v1/applications/${c.id}`);
+    expect(await rows(sql`select 1 from messages where template = 'reassignment_required' and recipient = (select email from users where id = ${gone.id})`)).toHaveLength(0);
     // A deactivated user cannot be named in a chain, nor given a key.
     expectValidation(await s.api('PATCH', `/v1/jobs/${jobId}`, { token: org.hr.token, body: { approvalChain: [{ approvers: [p.id] }] } }), ['body.approvalChain.0.approvers.0']);
     expect((await s.api('POST', `/v1/users/${p.id}/api-keys`, { body: { name: 'x', scopes: ['applications:read'] } })).status).toBe(409);
