@@ -30,6 +30,8 @@ export interface TAuditEvent {
   status?: number | null;
   request?: { id: string; ip: string; userAgent: string | null } | null;
   changes?: Record<string, unknown> | null;
+  /** When it happened; default the time of the insert. */
+  at?: Date;
 }
 
 /** What a route or the authentication adds to the request's audit row. */
@@ -94,6 +96,7 @@ export async function recordAudit(db: Db, event: TAuditEvent): Promise<void> {
 
 function auditRow(event: TAuditEvent): typeof auditLog.$inferInsert {
   return {
+    ...(event.at ? { at: event.at } : {}),
     action: event.action.slice(0, 200),
     actorType: event.actor.type,
     actorId: event.actor.id ?? null,
@@ -195,6 +198,7 @@ export function auditEventOf(req: FastifyRequest, status: number | null, over: T
   const body = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : null;
   const params = Object.fromEntries(Object.entries((req.params ?? {}) as Record<string, unknown>).filter(([k]) => k !== 'token'));
   return {
+    at: new Date(),
     action: note.action ?? `${req.method} ${routeUrl}`,
     actor,
     target: target ?? null,
