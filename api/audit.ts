@@ -8,8 +8,9 @@
  *
  * Rows never hold secrets: bodies are copied with secret-looking fields removed, long
  * strings cut, and anything bigger than MAX_CHANGES_CHARS reduced to its field names; the
- * query string (candidate tokens) and headers are never copied. The row is written after
- * the answer is sent, so the log costs the caller no latency; a write that fails is logged.
+ * query string (candidate tokens) and headers are never copied. Rows are written after the
+ * answer is sent, in batches (flushAudit), so the log costs the caller no latency and the
+ * pool one insert per batch; a write that fails is logged.
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,6 +28,8 @@ export interface TAuditEvent {
   status?: number | null;
   request?: { id: string; ip: string; userAgent: string | null } | null;
   changes?: Record<string, unknown> | null;
+  /** When it happened; default the time of the insert. */
+  at?: Date;
 }
 
 /** What a route or the authentication adds to the request's audit row. */
@@ -86,7 +89,12 @@ function boundedChanges(changes: Record<string, unknown> | null | undefined): Re
 
 /** Writes one audit row. For events outside a request's hook; never pass a secret in `changes`. */
 export async function recordAudit(db: Db, event: TAuditEvent): Promise<void> {
-  await db.insert(auditLog).values({
+  await db.insert(auditLog).values(auditRow(event));
+}
+
+function auditRow(event: TAuditEvent): typeof auditLog.$inferInsert {
+  return {
+    ...(event.at ? { at: event.at } : {}),
     action: event.action.slice(0, 200),
     actorType: event.actor.type,
     actorId: event.actor.id ?? null,
@@ -99,7 +107,32 @@ export async function recordAudit(db: Db, event: TAuditEvent): Promise<void> {
     ip: event.request?.ip ?? null,
     userAgent: event.request?.userAgent?.slice(0, 500) ?? null,
     changes: boundedChanges(event.changes),
-  });
+  };
+}
+
+/**
+ * The hook's rows are written in batches: one insert per AUDIT_FLUSH_MS (or per
+ * AUDIT_BATCH rows), not one per request. With one insert per request, 50 concurrent
+ * actions queued 50 extra statements on the pool the worker's activities share in tests,
+ * and Temporal updates ran past their 5 s deadline (journey.test.ts, 50 acceptances).
+ */
+export const AUDIT_FLUSH_MS = 50;
+const AUDIT_BATCH = 200;
+
+interface TAuditQueue {
+  rows: TAuditEvent[];
+  timer: NodeJS.Timeout | null;
+}
+
+async function flushAudit(db: Db, q: TAuditQueue, log: FastifyRequest['log']): Promise<void> {
+  if (q.timer) clearTimeout(q.timer);
+  q.timer = null;
+  const batch = q.rows.splice(0);
+  if (!batch.length) return;
+  await db
+    .insert(auditLog)
+    .values(batch.map(auditRow))
+    .catch((err: unknown) => log.error({ err, rows: batch.length, actions: [...new Set(batch.map((e) => e.action))] }, 'could not write audit rows'));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -163,6 +196,7 @@ export function auditEventOf(req: FastifyRequest, status: number | null, over: T
   const body = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : null;
   const params = Object.fromEntries(Object.entries((req.params ?? {}) as Record<string, unknown>).filter(([k]) => k !== 'token'));
   return {
+    at: new Date(),
     action: note.action ?? `${req.method} ${routeUrl}`,
     actor,
     target: target ?? null,
@@ -204,14 +238,19 @@ export default fp(
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (MUTATING.has(req.method) && reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string' && payload.length < 100_000) {
         try {
+          // A create answers the new id: 201, or any success of a route with no id in its path.
           const id = (JSON.parse(payload) as { id?: unknown } | null)?.id;
-          if (typeof id === 'string' && !req.routeOptions.url?.includes(':')) req.auditCreatedId = id;
-          else if (typeof id === 'string' && reply.statusCode === 201) req.auditCreatedId = id;
+          if (typeof id === 'string' && (reply.statusCode === 201 || !req.routeOptions.url?.includes(':'))) req.auditCreatedId = id;
         } catch {
           // not JSON: nothing created to name
         }
       }
       return payload;
+    });
+
+    const queue: TAuditQueue = { rows: [], timer: null };
+    app.addHook('onClose', async () => {
+      await flushAudit(app.db.db, queue, app.log);
     });
 
     app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -222,7 +261,9 @@ export default fp(
         // The route tried, not what it carried: a failed attempt's body is no one's change.
         event.changes = { route: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`, ...req.auditNote?.changes };
       }
-      void recordAudit(app.db.db, event).catch((err: unknown) => req.log.error({ err, action: event.action }, 'could not write an audit row'));
+      queue.rows.push(event);
+      if (queue.rows.length >= AUDIT_BATCH) void flushAudit(app.db.db, queue, req.log);
+      else queue.timer ??= setTimeout(() => void flushAudit(app.db.db, queue, req.log), AUDIT_FLUSH_MS).unref();
     });
   },
   { name: 'audit', dependencies: ['deps'] },

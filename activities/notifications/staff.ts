@@ -34,7 +34,8 @@ export function createNotifyStaff(
 
     const selectors: SQL[] = [];
     if (input.role) {
-      const hasRole = arrayContains(users.roles, [input.role]);
+      // A deactivated user no longer hears for their role (HR was told what they owed).
+      const hasRole = and(arrayContains(users.roles, [input.role]), eq(users.active, true))!;
       // A department narrows the role (e.g. the hiring managers of the job's department).
       selectors.push(input.departmentId ? and(hasRole, eq(users.departmentId, input.departmentId))! : hasRole);
     }

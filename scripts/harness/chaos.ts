@@ -196,7 +196,7 @@ export interface ApiOptions {
   payload?: Buffer;
 }
 
-export type ApiFn = <T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, opts?: ApiOptions) => Promise<ApiResponse<T>>;
+export type ApiFn = <T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, opts?: ApiOptions) => Promise<ApiResponse<T>>;
 
 export interface ChaosStackOptions {
   /** Put the database behind a TcpProxy (for outages). */

@@ -11,6 +11,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import auditPlugin from '../../api/audit';
 import depsPlugin from '../../api/plugins/deps';
+import { ROUTE_SCOPES } from '../../api/scopes';
 import { application, createOrg, createUser, type Org } from '../helpers/org';
 import { atStage, inApproval, onboarded, quickJob, submitted } from '../helpers/scenario';
 import { eventually, startStack, type Stack } from '../helpers/stack';
@@ -117,6 +118,15 @@ describe('API keys', () => {
     });
     const [r] = await rows<{ t: string }>(sql`select last_used_at::text as t from api_keys where id = ${a.body.id}`);
     expect(r!.t).toBe(recent);
+  });
+
+  it('every bearer route names the scope a key needs for it (api/scopes.ts), so none is open to every key by accident', () => {
+    const doc = s.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const bearerRoutes = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/v1/') && !p.startsWith('/v1/candidate/'))
+      .flatMap(([p, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    expect(bearerRoutes.length).toBeGreaterThan(30);
+    expect(bearerRoutes.filter((r) => !(r in ROUTE_SCOPES))).toEqual([]);
   });
 
   it('bad input: unknown scope, past expiry, unknown user or key; nothing created', async () => {
@@ -293,6 +303,10 @@ describe('administration', () => {
     const p = await createUser(s, { name: 'Paula Approver', roles: ['approver'] });
     const jobId = await quickJob(s, org, { title: 'Owed', approvalChain: [{ approvers: [p.id] }] });
     const c = await inApproval(s, org, jobId);
+    // An HR colleague who left hears nothing any more.
+    const gone = await createUser(s, { name: 'Gone HR', roles: ['hr'] });
+    const goneOff = await s.api('PATCH', `/v1/users/${gone.id}`, { body: { active: false } });
+    expect(goneOff.body.reassignment).toEqual({ items: [], hrNotified: 0 });
     const res = await s.api('PATCH', `/v1/users/${p.id}`, { body: { active: false } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.active).toBe(false);
@@ -310,6 +324,7 @@ describe('administration', () => {
     expect(msg, 'a reassignment message to HR').toBeDefined();
     expect(msg!.body_text).toContain(c.name);
     expect(msg!.body_text).toContain(`/v1/applications/${c.id}`);
+    expect(await rows(sql`select 1 from messages where template = 'reassignment_required' and recipient = (select email from users where id = ${gone.id})`)).toHaveLength(0);
     // A deactivated user cannot be named in a chain, nor given a key.
     expectValidation(await s.api('PATCH', `/v1/jobs/${jobId}`, { token: org.hr.token, body: { approvalChain: [{ approvers: [p.id] }] } }), ['body.approvalChain.0.approvers.0']);
     expect((await s.api('POST', `/v1/users/${p.id}/api-keys`, { body: { name: 'x', scopes: ['applications:read'] } })).status).toBe(409);

@@ -95,3 +95,37 @@ describe.each([
     await migrate(db);
   });
 });
+
+describe.each([
+  ['PostgreSQL', freshPostgres],
+  ['PGlite (npm start)', freshPglite],
+])('upgrading %s from 0001 to API keys and the audit log', (_kind, fresh) => {
+  it("makes every user's token their first API key, every job's definition its version 1, and the audit log append-only", async () => {
+    const db = await fresh();
+    await migrate(db, migrationsUpTo('0001_open_signalled'));
+    const [u] = await db.rows<{ id: string }>(
+      sql`insert into users (name, email, roles, token_hash) values ('Old Timer', 'old@example.com', '{hr}', 'abc123hash') returning id`,
+    );
+    const [d] = await db.rows<{ id: string }>(sql`insert into departments (name, manager_user_id) values ('Old Dept', ${u!.id}) returning id`);
+    const [j] = await db.rows<{ id: string }>(
+      sql`insert into jobs (title, department_id, definition) values ('Old Job', ${d!.id}, '{"title":"Old Job"}'::jsonb) returning id`,
+    );
+
+    await migrate(db);
+    const keys = await db.rows<{ user_id: string; key_hash: string; scopes: string[] | null; name: string }>(
+      sql`select user_id, key_hash, scopes, name from api_keys`,
+    );
+    expect(keys).toEqual([{ user_id: u!.id, key_hash: 'abc123hash', scopes: null, name: 'initial token' }]);
+    const versions = await db.rows<{ job_id: string; version: number }>(sql`select job_id, version from job_versions`);
+    expect(versions).toEqual([{ job_id: j!.id, version: 1 }]);
+    const [job] = await db.rows<{ status: string; version: number }>(sql`select status, version from jobs`);
+    expect(job).toEqual({ status: 'open', version: 1 });
+    const [user] = await db.rows<{ active: boolean }>(sql`select active from users`);
+    expect(user!.active).toBe(true);
+    await db.rows(sql`insert into audit_log (actor_type, action) values ('system', 'migration.test')`);
+    await expect(db.rows(sql`delete from audit_log`)).rejects.toThrow();
+    // Applying again changes nothing (no second key, no second version).
+    await migrate(db);
+    expect(await db.rows(sql`select id from api_keys`)).toHaveLength(1);
+  });
+});

@@ -50,7 +50,7 @@ const WHO = [...STAFF, ...LINKS] as const;
 type Staff = (typeof STAFF)[number];
 type Who = (typeof WHO)[number];
 type Expected = Record<Who, number>;
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Body {
   json?: unknown;
@@ -92,6 +92,10 @@ const f = {} as {
   B: Candidate & { offerToken: string };
   E: Candidate & { employeeId: string; portalToken: string; docs: { idCopy: string; diploma: string } };
   webhookId: string | null;
+  /** Administration targets: a user, one of their keys to revoke, a job of their own. */
+  subjectUserId: string;
+  keyToRevoke: string;
+  patchJobId: string;
 };
 
 // ---- Expected answers ------------------------------------------------------------
@@ -167,6 +171,33 @@ const ROWS: Row[] = [
   },
   { method: 'GET', route: '/v1/departments', kind: 'staff', url: () => '/v1/departments', expected: () => staff(ROLES_200) },
   {
+    method: 'PATCH',
+    route: '/v1/users/:id',
+    kind: 'staff',
+    url: () => `/v1/users/${f.subjectUserId}`,
+    body: () => ({ json: { name: `Matrix Subject ${uniq()}` } }),
+    expected: () => staff({ admin: 200 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/users/:id/api-keys',
+    kind: 'staff',
+    url: () => `/v1/users/${f.subjectUserId}/api-keys`,
+    body: () => ({ json: { name: `matrix ${uniq()}`, scopes: ['applications:read'] } }),
+    expected: () => staff({ admin: 201 }),
+  },
+  { method: 'GET', route: '/v1/users/:id/api-keys', kind: 'staff', url: () => `/v1/users/${f.subjectUserId}/api-keys`, expected: () => staff({ admin: 200 }) },
+  { method: 'DELETE', route: '/v1/api-keys/:id', kind: 'staff', url: () => `/v1/api-keys/${f.keyToRevoke}`, expected: () => staff({ admin: 200 }) },
+  {
+    method: 'PATCH',
+    route: '/v1/departments/:id',
+    kind: 'staff',
+    url: () => `/v1/departments/${org.otherDepartmentId}`,
+    body: () => ({ json: { name: `Sales ${uniq()}` } }),
+    expected: () => staff({ admin: 200, hr: 200 }),
+  },
+  { method: 'GET', route: '/v1/audit', kind: 'staff', url: () => '/v1/audit?limit=5', expected: () => staff({ admin: 200 }) },
+  {
     method: 'PUT',
     route: '/v1/settings',
     kind: 'staff',
@@ -186,6 +217,14 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 201, hr: 201 }),
   },
   { method: 'GET', route: '/v1/jobs', kind: 'staff', url: () => '/v1/jobs', expected: () => staff(ROLES_200) },
+  {
+    method: 'PATCH',
+    route: '/v1/jobs/:id',
+    kind: 'staff',
+    url: () => `/v1/jobs/${f.patchJobId}`,
+    body: () => ({ json: { title: `Matrix Job ${uniq()}` } }),
+    expected: () => staff({ admin: 200, hr: 200 }),
+  },
   { method: 'GET', route: '/v1/jobs/:id', kind: 'staff', url: () => `/v1/jobs/${f.jobId}`, expected: () => staff(ROLES_200) },
   {
     method: 'GET',
@@ -561,7 +600,13 @@ beforeAll(async () => {
     integrator: org.integrator.token,
   });
   f.mentorId = mentor.id;
+  const subject = await createUser(s, { name: 'Matrix Subject', roles: ['hr'] });
+  f.subjectUserId = subject.id;
+  const key = await s.api('POST', `/v1/users/${subject.id}/api-keys`, { body: { name: 'to revoke', scopes: ['applications:read'] } });
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  f.keyToRevoke = key.body.id;
   f.jobId = await quickJob(s, org, { onboarding: { mentorUserId: mentor.id } });
+  f.patchJobId = await quickJob(s, org, { title: 'Matrix Patched' });
   const j = f.jobId;
 
   const [P, Dadmin, Dhr, Wadmin, Whr, Wint, Q, Radmin, Rhr, O1, O2admin, O2hr, O3mine, O3others, O4admin, O4hr, Aview, Aaccept, Adecline, Aform, B, E] =

@@ -25,7 +25,7 @@ import { RATINGS } from '../../domain/composite';
 import { DOCUMENT_KINDS } from '../../domain/onboarding';
 import { OFFER } from '../helpers/journey';
 import { multipart, JPEG_BYTES, PDF_BYTES, PNG_BYTES } from '../helpers/multipart';
-import { application, createOrg, JOB, type Org } from '../helpers/org';
+import { application, createOrg, createUser, JOB, type Org } from '../helpers/org';
 import {
   inApproval,
   inDiscrepancyReview,
@@ -59,6 +59,11 @@ const t = {} as {
   employee: Candidate & { employeeId: string; portalToken: string; documentId: string };
   webhookId: string | null;
   tables: string[];
+  /** Administration targets of their own, so generated changes touch nothing the other specs use. */
+  subjectId: string;
+  subjectKeyId: string;
+  adminDeptId: string;
+  adminJobId: string;
 };
 
 beforeAll(async () => {
@@ -87,8 +92,17 @@ beforeAll(async () => {
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     t.webhookId = w.body.id;
   }
+  const subject = await createUser(s, { name: 'Prop Subject', roles: ['hr'] });
+  t.subjectId = subject.id;
+  const key = await s.api('POST', `/v1/users/${subject.id}/api-keys`, { body: { name: 'prop', scopes: ['applications:read'] } });
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  t.subjectKeyId = key.body.id;
+  const dept = await s.api('POST', '/v1/departments', { body: { name: `Prop Dept ${Date.now()}`, managerUserId: org.manager.id } });
+  expect(dept.status, JSON.stringify(dept.body)).toBe(201);
+  t.adminDeptId = dept.body.id;
+  t.adminJobId = await quickJob(s, org, { title: 'Prop Patched' });
   const present = await s.db.handle.rows<{ t: string }>(
-    sql`select x as t from unnest(array['users','departments','jobs','applications','interview_answers','employee_documents','document_blobs','webhooks']) as x where to_regclass('public.' || x) is not null`,
+    sql`select x as t from unnest(array['users','departments','jobs','applications','interview_answers','employee_documents','document_blobs','webhooks','api_keys','job_versions']) as x where to_regclass('public.' || x) is not null`,
   );
   t.tables = present.map((r) => r.t);
 }, 120_000);
@@ -275,7 +289,7 @@ const linkToken = (valid: () => string, kind: 'offer' | 'portal', appId: () => s
 type Case = { url: string; body: Body; caller: Caller };
 
 interface Spec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string;
   /** The request: its path and query, its body and its caller. */
   req: fc.Arbitrary<Case>;
@@ -711,6 +725,97 @@ const SPECS: Spec[] = [
     req: R(seg(linkToken(() => t.employee.portalToken, 'portal', () => t.employee.id)).map((tok) => `/portal/${tok}`), noBody, callers('none')),
   },
   { method: 'GET', route: '/t/:file', req: R(seg(fc.oneof(text, text.map((x) => `${x}.gif`))).map((f) => `/t/${f}`), noBody, callers('none')) },
+
+  // ---- Administration
+  {
+    method: 'PATCH',
+    route: '/v1/users/:id',
+    req: R(
+      seg(uuidish(() => t.subjectId)).map((id) => `/v1/users/${id}`),
+      bodyOf(
+        rec({
+          name: orJunk(fc.string({ minLength: 1, maxLength: 60 })),
+          email: orJunk(fc.emailAddress()),
+          roles: orJunk(fc.subarray([...ROLES], { minLength: 1 })),
+          departmentId: fc.oneof(uuidish(() => org.departmentId), fc.constant(null)),
+          active: orJunk(fc.boolean()),
+        }),
+        () => ({ name: `Prop Subject ${unique()}` }),
+      ),
+      callers('admin'),
+    ),
+  },
+  {
+    method: 'POST',
+    route: '/v1/users/:id/api-keys',
+    req: R(
+      seg(uuidish(() => t.subjectId)).map((id) => `/v1/users/${id}/api-keys`),
+      bodyOf(
+        rec({
+          name: orJunk(fc.string({ minLength: 1, maxLength: 60 })),
+          scopes: orJunk(fc.subarray(['applications:read', 'lms:write', 'webhooks:manage', 'root', ''])),
+          expiresAt: orJunk(fc.constantFrom('2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z', 'tomorrow')),
+        }),
+        () => ({ name: `prop ${unique()}`, scopes: ['applications:read'] }),
+      ),
+      callers('admin'),
+    ),
+  },
+  { method: 'GET', route: '/v1/users/:id/api-keys', req: R(seg(uuidish(() => t.subjectId)).map((id) => `/v1/users/${id}/api-keys`), noBody, callers('admin')) },
+  { method: 'DELETE', route: '/v1/api-keys/:id', req: R(seg(uuidish(() => t.subjectKeyId)).map((id) => `/v1/api-keys/${id}`), noBody, callers('admin')), runs: 20 },
+  {
+    method: 'PATCH',
+    route: '/v1/departments/:id',
+    req: R(
+      seg(uuidish(() => t.adminDeptId)).map((id) => `/v1/departments/${id}`),
+      bodyOf(
+        rec({
+          name: orJunk(fc.string({ minLength: 1, maxLength: 60 })),
+          managerUserId: uuidish(() => org.manager.id, () => org.hr.id),
+          defaultCourses: fc.oneof(fc.constant(null), orJunk(fc.array(rec({ key: orJunk(fc.constantFrom('intro', 'Bad')), title: text, passScore: orJunk(fc.integer({ min: -5, max: 105 })) }), { maxLength: 2 }))),
+        }),
+        () => ({ name: `Prop Dept ${unique()}` }),
+      ),
+      callers('admin'),
+    ),
+  },
+  {
+    method: 'PATCH',
+    route: '/v1/jobs/:id',
+    req: R(
+      seg(uuidish(() => t.adminJobId)).map((id) => `/v1/jobs/${id}`),
+      bodyOf(
+        rec({
+          title: orJunk(fc.string({ minLength: 1, maxLength: 60 })),
+          status: orJunk(fc.constantFrom('open', 'closed', 'paused')),
+          competencies: orJunk(fc.array(competency, { minLength: 1, maxLength: 3 })),
+          timers: fc.oneof(fc.constant(null), rec({ offerExpiry: duration, approvalReminder: duration })),
+          approvalChain: fc.oneof(fc.constant(null), orJunk(fc.array(rec({ approvers: orJunk(fc.array(uuidish(() => org.gm.id, () => org.it.id), { maxLength: 3 })), quorum: orJunk(fc.constantFrom('any', 'all', 0, 1, 5)) }), { maxLength: 2 }))),
+        }),
+        () => ({ title: `Prop Job ${unique()}` }),
+      ),
+      callers('hr'),
+    ),
+  },
+  {
+    method: 'GET',
+    route: '/v1/audit',
+    req: R(
+      query(
+        rec({
+          actorId: uuidish(() => org.hr.id),
+          targetId: orJunk(text),
+          action: orJunk(fc.constantFrom('PATCH /v1/users/:id', 'auth.failed', '')),
+          since: orJunk(fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday')),
+          until: orJunk(fc.constantFrom('2025-01-01T00:00:00Z', '2100-01-01T00:00:00Z')),
+          limit: orJunk(fc.integer({ min: -5, max: 300 })),
+          cursor: orJunk(fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v) ?? '').toString('base64url'))),
+        }),
+      ).map((q) => `/v1/audit${q}`),
+      noBody,
+      callers('admin'),
+    ),
+  },
 
   // ---- Webhooks (when the routes exist)
   {
