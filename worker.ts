@@ -16,6 +16,7 @@ import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
 import { WORKFLOWS_PATH } from './scripts/build-workflows';
 import { loadConfigOrExit, type Config } from './temporal.config';
+import { dataConverter } from './privacy/data-converter';
 
 export { WORKFLOWS_PATH };
 const BUILD_WORKFLOWS_SCRIPT = fileURLToPath(new URL('./scripts/build-workflows.ts', import.meta.url));
@@ -70,6 +71,7 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
     interceptors: { activity: [attemptInterceptors] },
+    dataConverter: dataConverter(opts.config, opts.db),
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',
     ...(opts.debugMode ? { debugMode: true } : {}),

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { Client, Connection } from '@temporalio/client';
 import { migrate, openDb, type DbHandle } from '../db/client';
 import { loadConfigOrExit, type Config } from '../temporal.config';
+import { dataConverter } from '../privacy/data-converter';
 import apiPlugin from './app';
 import { errorBody } from './errors';
 
@@ -94,9 +95,10 @@ export async function buildServer(opts: { config: Config; db: DbHandle; temporal
   return app;
 }
 
-export async function connectTemporal(config: Config): Promise<{ client: Client; connection: Connection }> {
+/** The API's Temporal client; `db` holds the per-application data keys of the payload codec. */
+export async function connectTemporal(config: Config, db: DbHandle): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5s' });
-  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db) }) };
 }
 
 export function closeOnSignals(close: () => Promise<void>) {
@@ -121,7 +123,7 @@ async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the API' });
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await migrate(db);
-  const { client, connection } = await connectTemporal(config);
+  const { client, connection } = await connectTemporal(config, db);
   const app: FastifyInstance = await buildServer({ config, db, temporal: client });
   closeOnSignals(async () => {
     await app.close();

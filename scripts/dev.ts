@@ -11,7 +11,8 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { buildServer, closeOnSignals, connectTemporal } from '../api/server';
 import { migrate, openDb } from '../db/client';
 import { seedDemo, type DemoPerson } from '../db/seed';
-import { loadConfigOrExit, type Config } from '../temporal.config';
+import { loadConfigOrExit, parsePayloadKeys, type Config } from '../temporal.config';
+import { newPayloadKeyEntry } from '../privacy/keys';
 import { createWorker } from '../worker';
 import { startDevServer, type DevServer } from './temporal-cli';
 
@@ -33,6 +34,8 @@ async function main() {
   const config: Config = {
     ...base,
     linkSigningSecret: base.linkSigningSecret ?? secretFile(base.DATA_DIR, 'link-signing-secret', () => randomBytes(32).toString('hex')),
+    // Likewise the key that encrypts Temporal payloads: without it the histories are unreadable.
+    payloadKeys: base.payloadKeys ?? parsePayloadKeys(secretFile(base.DATA_DIR, 'payload-keys', () => newPayloadKeyEntry())).keys,
   };
 
   let temporalServer: DevServer | undefined;
@@ -60,7 +63,7 @@ async function main() {
   const worker = await createWorker({ config, db, connection: nativeConnection });
   const workerRun = worker.run();
 
-  const { client, connection } = await connectTemporal(config);
+  const { client, connection } = await connectTemporal(config, db);
   const app = await buildServer({ config, db, temporal: client });
   await app.listen({ host: config.HOST, port: config.PORT });
 

@@ -8,3 +8,4 @@ export * from './messages';
 export * from './offers';
 export * from './employees';
 export * from './webhooks';
+export * from './data-keys';
