@@ -35,6 +35,8 @@ async function main() {
     ...base,
     linkSigningSecret: base.linkSigningSecret ?? secretFile(base.DATA_DIR, 'link-signing-secret', () => randomBytes(32).toString('hex')),
     // Likewise the key that encrypts Temporal payloads: without it the histories are unreadable.
+    // The dev server's UI decodes payloads through the API's codec server.
+    CODEC_CORS_ORIGIN: base.CODEC_CORS_ORIGIN ?? `http://127.0.0.1:${base.TEMPORAL_UI_PORT}`,
     payloadKeys: base.payloadKeys ?? parsePayloadKeys(secretFile(base.DATA_DIR, 'payload-keys', () => newPayloadKeyEntry())).keys,
   };
 
@@ -47,6 +49,7 @@ async function main() {
       uiPort: config.TEMPORAL_UI_PORT,
       dbFile: path.resolve(config.DATA_DIR, 'temporal/temporal.db'),
       namespace: config.TEMPORAL_NAMESPACE,
+      uiCodecEndpoint: `${config.publicUrl}/codec`,
     });
   }
 

@@ -4,6 +4,7 @@
  * (payload data and metadata are base64 in the CLI's JSON).
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import type { Stack } from './stack';
@@ -55,3 +56,15 @@ export function foundIn(doc: string, needles: string[]): string[] {
   const texts = readableTexts(doc).map((t) => t.toLowerCase());
   return needles.filter((n) => texts.some((t) => t.includes(n.toLowerCase())));
 }
+
+/** A candidate whose name, e-mail, phone and salary appear nowhere else, to look for afterwards. */
+export function uniqueCandidate() {
+  const tag = randomUUID().slice(0, 8);
+  return {
+    name: `Zhuang Xiaolin ${tag}`,
+    email: `zx.${tag}@candidates.example.com`,
+    phone: `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    salary: 300_000 + Math.floor(Math.random() * 90_000),
+  };
+}
+

@@ -4,25 +4,14 @@
  * the search attributes carry none either. Each application's payloads are sealed with
  * its own data key, whose id (and nothing personal) is in the payload metadata.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { EncryptionCodec } from '../../privacy/codec';
 import { DataKeys } from '../../privacy/data-keys';
-import { cliHistory, foundIn } from '../helpers/history';
+import { cliHistory, foundIn, uniqueCandidate } from '../helpers/history';
 import { OFFER, toOfferDrafting, waitForStage } from '../helpers/journey';
 import { createOrg, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
-
-export function uniqueCandidate() {
-  const tag = randomUUID().slice(0, 8);
-  return {
-    name: `Zhuang Xiaolin ${tag}`,
-    email: `zx.${tag}@candidates.example.com`,
-    phone: `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-    salary: 300_000 + Math.floor(Math.random() * 90_000),
-  };
-}
 
 describe('encrypted payloads in Temporal', () => {
   let s: Stack;

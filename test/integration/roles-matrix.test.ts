@@ -359,6 +359,18 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200, integrator: 404 }),
   },
 
+  // Privacy: the codec server
+  ...(['decode', 'encode'] as const).map(
+    (action): Row => ({
+      method: 'POST',
+      route: `/codec/${action}`,
+      kind: 'staff',
+      url: () => `/codec/${action}`,
+      body: () => ({ json: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('1').toString('base64') }] } }),
+      expected: () => staff({ admin: 200, hr: 200 }),
+    }),
+  ),
+
   // Candidates: the offer link
   {
     method: 'GET',
