@@ -27,6 +27,7 @@ import portalRoutes from './routes/portal';
 import adminRoutes from './routes/admin';
 import webhookRoutes from './routes/webhooks';
 import codecRoutes from './routes/codec';
+import privacyRoutes from './routes/privacy';
 
 export type App = FastifyInstance;
 
@@ -149,6 +150,7 @@ export default fp<AppDeps>(
     await app.register(adminRoutes);
     await app.register(webhookRoutes);
     await app.register(codecRoutes);
+    await app.register(privacyRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -80,6 +80,8 @@ const statusRowById = perDb((db) =>
       locale: applications.locale,
       accuracy: applications.accuracy,
       createdAt: applications.createdAt,
+      stage: applications.stage,
+      erasedAt: applications.erasedAt,
       completedAt: sql<string>`${applications.interview}->>'completedAt'`,
       recordingUrl: sql<string>`${applications.interview}->>'recordingUrl'`,
     })
@@ -310,6 +312,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       statusQuery.catch(() => {});
       const [found] = await statusRowById(db).execute({ id: req.params.id });
       const row = visibleTo(req, found);
+      // Erased: its workflow is gone; what is left is the fact and the date (api/erasure.ts).
+      if (row.stage === 'erased') return { id: row.id, workflowId: row.workflowId, stage: 'erased', erasedAt: row.erasedAt, createdAt: row.createdAt, candidate: null };
       const status = await statusQuery;
       const now = Date.now();
       return {

@@ -68,3 +68,24 @@ export function uniqueCandidate() {
   };
 }
 
+
+/** A payload as the CLI's JSON shows it (base64 values). */
+export interface TJsonPayload {
+  metadata: Record<string, string>;
+  data?: string;
+}
+
+/** Every payload in a CLI history, search attributes (Temporal's index, never encoded) aside. */
+export function payloadsIn(history: string): TJsonPayload[] {
+  const out: TJsonPayload[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.metadata && typeof o.metadata === 'object' && 'encoding' in o.metadata) out.push({ metadata: o.metadata as Record<string, string>, data: (o.data as string) ?? '' });
+      else Object.entries(o).forEach(([k, x]) => k !== 'searchAttributes' && walk(x));
+    }
+  };
+  walk(JSON.parse(history));
+  return out;
+}

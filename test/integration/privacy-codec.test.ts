@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { EncryptionCodec } from '../../privacy/codec';
 import { DataKeys } from '../../privacy/data-keys';
-import { cliHistory, foundIn, uniqueCandidate } from '../helpers/history';
+import { cliHistory, foundIn, payloadsIn, uniqueCandidate, type TJsonPayload } from '../helpers/history';
 import { OFFER, toOfferDrafting, waitForStage } from '../helpers/journey';
 import { createOrg, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
@@ -44,8 +44,7 @@ describe('encrypted payloads in Temporal', () => {
     expect(foundIn(raw, needles)).toEqual([]);
 
     // Every payload in the history is ours and names the application's data key, not a person.
-    const events = (JSON.parse(raw) as { events: unknown[] }).events;
-    const payloads = collectPayloads(events);
+        const payloads = payloadsIn(raw);
     expect(payloads.length).toBeGreaterThan(10);
     for (const p of payloads) {
       expect(Buffer.from(p.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
@@ -76,23 +75,7 @@ describe('encrypted payloads in Temporal', () => {
   });
 });
 
-interface JsonPayload {
-  metadata: Record<string, string>;
-  data?: string;
-}
-
-function collectPayloads(v: unknown, out: JsonPayload[] = []): JsonPayload[] {
-  if (Array.isArray(v)) v.forEach((x) => collectPayloads(x, out));
-  else if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (o.metadata && typeof o.metadata === 'object' && 'encoding' in (o.metadata)) out.push(o as unknown as JsonPayload);
-    // Search attributes are Temporal's index, never encoded (checked separately below).
-    else Object.entries(o).forEach(([k, x]) => k !== 'searchAttributes' && collectPayloads(x, out));
-  }
-  return out;
-}
-
-const toPayload = (p: JsonPayload) => ({
+const toPayload = (p: TJsonPayload) => ({
   metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
   data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
 });
