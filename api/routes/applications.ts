@@ -338,6 +338,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const row = await loadVisibleApplication(app, req, req.params.id);
+      if (row.stage === 'erased') throw new AppError('wrong_stage', 'the application was erased: no report is kept');
       const [report] = await db.select().from(matchReports).where(eq(matchReports.applicationId, row.id));
       if (!report) throw new AppError('wrong_stage', `no match report yet: the application is in ${row.stage}`);
       const status = await queryStatus(app, row.id);

@@ -168,6 +168,12 @@ describe('erasure and subject access', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/employment law/);
     expect(foundIn(await everyRow(s), [b.name, b.email])).toEqual([b.name, b.email]);
+
+    // Erased applications are no contradiction (their workflows are gone on purpose); their report is a 409.
+    const consistency = await s.api('GET', '/v1/admin/consistency');
+    expect(consistency.status).toBe(200);
+    expect(consistency.body.contradictions.filter((x: { applicationId: string }) => x.applicationId === a.id)).toEqual([]);
+    expect((await s.api('GET', `/v1/applications/${a.id}/report`, { token: org.hr.token })).status).toBe(409);
   });
 
   it('bad input and the wrong people: 400, 404, 403, 401, and nothing changes', async () => {
