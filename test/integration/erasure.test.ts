@@ -161,6 +161,7 @@ describe('erasure and subject access', () => {
     expect(foundIn(await everyRow(s), [b.name, b.email])).toEqual([b.name, b.email]);
     const portal = await s.app.inject({ method: 'GET', url: `/portal/${a.portalToken}` });
     expect(portal.statusCode).toBe(401);
+    expect((await s.api('GET', `/v1/employees/${a.employeeId}`, { token: org.hr.token })).status).toBe(404);
 
     // An active employee: refused, nothing changed.
     await s.db.handle.rows(sql`update employees set status = 'active' where application_id = ${b.id}`);
