@@ -150,6 +150,15 @@ export const ZEnvSchema = z.object({
   SMS_GATEWAY_URL: ZUrlSchema(['http', 'https']).optional(),
   SMS_GATEWAY_KEY: z.string().min(1).optional(),
 
+  /**
+   * Keys that encrypt what Temporal stores (payload codec, privacy/codec.ts) and wrap each
+   * application's data key: `id:base64` (32 bytes each), comma-separated; the first encrypts,
+   * the others still decrypt (rotation, docs/personal-data.md).
+   */
+  PAYLOAD_KEYS: z.string().min(1).optional(),
+  /** The Temporal UI's origin, allowed (CORS) to call the codec server at /codec/*. */
+  CODEC_CORS_ORIGIN: ZUrlSchema(['http', 'https']).optional(),
+
   // Demo
   SEED_DEMO: ZBoolSchema.default(false),
 });
@@ -171,6 +180,38 @@ export interface Config extends Env {
   documentsDir: string;
   /** TLS to Temporal, or undefined for plaintext (the dev server). */
   temporalTls: TemporalTls | undefined;
+  /** PAYLOAD_KEYS parsed; unset, Temporal stores payloads in plain JSON (tests of old behaviour only). */
+  payloadKeys: TPayloadKeys | undefined;
+}
+
+export interface TPayloadKeys {
+  /** The key that encrypts new payloads and wraps new data keys. */
+  activeId: string;
+  keys: ReadonlyMap<string, Buffer>;
+}
+
+/**
+ * Parses PAYLOAD_KEYS (`id:base64,id:base64`, the first active). Returns the problems
+ * instead of throwing, so loadConfig can name the variable with every other bad one.
+ */
+export function parsePayloadKeys(raw: string): { keys?: TPayloadKeys; problems: string[] } {
+  const problems: string[] = [];
+  const keys = new Map<string, Buffer>();
+  const entries = raw.split(',').map((e) => e.trim());
+  entries.forEach((entry, i) => {
+    const m = /^([A-Za-z0-9_.-]{1,40}):([A-Za-z0-9+/=_-]+)$/.exec(entry);
+    if (!m) {
+      problems.push(`entry ${i + 1} must be <id>:<base64 key>, the id of letters, digits, '.', '_' or '-' (at most 40)`);
+      return;
+    }
+    const [, id, b64] = m as unknown as [string, string, string];
+    const key = Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64');
+    if (key.length !== 32) problems.push(`key '${id}' is ${key.length} bytes; AES-256 needs 32 (openssl rand -base64 32)`);
+    else if (keys.has(id)) problems.push(`key id '${id}' appears twice`);
+    else keys.set(id, key);
+  });
+  if (problems.length) return { problems };
+  return { keys: { activeId: entries[0]!.split(':')[0]!, keys }, problems };
 }
 
 export class ConfigError extends Error {
@@ -200,12 +241,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TIMEOUT: must not be longer than SESSION_MAX_AGE');
   }
   const temporalTls = parseTemporalTls(env);
+  const payloadKeys = env.PAYLOAD_KEYS ? parsePayloadKeys(env.PAYLOAD_KEYS) : undefined;
+  if (payloadKeys?.problems.length) {
+    throw new ConfigError(`Invalid configuration:\n${payloadKeys.problems.map((p) => `  PAYLOAD_KEYS: ${p}`).join('\n')}`);
+  }
   return {
     ...env,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     linkSigningSecret: env.LINK_SIGNING_SECRET,
     documentsDir: env.DOCUMENTS_DIR ?? `${env.DATA_DIR.replace(/\/$/, '')}/documents`,
     temporalTls,
+    payloadKeys: payloadKeys?.keys,
   };
 }
 
@@ -266,6 +312,11 @@ export function loadConfigOrExit(opts: { requireDatabaseUrl?: string } = {}): Co
     if (opts.requireDatabaseUrl && !config.linkSigningSecret) {
       throw new ConfigError(
         `Invalid configuration:\n  LINK_SIGNING_SECRET: required when ${opts.requireDatabaseUrl} runs as its own process (it signs candidate links; API and worker must share it)`,
+      );
+    }
+    if (opts.requireDatabaseUrl && !config.payloadKeys) {
+      throw new ConfigError(
+        `Invalid configuration:\n  PAYLOAD_KEYS: required when ${opts.requireDatabaseUrl} runs as its own process (it encrypts candidates' data in Temporal; API and worker must share it)`,
       );
     }
     return config;

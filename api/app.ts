@@ -35,6 +35,8 @@ import apiKeyRoutes from './routes/api-keys';
 import administrationRoutes from './routes/administration';
 import auditRoutes from './routes/audit';
 import reportRoutes from './routes/reports';
+import codecRoutes from './routes/codec';
+import privacyRoutes from './routes/privacy';
 
 export type App = FastifyInstance;
 
@@ -176,6 +178,8 @@ export default fp<AppDeps>(
     await app.register(administrationRoutes);
     await app.register(auditRoutes);
     await app.register(reportRoutes);
+    await app.register(codecRoutes);
+    await app.register(privacyRoutes);
   },
   { name: 'hiring-api' },
 );

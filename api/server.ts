@@ -9,6 +9,7 @@ import { migrate, openDb, type DbHandle } from '../db/client';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import { startOpsServer } from '../ops/ops-server';
 import { temporalConnectionOptions } from '../ops/temporal-connection';
+import { dataConverter } from '../privacy/data-converter';
 import apiPlugin from './app';
 import { errorBody } from './errors';
 import { ApiMetrics, metricsPlugin } from './metrics';
@@ -114,13 +115,14 @@ export async function buildServer(opts: {
   return app;
 }
 
-export async function connectTemporal(config: Config, metrics?: ApiMetrics): Promise<{ client: Client; connection: Connection }> {
+/** The API's Temporal client; `db` holds the per-application data keys of the payload codec. */
+export async function connectTemporal(config: Config, db?: DbHandle, metrics?: ApiMetrics): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     ...temporalConnectionOptions(config),
     connectTimeout: '5s',
     ...(metrics ? { interceptors: metrics.temporalInterceptors() } : {}),
   });
-  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db) }) };
 }
 
 export function closeOnSignals(close: () => Promise<void>) {
@@ -146,7 +148,7 @@ async function main() {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await migrate(db);
   const metrics = new ApiMetrics({ db, poolSize: config.DATABASE_POOL_SIZE });
-  const { client, connection } = await connectTemporal(config, metrics);
+  const { client, connection } = await connectTemporal(config, db, metrics);
   const app: FastifyInstance = await buildServer({ config, db, temporal: client, metrics });
   // Prometheus scrapes a private listener, never the public port.
   const ops = config.METRICS_BIND

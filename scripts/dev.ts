@@ -14,7 +14,8 @@ import { mintEmailLink } from '../api/email-link';
 import { migrate, openDb } from '../db/client';
 import { activeUserByEmail } from '../db/queries/sign-in';
 import { seedDemo, type DemoPerson } from '../db/seed';
-import { loadConfigOrExit, type Config } from '../temporal.config';
+import { loadConfigOrExit, parsePayloadKeys, type Config } from '../temporal.config';
+import { newPayloadKeyEntry } from '../privacy/keys';
 import { createWorker } from '../worker';
 import { temporalConnectionOptions } from '../ops/temporal-connection';
 import { startDevServer, type DevServer } from './temporal-cli';
@@ -37,6 +38,10 @@ async function main() {
   const config: Config = {
     ...base,
     linkSigningSecret: base.linkSigningSecret ?? secretFile(base.DATA_DIR, 'link-signing-secret', () => randomBytes(32).toString('hex')),
+    // Likewise the key that encrypts Temporal payloads: without it the histories are unreadable.
+    // The dev server's UI decodes payloads through the API's codec server.
+    CODEC_CORS_ORIGIN: base.CODEC_CORS_ORIGIN ?? `http://127.0.0.1:${base.TEMPORAL_UI_PORT}`,
+    payloadKeys: base.payloadKeys ?? parsePayloadKeys(secretFile(base.DATA_DIR, 'payload-keys', () => newPayloadKeyEntry())).keys,
   };
 
   let temporalServer: DevServer | undefined;
@@ -48,6 +53,7 @@ async function main() {
       uiPort: config.TEMPORAL_UI_PORT,
       dbFile: path.resolve(config.DATA_DIR, 'temporal/temporal.db'),
       namespace: config.TEMPORAL_NAMESPACE,
+      uiCodecEndpoint: `${config.publicUrl}/codec`,
     });
   }
 
@@ -64,7 +70,7 @@ async function main() {
   const worker = await createWorker({ config, db, connection: nativeConnection });
   const workerRun = worker.run();
 
-  const { client, connection } = await connectTemporal(config);
+  const { client, connection } = await connectTemporal(config, db);
   const app = await buildServer({ config, db, temporal: client });
   await app.listen({ host: config.HOST, port: config.PORT });
 

@@ -52,6 +52,8 @@ export interface DevServerOptions {
   dbFile?: string;
   namespace?: string;
   cliPath?: string;
+  /** The codec server the Web UI sends payloads to (our API's /codec). */
+  uiCodecEndpoint?: string;
   /** Forward the server's output (pretty logs at warn level). */
   inheritOutput?: boolean;
   /** Workflow Updates enabled (default true; false only to test the setup check). */
@@ -109,6 +111,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', a]),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch'] : ['--headless']),
+    ...(opts.uiPort && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ];
   const child = spawn(cli, args, { stdio: opts.inheritOutput ? 'inherit' : ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -81,6 +81,8 @@ const statusRowById = perDb((db) =>
       locale: applications.locale,
       accuracy: applications.accuracy,
       createdAt: applications.createdAt,
+      stage: applications.stage,
+      erasedAt: applications.erasedAt,
       completedAt: sql<string>`${applications.interview}->>'completedAt'`,
       recordingUrl: sql<string>`${applications.interview}->>'recordingUrl'`,
     })
@@ -291,6 +293,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       statusQuery.catch(() => {});
       const [found] = await statusRowById(db).execute({ id: req.params.id });
       const row = visibleTo(req, found);
+      // Erased: its workflow is gone; what is left is the fact and the date (api/erasure.ts).
+      if (row.stage === 'erased') return { id: row.id, workflowId: row.workflowId, stage: 'erased', erasedAt: row.erasedAt, createdAt: row.createdAt, candidate: null };
       const status = await statusQuery;
       const now = Date.now();
       return {
@@ -315,6 +319,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const row = await loadVisibleApplication(app, req, req.params.id);
+      if (row.stage === 'erased') throw new AppError('wrong_stage', 'the application was erased: no report is kept');
       const [report] = await db.select().from(matchReports).where(eq(matchReports.applicationId, row.id));
       if (!report) throw new AppError('wrong_stage', `no match report yet: the application is in ${row.stage}`);
       const status = await queryStatus(app, row.id);

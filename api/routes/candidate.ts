@@ -46,10 +46,11 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
       throw new AppError('unauthorized', 'this offer link is not valid');
     }
     const [row] = await app.db.db
-      .select({ name: applications.candidateName, locale: applications.locale })
+      .select({ name: applications.candidateName, locale: applications.locale, erasedAt: applications.erasedAt })
       .from(applications)
       .where(eq(applications.id, payload.sub));
-    if (!row) throw new AppError('unauthorized', 'this offer link is not valid');
+    // An erased application's links are dead, whatever their signature says.
+    if (!row || row.erasedAt) throw new AppError('unauthorized', 'this offer link is not valid');
     const status = await queryStatus(app, payload.sub);
     const offer = status.offer.versions.find((v) => v.version === payload.v);
     const current = status.offer.current;

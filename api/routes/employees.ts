@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { employeeDocuments, employees } from '../../db/schema';
+import { ERASED } from '../../db/queries/erasure';
 import { completeTaskUpdate, courseResultUpdate, rejectDocumentUpdate } from '../../workflows/messages';
 import { actorOf, authenticate, hasRole, principalOf, requireRoles } from '../auth';
 import { AppError, notFound } from '../errors';
@@ -23,7 +24,8 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
   /** HR and admins see every employee; a mentor their mentees; a hiring manager their department's. */
   async function loadVisibleEmployee(req: FastifyRequest, id: string) {
     const [emp] = await db.select().from(employees).where(eq(employees.id, id));
-    if (!emp) throw notFound('employee');
+    // An erased candidate's employee row keeps only counts and dates (api/erasure.ts).
+    if (!emp || emp.name === ERASED) throw notFound('employee');
     const p = principalOf(req);
     const visible =
       hasRole(p, 'admin', 'hr') ||

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { sha256Hex } from '../../shared/hash';
 import { PORTAL_TOKEN_PURPOSE, verifyToken } from '../../shared/links';
 import { DOCUMENT_KINDS, sniffDocumentType, type TDocumentKind } from '../../domain/onboarding';
-import { employeeDocuments, employees } from '../../db/schema';
+import { applications, employeeDocuments, employees } from '../../db/schema';
 import { documentSubmittedUpdate } from '../../workflows/messages';
 import { AppError, validationFailed } from '../errors';
 import { esc } from '../pages/offer-page';
@@ -31,6 +31,9 @@ export default async function portalRoutes(fastify: FastifyInstance) {
     const payload = verifyToken(app.config.linkSigningSecret, token, PORTAL_TOKEN_PURPOSE);
     if (!payload) throw new AppError('unauthorized', 'this portal link is not valid or has expired');
     const [emp] = await app.db.db.select().from(employees).where(eq(employees.applicationId, payload.sub));
+    // An erased candidate's portal link is dead, whatever its signature says.
+    const [erased] = await app.db.db.select({ at: applications.erasedAt }).from(applications).where(eq(applications.id, payload.sub));
+    if (erased?.at) throw new AppError('unauthorized', 'this portal link is not valid or has expired');
     if (!emp) throw new AppError('wrong_stage', 'onboarding has not started yet');
     return emp;
   }

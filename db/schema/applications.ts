@@ -57,6 +57,10 @@ export const applications = pgTable(
     scoreDimensions: jsonb('score_dimensions').$type<TDimensionOutcome[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the candidate's personal data was erased (stage is then 'erased'). */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /** The stage the application had reached when erased, for reports' counts. */
+    erasedFromStage: text('erased_from_stage'),
   },
   (t) => [
     uniqueIndex('applications_external_id_key').on(t.externalId),

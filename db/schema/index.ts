@@ -14,3 +14,4 @@ export * from './audit-log';
 export * from './job-versions';
 export * from './stage-transitions';
 export * from './documents';
+export * from './data-keys';

@@ -10,7 +10,7 @@ import { serveParent, tellParentReady } from './ipc';
 const config = loadConfigOrExit({ requireDatabaseUrl: 'the API' });
 const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
 await migrate(db);
-const { client, connection } = await connectTemporal(config);
+const { client, connection } = await connectTemporal(config, db);
 const app = await buildServer({ config, db, temporal: client });
 serveParent();
 const address = await app.listen({ host: config.HOST, port: config.PORT });

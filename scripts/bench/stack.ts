@@ -17,6 +17,7 @@ import { BenchChild } from './ipc';
 import { Http } from './http';
 import { cpuDelta, cpuSnapshot } from './proc';
 import { log, sleep } from './util';
+import { newPayloadKeyEntry } from '../../privacy/keys';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WORK_DIR = path.join(ROOT, '.data/bench');
@@ -89,6 +90,7 @@ export class BenchStack {
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       ADMIN_TOKEN: this.adminToken,
       LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      PAYLOAD_KEYS: newPayloadKeyEntry('bench'),
       // One load generator is every client here: the per-client limit would stop the benchmark.
       RATE_LIMIT_PER_MINUTE: '100000000',
       // The load generator stands in for a proxy in front of the API: simulated candidates

@@ -27,6 +27,8 @@ import { buildServer } from '../../api/server';
 import { openDb, type DbHandle } from '../../db/client';
 import { freePort, startDevServer, type DevServer } from '../temporal-cli';
 import { loadConfig, type Config } from '../../temporal.config';
+import { dataConverter } from '../../privacy/data-converter';
+import { newPayloadKeyEntry } from '../../privacy/keys';
 import { createTestDb, TEST_PG_URL, type TestDb } from './db';
 import { startSmtpServer, type TReceivedMail, type TTestSmtpServer } from './smtp';
 import { startWebhookReceiver, type TTestWebhookReceiver } from './webhook-receiver';
@@ -300,6 +302,7 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
       TEMPORAL_TASK_QUEUE: `chaos-${randomUUID()}`,
       SMTP_URL: smtpUrl,
       LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      PAYLOAD_KEYS: newPayloadKeyEntry('chaos'),
       ...opts.env,
     };
     const config = loadConfig({
@@ -318,7 +321,7 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
     cleanups.push(() => apiDb.close());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, apiDb) });
     // The API's errors are kept (a 500 in a fault test needs its stack to be understood).
     const apiErrors: string[] = [];
     const app = await buildServer({

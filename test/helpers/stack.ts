@@ -14,12 +14,14 @@ import type { ExtraActivityDeps } from '../../activities';
 import { loadConfig, type Config } from '../../temporal.config';
 import { createWorker, WORKFLOWS_PATH } from '../../worker';
 import { createTestDb, type TestDb } from './db';
+import { bundleOptions, dataConverter } from '../../privacy/data-converter';
+import { newPayloadKeyEntry } from '../../privacy/keys';
 
 let bundle: Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> | undefined;
 let runtimeInstalled = false;
 
 export function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN'), ...bundleOptions });
   return bundle;
 }
 
@@ -66,6 +68,7 @@ export async function startStack(
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     ADMIN_TOKEN: adminToken,
     LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    PAYLOAD_KEYS: newPayloadKeyEntry('test'),
     RATE_LIMIT_PER_MINUTE: '100000',
     // Tests make many deliberate 401s from one address; the abuse test sets a real limit.
     AUTH_FAILURES_PER_MINUTE: '100000',
@@ -87,7 +90,7 @@ export async function startStack(
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db.handle) });
   const app = await buildServer({ config, db: db.handle, temporal, logger: false, ...(opts.now ? { now: opts.now } : {}) });
   await app.ready();
 

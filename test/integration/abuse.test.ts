@@ -292,6 +292,7 @@ describe('the logs', () => {
       TEMPORAL_TASK_QUEUE: s.config.TEMPORAL_TASK_QUEUE,
       ADMIN_TOKEN: s.adminToken,
       LINK_SIGNING_SECRET: s.config.linkSigningSecret!,
+      PAYLOAD_KEYS: s.config.PAYLOAD_KEYS!,
       RATE_LIMIT_PER_MINUTE: '100000',
       BODY_LIMIT_BYTES: String(BODY_LIMIT),
       DOCUMENT_MAX_BYTES: String(DOC_MAX),
@@ -375,6 +376,7 @@ describe('the logs', () => {
       'document content': marker,
       'document bytes (base64)': Buffer.from(doc).toString('base64').slice(0, 40),
       'link signing secret': s.config.linkSigningSecret!,
+      'payload key': s.config.PAYLOAD_KEYS!.split(':')[1]!,
     };
     bodyLines.forEach((l, i) => (secrets[`e-mail body line ${i}`] = l));
     const leaks = (text: string) => Object.entries(secrets).filter(([, v]) => text.includes(v)).map(([k]) => k);

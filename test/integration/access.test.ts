@@ -554,7 +554,7 @@ describe('backing services down', () => {
 describe('configuration', () => {
   function runApi(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const { DATABASE_URL: _d, PORT: _p, ADMIN_TOKEN: _a, LINK_SIGNING_SECRET: _l, ...inherited } = process.env;
+      const { DATABASE_URL: _d, PORT: _p, ADMIN_TOKEN: _a, LINK_SIGNING_SECRET: _l, PAYLOAD_KEYS: _k, ...inherited } = process.env;
       const child = spawn('npx', ['tsx', 'api/server.ts'], {
         env: { ...inherited, ...env },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -579,6 +579,10 @@ describe('configuration', () => {
       runApi({ PORT: '3999' }),
       runApi({ PORT: '3999', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', LINK_SIGNING_SECRET: '' }),
     ]);
+    const noKeys = await runApi({ PORT: '3999', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', LINK_SIGNING_SECRET: 'x'.repeat(32) });
+    // Temporal payloads must be encrypted, with a key every API replica and worker shares
+    expect(noKeys.code, noKeys.stderr).toBe(2);
+    expect(noKeys.stderr).toMatch(/^\s*PAYLOAD_KEYS: required/m);
     // candidate links must verify on every API replica and worker: the secret is required
     expect(noSecret.code, noSecret.stderr).toBe(2);
     expect(noSecret.stderr).toMatch(/^\s*LINK_SIGNING_SECRET: /m);
@@ -588,5 +592,5 @@ describe('configuration', () => {
     // the API as its own process needs PostgreSQL
     expect(noDb.code, noDb.stderr).toBe(2);
     expect(noDb.stderr).toMatch(/^\s*DATABASE_URL: /m);
-  }, 60_000);
+  }, 90_000);
 });

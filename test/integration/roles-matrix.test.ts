@@ -432,6 +432,28 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200, integrator: 404 }),
   },
 
+  // Privacy: erasure (an unknown id for the one role allowed: erasing is for good) and export
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/erase',
+    kind: 'staff',
+    url: () => '/v1/applications/00000000-0000-4000-8000-00000000e0a5/erase',
+    body: () => ({ json: { reason: 'Candidate asked for erasure' } }),
+    expected: () => staff({ admin: 404 }),
+  },
+  { method: 'GET', route: '/v1/applications/:id/export', kind: 'staff', url: () => `/v1/applications/${f.P.id}/export`, expected: () => staff({ admin: 200, hr: 200 }) },
+  // Privacy: the codec server
+  ...(['decode', 'encode'] as const).map(
+    (action): Row => ({
+      method: 'POST',
+      route: `/codec/${action}`,
+      kind: 'staff',
+      url: () => `/codec/${action}`,
+      body: () => ({ json: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('1').toString('base64') }] } }),
+      expected: () => staff({ admin: 200, hr: 200 }),
+    }),
+  ),
+
   // Candidates: the offer link
   {
     method: 'GET',

@@ -1,0 +1,101 @@
+/**
+ * The candidate's rights over their data: erasure (admin) and subject access (HR, admin).
+ * Both audited (api/privacy-audit.ts). What is erased and what is kept:
+ * docs/personal-data.md.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { exportApplication } from '../../db/queries/export';
+import { authenticate, requireRoles } from '../auth';
+import { eraseApplication } from '../erasure';
+import { ERROR_RESPONSES, notFound } from '../errors';
+import { auditPrivacy } from '../privacy-audit';
+import { queryStatus } from '../workflow-client';
+
+const ZParamsSchema = z.object({ id: z.uuid() });
+const ZEraseSchema = z.object({ reason: z.string().trim().min(3).max(500) });
+const ZErasedSchema = z.object({
+  id: z.string(),
+  stage: z.literal('erased'),
+  erasedAt: z.string(),
+  /** True when it had already been erased (the request scrubbed again). */
+  alreadyErased: z.boolean(),
+  filesDeleted: z.number().int(),
+});
+const ZExportQuerySchema = z.object({ format: z.enum(['json', 'zip']).default('json') });
+
+export default async function privacyRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post(
+    '/v1/applications/:id/erase',
+    {
+      onRequest: [authenticate, requireRoles('admin')],
+      schema: {
+        operationId: 'eraseApplication',
+        tags: ['privacy'],
+        summary: "Erase the candidate's personal data (right to erasure)",
+        description:
+          "Ends the workflow, destroys its data key (its Temporal history becomes unreadable) and deletes the execution, replaces every personal field in the database with `[erased]`, deletes the candidate's files and invalidates every link. Counts, stages and dates stay for reports. Idempotent. 409 for an active employee (their record falls under employment law).",
+        params: ZParamsSchema,
+        body: ZEraseSchema,
+        response: { 202: ZErasedSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const { target, erasedAt, filesDeleted, repeat } = await eraseApplication(app, req.params.id);
+      await auditPrivacy(req, {
+        action: 'application.erase',
+        applicationId: target.id,
+        detail: { reason: req.body.reason, fromStage: target.stage, repeat, filesDeleted },
+      });
+      return reply.status(202).send({
+        id: target.id,
+        stage: 'erased' as const,
+        erasedAt: erasedAt.toISOString(),
+        alreadyErased: repeat,
+        filesDeleted,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/applications/:id/export',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
+      schema: {
+        operationId: 'exportApplication',
+        tags: ['privacy'],
+        summary: 'Everything held about the candidate (subject access)',
+        description:
+          'One JSON document: the application, interview answers, match report, messages, offers (terms, letters, signatures), the employee record and documents, webhook events, and the workflow\'s status. `format=zip`: a zip with `export.json` and the files (offer letters, signed copies, uploaded documents). Audited.',
+        params: ZParamsSchema,
+        querystring: ZExportQuerySchema,
+        response: { 200: z.any(), ...ERROR_RESPONSES },
+      },
+    },
+    async (req, reply) => {
+      const found = await exportApplication(app.db, req.params.id);
+      if (!found) throw notFound('application');
+      const status = found.data.application.stage === 'erased' ? null : await queryStatus(app, req.params.id).catch(() => null);
+      const doc = { exportedAt: new Date().toISOString(), ...found.data, workflowStatus: status };
+      await auditPrivacy(req, { action: 'application.export', applicationId: req.params.id, detail: { format: req.query.format } });
+      if (req.query.format === 'json') return doc;
+      const files: Record<string, Uint8Array> = { 'export.json': strToU8(JSON.stringify(doc, null, 2)) };
+      for (const f of found.offerFiles) files[f.name] = f.bytes;
+      for (const d of found.data.employeeDocuments) {
+        const key = d.storage_key as string;
+        const bytes = await readFile(path.join(app.config.documentsDir, key)).catch(() => null);
+        if (bytes) files[`documents/${d.id as string}-${path.basename(String(d.filename))}`] = new Uint8Array(bytes);
+      }
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', `attachment; filename="application-${req.params.id}.zip"`)
+        .send(Buffer.from(zipSync(files)));
+    },
+  );
+}

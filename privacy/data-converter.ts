@@ -1,0 +1,41 @@
+/**
+ * The one data converter of every Temporal client and worker this project creates:
+ * the encryption codec (privacy/codec.ts) and a failure converter that puts failure
+ * messages into an encoded payload. The same failure converter must be bundled into the
+ * workflow code: pass `bundleOptions` to every bundleWorkflowCode.
+ */
+import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
+import type { DbHandle } from '../db/client';
+import type { Config, TPayloadKeys } from '../temporal.config';
+import { EncryptionCodec } from './codec';
+import { DataKeys } from './data-keys';
+
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
+/** For bundleWorkflowCode: the workflow side of the data converter. */
+export const bundleOptions = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
+
+/**
+ * With PAYLOAD_KEYS set: encrypted payloads, per-application data keys when `db` is given.
+ * Without: Temporal's defaults (plain JSON), which only tests of old behaviour use.
+ */
+export function dataConverter(config: Pick<Config, 'payloadKeys'>, db?: DbHandle): DataConverter {
+  if (!config.payloadKeys) return { failureConverterPath: FAILURE_CONVERTER_PATH };
+  return {
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    payloadCodecs: [new EncryptionCodec(config.payloadKeys, db ? dataKeysFor(db, config.payloadKeys) : undefined)],
+  };
+}
+
+const perDb = new WeakMap<DbHandle, DataKeys>();
+
+/**
+ * One DataKeys per database handle in a process, so the API's client, its codec server and
+ * its erasure share one cache (destroying a key drops it from the cache every codec uses).
+ */
+export function dataKeysFor(db: DbHandle, ring: TPayloadKeys): DataKeys {
+  let keys = perDb.get(db);
+  if (!keys) perDb.set(db, (keys = new DataKeys(db, ring)));
+  return keys;
+}

@@ -1,0 +1,125 @@
+/**
+ * Per-application data keys: what makes one application's Temporal history unreadable
+ * without touching anyone else's (crypto-shredding). Each key is random, stored only
+ * wrapped by the active PAYLOAD_KEYS entry, made on first use and destroyed at erasure.
+ *
+ * Processes cache unwrapped keys for CACHE_MS: a destroyed key stays usable in another
+ * process's memory for at most that long (the erasure has terminated the workflow first,
+ * so nothing of that application is encoded meanwhile).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '../db/client';
+import type { TPayloadKeys } from '../temporal.config';
+import { open, seal } from './aead';
+
+const CACHE_MS = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class DataKeyDestroyedError extends Error {
+  override name = 'DataKeyDestroyedError';
+  constructor(applicationId: string) {
+    super(`the data key of application ${applicationId} was destroyed (the application was erased)`);
+  }
+}
+
+const wrapLabel = (applicationId: string) => `data-key:${applicationId}`;
+
+interface Row extends Record<string, unknown> {
+  wrapping_key_id: string | null;
+  wrapped_key: string | null;
+}
+
+export class DataKeys {
+  private readonly cache = new Map<string, { key: Buffer; until: number }>();
+
+  constructor(
+    private readonly db: DbHandle,
+    private readonly ring: TPayloadKeys,
+  ) {}
+
+  static isApplicationId(id: string): boolean {
+    return UUID.test(id);
+  }
+
+  /** The application's key, made now if it has none; refused once destroyed. */
+  async forEncrypt(applicationId: string): Promise<Buffer> {
+    const cached = this.cached(applicationId);
+    if (cached) return cached;
+    const activeKey = this.ring.keys.get(this.ring.activeId)!;
+    const wrapped = seal(activeKey, wrapLabel(applicationId), randomBytes(32)).toString('base64');
+    // Two processes may race to make it: the first insert wins and both read the winner.
+    await this.db.rows(sql`
+      insert into data_keys (application_id, wrapping_key_id, wrapped_key)
+      values (${applicationId}, ${this.ring.activeId}, ${wrapped}) on conflict (application_id) do nothing`);
+    return this.load(applicationId);
+  }
+
+  /** The application's existing key; a destroyed or never-made key is an error. */
+  async forDecrypt(applicationId: string): Promise<Buffer> {
+    return this.cached(applicationId) ?? this.load(applicationId);
+  }
+
+  /** Destroys the key for good (idempotent); a later encode for this application is refused. */
+  async destroy(applicationId: string): Promise<void> {
+    this.cache.delete(applicationId);
+    await this.db.rows(sql`
+      insert into data_keys (application_id, wrapping_key_id, wrapped_key, destroyed_at)
+      values (${applicationId}, null, null, now())
+      on conflict (application_id) do update set wrapping_key_id = null, wrapped_key = null,
+        destroyed_at = coalesce(data_keys.destroyed_at, now())`);
+  }
+
+  /**
+   * Re-wraps every live key not yet under the active key (rotation). Returns how many
+   * were re-wrapped and how many live keys each wrapping key still holds afterwards.
+   */
+  async rewrapAll(): Promise<{ rewrapped: number; remaining: Record<string, number> }> {
+    let rewrapped = 0;
+    for (;;) {
+      const batch = await this.db.rows<Row & { application_id: string }>(sql`
+        select application_id, wrapping_key_id, wrapped_key from data_keys
+        where wrapped_key is not null and wrapping_key_id <> ${this.ring.activeId}
+        order by application_id limit 500`);
+      if (!batch.length) break;
+      const activeKey = this.ring.keys.get(this.ring.activeId)!;
+      for (const row of batch) {
+        const key = this.unwrap(row.application_id, row);
+        const wrapped = seal(activeKey, wrapLabel(row.application_id), key).toString('base64');
+        // Only if unchanged meanwhile (destroyed or re-wrapped by another run).
+        await this.db.rows(sql`
+          update data_keys set wrapping_key_id = ${this.ring.activeId}, wrapped_key = ${wrapped}
+          where application_id = ${row.application_id} and wrapped_key = ${row.wrapped_key}`);
+        rewrapped++;
+      }
+    }
+    const counts = await this.db.rows<{ wrapping_key_id: string; n: number | string }>(sql`
+      select wrapping_key_id, count(*) as n from data_keys where wrapped_key is not null group by wrapping_key_id`);
+    return { rewrapped, remaining: Object.fromEntries(counts.map((c) => [c.wrapping_key_id, Number(c.n)])) };
+  }
+
+  private cached(applicationId: string): Buffer | undefined {
+    const hit = this.cache.get(applicationId);
+    if (hit && hit.until > Date.now()) return hit.key;
+    this.cache.delete(applicationId);
+    return undefined;
+  }
+
+  private async load(applicationId: string): Promise<Buffer> {
+    const [row] = await this.db.rows<Row>(sql`
+      select wrapping_key_id, wrapped_key from data_keys where application_id = ${applicationId}`);
+    if (!row) throw new Error(`application ${applicationId} has no data key`);
+    const key = this.unwrap(applicationId, row);
+    this.cache.set(applicationId, { key, until: Date.now() + CACHE_MS });
+    return key;
+  }
+
+  private unwrap(applicationId: string, row: Row): Buffer {
+    if (!row.wrapped_key || !row.wrapping_key_id) throw new DataKeyDestroyedError(applicationId);
+    const wrappingKey = this.ring.keys.get(row.wrapping_key_id);
+    if (!wrappingKey) {
+      throw new Error(`the data key of application ${applicationId} is wrapped by '${row.wrapping_key_id}', which PAYLOAD_KEYS no longer lists`);
+    }
+    return open(wrappingKey, wrapLabel(applicationId), Buffer.from(row.wrapped_key, 'base64'));
+  }
+}

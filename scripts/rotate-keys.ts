@@ -1,0 +1,66 @@
+/**
+ * Key rotation for PAYLOAD_KEYS (docs/personal-data.md, "Rotating keys").
+ *
+ *   npm run keys:rotate -- new [id]   a new key entry; with no PAYLOAD_KEYS in the environment
+ *                                     (npm start), it is put first in DATA_DIR/payload-keys
+ *   npm run keys:rotate               re-wraps every application data key still under an older
+ *                                     key with the active (first) one, and says which keys
+ *                                     the database still needs
+ *
+ * New payloads use the active key as soon as the API and workers restart with it first;
+ * older keys stay listed until this script reports none of their data keys left and no
+ * history sealed directly by them can still be read (docs/personal-data.md).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDb } from '../db/client';
+import { DataKeys } from '../privacy/data-keys';
+import { newPayloadKeyEntry } from '../privacy/keys';
+import { loadConfigOrExit, parsePayloadKeys, type TPayloadKeys } from '../temporal.config';
+
+const keysFile = (dataDir: string) => path.join(dataDir, 'payload-keys');
+
+export async function rotate(ring: TPayloadKeys, dataKeys: DataKeys): Promise<string> {
+  const { rewrapped, remaining } = await dataKeys.rewrapAll();
+  const stale = [...ring.keys.keys()].filter((id) => id !== ring.activeId && (remaining[id] ?? 0) > 0);
+  return [
+    `re-wrapped ${rewrapped} application data key(s) under '${ring.activeId}'`,
+    `live data keys per wrapping key: ${JSON.stringify(remaining)}`,
+    stale.length ? `still needed by data keys: ${stale.join(', ')} (run again)` : 'no data key needs an older key any more',
+  ].join('\n');
+}
+
+async function main() {
+  const config = loadConfigOrExit();
+  const [command, id] = process.argv.slice(2);
+  const file = keysFile(config.DATA_DIR);
+  if (command === 'new') {
+    const entry = newPayloadKeyEntry(id);
+    if (!process.env.PAYLOAD_KEYS && existsSync(file)) {
+      const next = `${entry},${readFileSync(file, 'utf8').trim()}`;
+      if (!parsePayloadKeys(next).keys) throw new Error(`the new key clashes with ${file}: ${parsePayloadKeys(next).problems.join('; ')}`);
+      writeFileSync(file, next, { mode: 0o600 });
+      console.log(`${file}: new active key '${entry.split(':')[0]}' put first; restart npm start, then run npm run keys:rotate`);
+    } else {
+      console.log(`Put this first in PAYLOAD_KEYS (every API and worker), restart them, then run npm run keys:rotate:\n${entry}`);
+    }
+    return;
+  }
+  if (command) throw new Error(`unknown command ${command}; use 'new [id]' or nothing`);
+  const ring = config.payloadKeys ?? (existsSync(file) ? parsePayloadKeys(readFileSync(file, 'utf8').trim()).keys : undefined);
+  if (!ring) throw new Error('no PAYLOAD_KEYS (and no DATA_DIR/payload-keys): nothing to rotate');
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
+  try {
+    console.log(await rotate(ring, new DataKeys(db, ring)));
+  } finally {
+    await db.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
