@@ -112,7 +112,7 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
       await db.transaction(async (tx) => {
         await tx
           .update(employees)
-          .set({ status: 'active', hiredAt: sql`coalesce(${employees.hiredAt}, now())` })
+          .set({ status: 'active', hiredAt: sql`coalesce(${employees.hiredAt}, now())`, updatedAt: sql`now()` })
           .where(eq(employees.id, input.employeeId));
         await tx
           .update(applications)

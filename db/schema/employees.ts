@@ -27,11 +27,14 @@ export const employees = pgTable(
     offerVersion: integer('offer_version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     hiredAt: timestamp('hired_at', { withTimezone: true }),
+    /** Any change to the row (status, hire); GET /v1/employees?updatedSince= reads it. */
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('employees_application_key').on(t.applicationId),
     uniqueIndex('employees_number_key').on(t.employeeNumber),
     index('employees_department_idx').on(t.departmentId),
+    index('employees_updated_idx').on(t.updatedAt, t.id),
     index('employees_mentor_idx').on(t.mentorUserId).where(sql`mentor_user_id is not null`),
   ],
 );

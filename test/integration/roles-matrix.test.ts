@@ -92,6 +92,7 @@ const f = {} as {
   B: Candidate & { offerToken: string };
   E: Candidate & { employeeId: string; portalToken: string; docs: { idCopy: string; diploma: string } };
   webhookId: string | null;
+  pingEventId: string | null;
 };
 
 // ---- Expected answers ------------------------------------------------------------
@@ -352,6 +353,29 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200, integrator: 404 }),
   },
   {
+    method: 'POST',
+    route: '/v1/webhooks/:id/test',
+    kind: 'staff',
+    url: () => `/v1/webhooks/${f.webhookId}/test`,
+    // 200 whatever the (unreachable) endpoint answers (these rows run before DELETE deactivates it)
+    expected: () => staff({ admin: 200, integrator: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/:id/deliveries/:eventId/redeliver',
+    kind: 'staff',
+    url: () => `/v1/webhooks/${f.webhookId}/deliveries/${f.pingEventId}/redeliver`,
+    expected: () => staff({ admin: 200, integrator: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/:id/rotate-secret',
+    kind: 'staff',
+    url: () => `/v1/webhooks/${f.webhookId}/rotate-secret`,
+    body: () => ({ json: { overlapHours: 1 } }),
+    expected: () => staff({ admin: 200, integrator: 404 }),
+  },
+  {
     method: 'DELETE',
     route: '/v1/webhooks/:id',
     kind: 'staff',
@@ -584,10 +608,14 @@ beforeAll(async () => {
   f.E = { ...E, docs: { idCopy: await up('id_copy', PNG_BYTES, 'id.png', 'image/png'), diploma: await up('diploma', PDF_BYTES, 'diploma.pdf', 'application/pdf') } };
 
   f.webhookId = null;
+  f.pingEventId = null;
   if (s.app.hasRoute({ method: 'POST', url: '/v1/webhooks' })) {
     const w = await s.api('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/matrix-target', events: ['onboarding.completed'], secret: 'matrix-target-secret-0123456789' } });
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     f.webhookId = w.body.id;
+    const ping = await s.api('POST', `/v1/webhooks/${w.body.id}/test`, {});
+    expect(ping.status, JSON.stringify(ping.body)).toBe(200);
+    f.pingEventId = ping.body.eventId;
   }
 }, 120_000);
 
