@@ -15,6 +15,8 @@ import idempotencyPlugin from './plugins/idempotency';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
+import { scheduleRepeating } from './schedule';
+import { purgeExpiredEvents } from '../activities/webhooks';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -26,11 +28,15 @@ import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
 import adminRoutes from './routes/admin';
 import webhookRoutes from './routes/webhooks';
+import eventRoutes from './routes/events';
 
 export type App = FastifyInstance;
 
 /** Deeper bodies are refused: no form or resource of this API nests anywhere near this. */
 export const MAX_BODY_DEPTH = 64;
+
+/** How often the API deletes events older than EVENT_RETENTION_DAYS. */
+export const EVENT_PURGE_EVERY_MS = 3_600_000;
 
 /**
  * Paths of strings (values or keys) that contain a NUL character. Iterative, so a hostile
@@ -82,6 +88,8 @@ export default fp<AppDeps>(
 
     await app.register(depsPlugin, deps);
     scheduleOpenSignalSweep(app, deps.config.OPEN_SIGNAL_RETRY_MS);
+    // GET /v1/events keeps EVENT_RETENTION_DAYS; every replica purges (the statement is idempotent).
+    scheduleRepeating(app, EVENT_PURGE_EVERY_MS, 'event purge', () => purgeExpiredEvents(deps.db, deps.config.EVENT_RETENTION_DAYS));
     const https = deps.config.publicUrl.startsWith('https:');
     await app.register(fastifyHelmet, {
       // The docs UI and the candidate pages use inline styles; scripts stay same-origin.
@@ -147,6 +155,7 @@ export default fp<AppDeps>(
     await app.register(portalRoutes);
     await app.register(adminRoutes);
     await app.register(webhookRoutes);
+    await app.register(eventRoutes);
   },
   { name: 'hiring-api' },
 );

@@ -21,6 +21,7 @@ export {
   verifyWebhookSignature,
 } from './signature';
 export { createDeliveryCore, webhookBody } from './deliver';
+export { purgeExpiredEvents } from './purge';
 export type { TAttemptResult, TDeliverEventInput, TDeliverEventResult, TEventType, TWebhookDeps, TWebhookPayload } from './deliver';
 
 export const createWebhookActivities = (deps: TWebhookDeps) => ({

@@ -29,7 +29,7 @@ import { TtlCache } from '../cache';
 import { AppError, isUnavailable, notFound, ERROR_RESPONSES } from '../errors';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
-import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
+import { decodeCursor, encodeCursor, isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
 import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline, workflowIdFor } from '../workflow-client';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
@@ -243,12 +243,14 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator', 'hiring_manager')],
       schema: {
         tags: ['applications'],
-        summary: 'List applications, newest first',
-        description: "A hiring manager sees only their own department's applications.",
+        summary: 'List applications, newest first (or, with updatedSince, oldest change first)',
+        description:
+          "A hiring manager sees only their own department's applications. With `updatedSince`, the list is a sync feed: the applications changed since then, by (updatedAt, id) ascending; page with nextCursor, and to poll ask again from the last updatedAt minus a few seconds and drop ids already seen.",
         querystring: z.object({
           jobId: z.uuid().optional(),
           stage: ZStageSchema.optional(),
           departmentId: z.uuid().optional(),
+          updatedSince: ZUpdatedSinceSchema,
           limit: ZLimitSchema,
           cursor: z.string().max(500).optional(),
         }),
@@ -257,16 +259,18 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     async (req) => {
       const q = req.query;
       const scope = applicationScope(principalOf(req));
-      const cursor = decodeCursor(q.cursor, ZListCursorSchema);
       const a = applications;
+      const sync = q.updatedSince !== undefined ? updatedSinceKeyset(a.updatedAt, a.id, q.updatedSince, q.cursor) : undefined;
+      const cursor = sync ? undefined : decodeCursor(q.cursor, ZListCursorSchema);
       const conds: (SQL | undefined)[] = [
         q.jobId ? eq(a.jobId, q.jobId) : undefined,
         q.stage ? eq(a.stage, q.stage) : undefined,
         q.departmentId ? eq(a.departmentId, q.departmentId) : undefined,
         scope.all ? undefined : eq(a.departmentId, scope.departmentId ?? '00000000-0000-0000-0000-000000000000'),
         cursor ? sql`(${a.createdAt}, ${a.id}) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)` : undefined,
+        sync?.where,
       ];
-      const rows = await db
+      const query = db
         .select({
           id: a.id,
           externalId: a.externalId,
@@ -278,17 +282,22 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
           compositeScore: a.compositeScore,
           createdAt: a.createdAt,
           updatedAt: a.updatedAt,
+          updatedKey: isoMicros(a.updatedAt),
         })
         .from(a)
         .where(and(...conds))
-        // The list indexes are (…, created_at DESC NULLS LAST, id DESC NULLS LAST): order exactly so.
-        .orderBy(sql`${a.createdAt} desc nulls last`, sql`${a.id} desc nulls last`)
-        .limit(q.limit + 1);
+        .$dynamic();
+      const rows = await (sync
+        ? query.orderBy(...sync.orderBy)
+        : // The list indexes are (…, created_at DESC NULLS LAST, id DESC NULLS LAST): order exactly so.
+          query.orderBy(sql`${a.createdAt} desc nulls last`, sql`${a.id} desc nulls last`)
+      ).limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
+      const more = rows.length > q.limit;
       return {
-        items: page,
-        nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+        items: page.map(({ updatedKey: _, ...r }) => r),
+        nextCursor: !more || !last ? null : sync ? sync.next(last) : encodeCursor({ t: last.createdAt.toISOString(), id: last.id }),
       };
     },
   );

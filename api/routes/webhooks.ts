@@ -8,7 +8,7 @@ import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
+import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema';
 import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
 import { createDeliveryCore, type TAttemptResult } from '../../activities/webhooks';
@@ -17,9 +17,6 @@ import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 const ZDeliveryParamsSchema = z.object({ id: z.uuid(), eventId: z.uuid() });
-
-/** The event type of POST /v1/webhooks/:id/test: sent to that endpoint only, never listed by GET /v1/events. */
-export const PING_EVENT_TYPE = 'ping';
 
 export const ZCreateWebhookSchema = z.object({
   // Not z.httpUrl(): it demands a domain name, and receivers may sit at an IP address.

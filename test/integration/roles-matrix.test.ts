@@ -332,6 +332,10 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200, hr: 200, hmOwn: 200, it: 200, mentor: 200, integrator: 200 }, 404),
   },
 
+  // Pull sync for integrators
+  { method: 'GET', route: '/v1/events', kind: 'staff', url: () => '/v1/events', expected: () => staff({ admin: 200, integrator: 200 }) },
+  { method: 'GET', route: '/v1/employees', kind: 'staff', url: () => '/v1/employees?updatedSince=2020-01-01T00:00:00Z', expected: () => staff({ admin: 200, hr: 200, integrator: 200 }) },
+
   // Operations
   { method: 'GET', route: '/v1/admin/consistency', kind: 'staff', url: () => '/v1/admin/consistency', expected: () => staff({ admin: 200 }) },
 
