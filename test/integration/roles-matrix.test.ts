@@ -190,6 +190,17 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 202, hr: 202, integrator: 202 }),
   },
   {
+    method: 'POST',
+    route: '/v1/applications/batch',
+    kind: 'staff',
+    url: () => '/v1/applications/batch',
+    body: () => ({ json: { items: [{ ...matrixApplication(), externalId: `matrix-batch-${uniq()}` }] } }),
+    expected: () => staff({ admin: 200, hr: 200, integrator: 200 }),
+    check: (_who, res) => {
+      if (res.status === 200) expect(res.json.results).toEqual([expect.objectContaining({ index: 0, status: 'created' })]);
+    },
+  },
+  {
     method: 'GET',
     route: '/v1/applications',
     kind: 'staff',
