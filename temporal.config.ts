@@ -144,6 +144,12 @@ export const ZEnvSchema = z.object({
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
 
+  // Integrations
+  /** After POST /v1/webhooks/:id/rotate-secret, how long the old secret still signs beside the new one. */
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /** How long GET /v1/events keeps events (the API purges older ones hourly). */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+
   // Messaging
   SMTP_URL: ZUrlSchema(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('Hiring <hiring@example.com>'),

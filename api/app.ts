@@ -18,6 +18,8 @@ import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
 import { EmailLinkOutbox } from './email-link';
+import { scheduleRepeating } from './schedule';
+import { purgeExpiredEvents } from '../activities/webhooks';
 import healthRoutes from './routes/health';
 import organisationRoutes from './routes/organisation';
 import jobRoutes from './routes/jobs';
@@ -37,11 +39,15 @@ import auditRoutes from './routes/audit';
 import reportRoutes from './routes/reports';
 import codecRoutes from './routes/codec';
 import privacyRoutes from './routes/privacy';
+import eventRoutes from './routes/events';
 
 export type App = FastifyInstance;
 
 /** Deeper bodies are refused: no form or resource of this API nests anywhere near this. */
 export const MAX_BODY_DEPTH = 64;
+
+/** How often the API deletes events older than EVENT_RETENTION_DAYS. */
+export const EVENT_PURGE_EVERY_MS = 3_600_000;
 
 /**
  * Paths of strings (values or keys) that contain a NUL character. Iterative, so a hostile
@@ -99,6 +105,8 @@ export default fp<AppDeps>(
     app.decorate('emailLinks', emailLinks);
     app.addHook('onClose', async () => emailLinks.settled());
     scheduleOpenSignalSweep(app, deps.config.OPEN_SIGNAL_RETRY_MS);
+    // GET /v1/events keeps EVENT_RETENTION_DAYS; every replica purges (the statement is idempotent).
+    scheduleRepeating(app, EVENT_PURGE_EVERY_MS, 'event purge', () => purgeExpiredEvents(deps.db, deps.config.EVENT_RETENTION_DAYS));
     const https = deps.config.publicUrl.startsWith('https:');
     await app.register(fastifyHelmet, {
       // The docs UI and the candidate pages use inline styles; scripts stay same-origin.
@@ -180,6 +188,7 @@ export default fp<AppDeps>(
     await app.register(reportRoutes);
     await app.register(codecRoutes);
     await app.register(privacyRoutes);
+    await app.register(eventRoutes);
   },
   { name: 'hiring-api' },
 );

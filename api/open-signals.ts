@@ -14,6 +14,7 @@ import { messages } from '../db/schema';
 import { messageOpenedSignal } from '../workflows/messages';
 import { isUnavailable } from './errors';
 import { applicationHandle, withTemporalDeadline } from './workflow-client';
+import { scheduleRepeating } from './schedule';
 
 export interface TOpenToSignal {
   messageId: string;
@@ -84,19 +85,5 @@ export async function sweepOpenSignals(app: FastifyInstance, limit = 100): Promi
 
 /** Runs sweepOpenSignals every `everyMs` while the app is up (one round at a time); 0: never. */
 export function scheduleOpenSignalSweep(app: FastifyInstance, everyMs: number): void {
-  if (everyMs <= 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<unknown> | undefined;
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      round ??= sweepOpenSignals(app)
-        .catch((e: unknown) => app.log.warn({ err: e }, 'e-mail open sweep failed'))
-        .finally(() => (round = undefined));
-    }, everyMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await round;
-  });
+  scheduleRepeating(app, everyMs, 'e-mail open sweep', () => sweepOpenSignals(app));
 }

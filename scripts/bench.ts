@@ -13,7 +13,7 @@
  *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_EVALUATIONS [300]
  *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
- *   BENCH_PDF_LETTERS [200]  BENCH_REPORT_APPLICATIONS [100000] (10 stage transitions each)  BENCH_REPORT_SAMPLES [30]
+ *   BENCH_PDF_LETTERS [200]  BENCH_BATCH_ITEMS [500]  BENCH_REPORT_APPLICATIONS [100000] (10 stage transitions each)  BENCH_REPORT_SAMPLES [30]
  *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also as shipped
  *                 before (webpack in the worker, the SDK's cache size), with the SDK's cache,
  *                 with the deployment flags README suggests, and with the cache sizes below
@@ -21,7 +21,7 @@
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
  *                 (e.g. --cpu-prof --cpu-prof-dir=DIR, --max-semi-space-size=32)
- *   BENCH_PHASES  a subset of pdf,starts,evaluations,status,ranking,reports,memory,journeys
+ *   BENCH_PHASES  a subset of pdf,starts,batch,evaluations,status,ranking,reports,memory,journeys
  *   BENCH_PROFILE e.g. api:evaluations,worker:journeys — CPU-profiles that process during
  *                 that phase (.cpuprofile in .data/bench/<run>/, summary printed)
  *   BENCH_OUT     where to write the results; a run with other sizes, fewer phases or a
@@ -47,6 +47,7 @@ import { benchPdf } from './bench/phases/pdf';
 import { benchRanking } from './bench/phases/ranking';
 import { benchReports } from './bench/phases/reports';
 import { benchStarts } from './bench/phases/starts';
+import { benchBatch } from './bench/phases/batch';
 import { summarizeProfile } from './bench/profile';
 import { seedOrg } from './bench/seed';
 import { BenchStack, ROOT, StageWatcher } from './bench/stack';
@@ -56,7 +57,7 @@ import { buildWorkflowBundle } from './bench/build-bundle';
 import { envInt, envList, log, pool } from './bench/util';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker';
 
-const ALL_PHASES = ['pdf', 'starts', 'evaluations', 'status', 'ranking', 'reports', 'memory', 'journeys'];
+const ALL_PHASES = ['pdf', 'starts', 'batch', 'evaluations', 'status', 'ranking', 'reports', 'memory', 'journeys'];
 const QUICK = process.env.BENCH_QUICK === '1';
 const DEFAULTS = {
   starts: QUICK ? 200 : 1000,
@@ -71,6 +72,7 @@ const DEFAULTS = {
   pdfLetters: QUICK ? 50 : 200,
   reportApplications: QUICK ? 20000 : 100000,
   reportSamples: QUICK ? 10 : 30,
+  batchItems: 500,
 };
 const cfg = {
   phases: envList('BENCH_PHASES', ALL_PHASES),
@@ -86,6 +88,7 @@ const cfg = {
   pdfLetters: envInt('BENCH_PDF_LETTERS', DEFAULTS.pdfLetters),
   reportApplications: envInt('BENCH_REPORT_APPLICATIONS', DEFAULTS.reportApplications),
   reportSamples: envInt('BENCH_REPORT_SAMPLES', DEFAULTS.reportSamples),
+  batchItems: envInt('BENCH_BATCH_ITEMS', DEFAULTS.batchItems),
   cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250']).map(Number),
   memoryVariants: process.env.BENCH_MEMORY_VARIANTS !== '0',
   profile: envList('BENCH_PROFILE', []),
@@ -171,6 +174,7 @@ async function main() {
       inEvaluation.push(...r.apiIds, ...r.rawIds);
       return r;
     });
+    await run('batch', () => benchBatch(ctx, cfg.batchItems));
     await run('evaluations', async () => {
       const k = 2 * (cfg.evaluations + EVAL_WARMUP);
       await ensureFresh(k);
@@ -255,7 +259,7 @@ function machine(stack: BenchStack, started: Date): string {
     `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node ${process.version}; ${stack.versions.temporalCli} (in-memory dev server); PostgreSQL ${stack.versions.postgres}; @temporalio/* ${temporalSdkVersion()}`,
-    `- Sizes: starts ${cfg.starts} at c=${cfg.startConcurrency}, evaluations ${cfg.evaluations}, reads ${cfg.reads}, ranking ${cfg.rankingSizes.join('/')} × ${cfg.rankingSamples}, reports over ${cfg.reportApplications} applications × ${cfg.reportSamples}, open workflows ${cfg.openWorkflows}, journeys ${cfg.journeys} at c=${cfg.journeyConcurrency}, letters ${cfg.pdfLetters}`,
+    `- Sizes: starts ${cfg.starts} at c=${cfg.startConcurrency}, evaluations ${cfg.evaluations}, reads ${cfg.reads}, ranking ${cfg.rankingSizes.join('/')} × ${cfg.rankingSamples}, reports over ${cfg.reportApplications} applications × ${cfg.reportSamples}, open workflows ${cfg.openWorkflows}, journeys ${cfg.journeys} at c=${cfg.journeyConcurrency}, letters ${cfg.pdfLetters}, batch ${cfg.batchItems}`,
     `- Worker and API: separate Node processes started as \`npm run worker\` / \`npm run api\` start them (LOG_LEVEL=${stack.env.LOG_LEVEL}, DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE ?? '10 (default)'}, WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `${DEFAULT_MAX_CACHED_WORKFLOWS} (default)`}; workflows bundled in a child process at start-up); the load generator and the raw client in a third.`,
   ].join('\n');
 }

@@ -143,6 +143,7 @@ export const createOnboardingActivities = (deps: TOnboardingDeps) => {
             hiredAt: sql`coalesce(${employees.hiredAt}, now())`,
             ...(input.tasks ? { taskOutcomes: input.tasks } : {}),
             ...(input.courses ? { courseOutcomes: input.courses } : {}),
+            updatedAt: sql`now()`,
           })
           .where(eq(employees.id, input.employeeId));
         await tx

@@ -28,7 +28,7 @@ import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../
 import type { ActivityDeps } from '../deps';
 import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../../db/persist';
 import { WebhookDeliveryPendingError, WebhookInputError } from './errors';
-import { signWebhook } from './signature';
+import { signStandardWebhook, signWebhook, STANDARD_WEBHOOK_HEADERS } from './signature';
 
 export type TEventType = TWebhookEventType;
 
@@ -80,10 +80,25 @@ type EventRow = typeof webhookEvents.$inferSelect;
 interface Target {
   webhookId: string;
   url: string;
-  secret: string;
+  /** The current secret, then the rotated-out one while its overlap lasts. */
+  secrets: string[];
   active: boolean;
 }
 type Outcome = 'delivered' | 'failed' | 'busy';
+
+/** One POST of an event to an endpoint, as the API's ping and redeliver report it. */
+export interface TAttemptResult {
+  outcome: Outcome;
+  /** Absent when no POST was made (another attempt holds the delivery). */
+  attemptNo?: number;
+  statusCode?: number | null;
+  error?: string | null;
+  durationMs?: number;
+}
+
+/** The secrets that sign for an endpoint now: a rotated-out one only until its overlap ends. */
+const signingSecrets = sql<string[]>`array_remove(array[${webhooks.secret}, case when ${webhooks.previousSecretExpiresAt} > now() then ${webhooks.previousSecret} end], null)`;
+const TARGET_COLUMNS = { webhookId: webhooks.id, url: webhooks.url, secrets: signingSecrets, active: webhooks.active };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -132,13 +147,13 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
   return clip(String(err));
 }
 
-export function createDeliverEvent(deps: TWebhookDeps) {
+/** The parts of a delivery (record, fan out, claim, post, log), shared by the activity and the API's ping and redeliver. */
+export function createDeliveryCore(deps: TWebhookDeps) {
   const { db } = deps.db;
   const { log, now } = deps;
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const leaseMs = deps.leaseMs ?? 45_000;
-  const budgetMs = deps.budgetMs ?? 15_000;
   const backlogLimit = deps.backlogLimit ?? 20;
 
   function validate(input: TDeliverEventInput): Date {
@@ -191,7 +206,7 @@ export function createDeliverEvent(deps: TWebhookDeps) {
 
   async function pendingTargets(eventId: string): Promise<Target[]> {
     return db
-      .select({ webhookId: webhooks.id, url: webhooks.url, secret: webhooks.secret, active: webhooks.active })
+      .select(TARGET_COLUMNS)
       .from(webhookDeliveries)
       .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
       .where(and(eq(webhookDeliveries.eventId, eventId), eq(webhookDeliveries.status, 'pending')));
@@ -246,7 +261,7 @@ export function createDeliverEvent(deps: TWebhookDeps) {
     return row?.status;
   }
 
-  async function post(event: EventRow, target: Target, attemptNo: number, claimedAt: number): Promise<Outcome> {
+  async function post(event: EventRow, target: Target, attemptNo: number, claimedAt: number): Promise<TAttemptResult> {
     const body = webhookBody(event);
     const at = now();
     const timestamp = Math.floor(at.getTime() / 1000);
@@ -259,7 +274,10 @@ export function createDeliverEvent(deps: TWebhookDeps) {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'hiring-workflow-engine-webhooks/1',
-          'x-signature': signWebhook(target.secret, timestamp, body),
+          'x-signature': signWebhook(target.secrets, timestamp, body),
+          [STANDARD_WEBHOOK_HEADERS.id]: event.id,
+          [STANDARD_WEBHOOK_HEADERS.timestamp]: String(timestamp),
+          [STANDARD_WEBHOOK_HEADERS.signature]: signStandardWebhook(target.secrets, event.id, timestamp, body),
           'x-event-id': event.id,
           'x-event-type': event.type,
           'x-delivery-attempt': String(attemptNo),
@@ -293,17 +311,17 @@ export function createDeliverEvent(deps: TWebhookDeps) {
     if (ok) {
       await persistUntil(write, writeDeadline(claimedAt, leaseMs));
       log.info({ eventId: event.id, webhookId: target.webhookId, type: event.type, attemptNo, statusCode }, 'webhook delivered');
-      return 'delivered';
+      return { outcome: 'delivered', attemptNo, statusCode, error, durationMs };
     }
     await write();
     log.warn({ eventId: event.id, webhookId: target.webhookId, type: event.type, attemptNo, statusCode, error }, 'webhook delivery failed, will retry');
-    return 'failed';
+    return { outcome: 'failed', attemptNo, statusCode, error, durationMs };
   }
 
-  async function attempt(event: EventRow, target: Target): Promise<Outcome> {
+  async function attempt(event: EventRow, target: Target): Promise<TAttemptResult> {
     const claimedAt = performance.now();
     const attemptNo = await claim(event.id, target.webhookId);
-    if (attemptNo === undefined) return (await statusOf(event.id, target.webhookId)) === 'delivered' ? 'delivered' : 'busy';
+    if (attemptNo === undefined) return { outcome: (await statusOf(event.id, target.webhookId)) === 'delivered' ? 'delivered' : 'busy' };
     return post(event, target, attemptNo, claimedAt);
   }
 
@@ -318,9 +336,47 @@ export function createDeliverEvent(deps: TWebhookDeps) {
     }
     for (const ev of [...(await backlog(event, target.webhookId)), event]) {
       if (performance.now() > deadline) return;
-      if ((await attempt(ev, target)) !== 'delivered') return;
+      if ((await attempt(ev, target)).outcome !== 'delivered') return;
     }
   }
+
+  /**
+   * Posts `event` to one endpoint now, whatever its delivery's state (a redelivery or a
+   * ping): the delivery is made pending again (or created) and attempted once. An endpoint
+   * that is gone or inactive gets nothing (undefined).
+   */
+  async function deliverNow(eventId: string, webhookId: string): Promise<TAttemptResult | undefined> {
+    const [target] = await db.select(TARGET_COLUMNS).from(webhooks).where(eq(webhooks.id, webhookId));
+    const [event] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
+    if (!target?.active || !event) return undefined;
+    const wasPending = (await statusOf(eventId, webhookId)) === 'pending';
+    await db
+      .insert(webhookDeliveries)
+      .values({ eventId, webhookId })
+      .onConflictDoUpdate({
+        target: [webhookDeliveries.eventId, webhookDeliveries.webhookId],
+        set: { status: 'pending', deliveredAt: null },
+        setWhere: sql`${webhookDeliveries.status} <> 'pending'`,
+      });
+    const result = await attempt(event, target);
+    // A delivery Temporal is still retrying stays pending; one that was settled (or a
+    // ping) is not retried after a refused manual attempt: it ends failed, as logged.
+    if (result.outcome === 'failed' && !wasPending) {
+      await db
+        .update(webhookDeliveries)
+        .set({ status: 'failed', lockedUntil: null })
+        .where(deliveryIs(eventId, webhookId));
+    }
+    return result;
+  }
+
+  return { upsertEvent, fanOut, pendingTargets, serve, deliverNow };
+}
+
+export function createDeliverEvent(deps: TWebhookDeps) {
+  const { db } = deps.db;
+  const budgetMs = deps.budgetMs ?? 15_000;
+  const { upsertEvent, fanOut, pendingTargets, serve } = createDeliveryCore(deps);
 
   return async function deliverEvent(input: TDeliverEventInput): Promise<TDeliverEventResult> {
     const deadline = performance.now() + budgetMs;

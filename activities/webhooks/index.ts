@@ -15,11 +15,14 @@ export {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,
   parseSignatureHeader,
+  signStandardWebhook,
   signWebhook,
+  STANDARD_WEBHOOK_HEADERS,
   verifyWebhookSignature,
 } from './signature';
-export { webhookBody } from './deliver';
-export type { TDeliverEventInput, TDeliverEventResult, TEventType, TWebhookDeps, TWebhookPayload } from './deliver';
+export { createDeliveryCore, webhookBody } from './deliver';
+export { purgeExpiredEvents } from './purge';
+export type { TAttemptResult, TDeliverEventInput, TDeliverEventResult, TEventType, TWebhookDeps, TWebhookPayload } from './deliver';
 
 export const createWebhookActivities = (deps: TWebhookDeps) => ({
   deliverEvent: createDeliverEvent(deps),

@@ -18,10 +18,42 @@ function hmacHex(secret: string, timestamp: number, body: TBody): string {
   return createHmac('sha256', secret).update(`${timestamp}.`, 'utf8').update(bytesOf(body)).digest('hex');
 }
 
-/** The X-Signature header value for `body` sent at `timestamp` (unix seconds). */
-export function signWebhook(secret: string, timestamp: number, body: TBody): string {
+const assertUnixSeconds = (timestamp: number) => {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError('timestamp must be unix seconds');
-  return `t=${timestamp},v1=${hmacHex(secret, timestamp, body)}`;
+};
+
+/**
+ * The X-Signature header value for `body` sent at `timestamp` (unix seconds): one v1 per
+ * secret, the current one first (two while a rotated-out secret still signs).
+ */
+export function signWebhook(secret: string | readonly string[], timestamp: number, body: TBody): string {
+  assertUnixSeconds(timestamp);
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  return [`t=${timestamp}`, ...secrets.map((s) => `v1=${hmacHex(s, timestamp, body)}`)].join(',');
+}
+
+/** Standard Webhooks header names (https://www.standardwebhooks.com). */
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+/**
+ * The Standard Webhooks `webhook-signature` value: `v1,<base64 HMAC-SHA256(key, id + "." +
+ * timestamp + "." + body)>` per secret, space-separated. The key is the registration
+ * secret taken as a raw secret, one byte per character, which is what the
+ * `standardwebhooks` package does with `new Webhook(secret, { format: 'raw' })`.
+ */
+export function signStandardWebhook(secret: string | readonly string[], msgId: string, timestamp: number, body: TBody): string {
+  assertUnixSeconds(timestamp);
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  return secrets
+    .map((s) => {
+      const mac = createHmac('sha256', Buffer.from(s, 'latin1')).update(`${msgId}.${timestamp}.`, 'utf8').update(bytesOf(body));
+      return `v1,${mac.digest('base64')}`;
+    })
+    .join(' ');
 }
 
 /** Parses `t=<n>,v1=<hex>[,v1=<hex>...]`; null when malformed. */

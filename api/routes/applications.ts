@@ -3,7 +3,7 @@
  * Lists read the database mirror; a single application's status is the workflow's query.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZCreateApplicationSchema, ZStageSchema, type TCreateApplication } from '../../domain/contracts/application';
@@ -27,15 +27,63 @@ import { listMessages } from '../../db/queries/messages';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { jobForSubmission } from '../job-cache';
-import { AppError, isUnavailable, notFound, ERROR_RESPONSES } from '../errors';
+import { AppError, isUnavailable, notFound, toAppError, zodDetails, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
-import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
+import { decodeCursor, encodeCursor, isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
 import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline, workflowIdFor } from '../workflow-client';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
 const ZCreatedSchema = z.object({ id: z.string(), workflowId: z.string(), stage: ZStageSchema });
+type TCreated = z.infer<typeof ZCreatedSchema>;
+
+export const BATCH_MAX_ITEMS = 500;
+/** 500 full applications (resume, interview) are far above BODY_LIMIT_BYTES. */
+export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+/** Submissions in flight at once: each is a database round trip and a workflow start (the bench's starts phase peaks near c=32). */
+const BATCH_CONCURRENCY = 32;
+
+const ZBatchSchema = z.object({
+  items: z
+    .array(z.record(z.string(), z.unknown()).describe('A POST /v1/applications body, with externalId'))
+    .min(1)
+    .max(BATCH_MAX_ITEMS),
+});
+const ZBatchItemSchema = ZCreateApplicationSchema.extend({
+  externalId: z.string().trim().min(1).max(200).describe('Required in a batch: what makes a repeat harmless'),
+});
+
+export const ZBatchItemResultSchema = z.object({
+  index: z.number().int(),
+  status: z.enum(['created', 'existing', 'conflict', 'invalid', 'unavailable']),
+  id: z.string().optional(),
+  workflowId: z.string().optional(),
+  stage: ZStageSchema.optional(),
+  error: ZErrorResponseSchema.shape.error.omit({ requestId: true }).optional(),
+});
+type TBatchItemResult = z.infer<typeof ZBatchItemResultSchema>;
+export const ZBatchResultSchema = z.object({ results: z.array(ZBatchItemResultSchema) });
+
+/** An item's refusal as its result; anything unexpected is rethrown (the batch answers 500, its created items stay). */
+function batchFailure(index: number, e: unknown): TBatchItemResult {
+  const err = toAppError(e);
+  if (!err || err.code === 'internal') throw e;
+  const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err.code === 'unavailable') return { index, status: 'unavailable', error };
+  if (err.code === 'conflict' || err.code === 'job_closed') return { index, status: 'conflict', error };
+  if (err.code === 'not_found') return { index, status: 'invalid', error: { code: 'validation_failed', message: err.message, details: [{ path: 'jobId', message: err.message }] } };
+  return { index, status: 'invalid', error };
+}
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 type ApplicationRow = typeof applications.$inferSelect;
 
@@ -136,86 +184,150 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const body = req.body;
-      const requestHash = sha256(canonicalJson(body));
-      const [{ job, defaultCourses }, settings] = await Promise.all([jobForSubmission(app, body.jobId), getSettingsCached(db)]);
-      if (job.status === 'closed') {
-        // A repeat of a submission accepted before the job closed still answers as a repeat.
-        const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
-        if (prior?.requestHash === requestHash) {
-          return reply.status(200).send({ id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) });
-        }
-        throw new AppError('job_closed', `the job "${job.title}" is closed and takes no new applications`);
-      }
-      const locale = body.candidate.locale ?? settings.defaults.locale;
+      const { status, created } = await submit(req.body, req.log);
+      return reply.status(status).send(created);
+    },
+  );
 
-      // The application and its answers in one statement (atomic without a transaction: one
-      // round trip instead of four). A repeated externalId inserts nothing and answers as a
-      // repeat, also when two first submissions race (the loser waits for the winner's row).
-      const id = crypto.randomUUID();
-      const row = { id, workflowId: workflowIdFor(id), jobId: job.id, departmentId: job.departmentId };
-      const insertApplication = db
-        .insert(applications)
-        .values({
-          ...row,
-          externalId: body.externalId ?? null,
-          requestHash,
-          candidateName: body.candidate.name,
-          candidateEmail: body.candidate.email,
-          candidatePhone: body.candidate.phone ?? null,
-          locale,
-          resume: body.resume,
-          interview: body.interview,
-          accuracy: body.interview.accuracy,
-        })
-        .onConflictDoNothing({ target: applications.externalId })
-        .returning({ createdAt: applications.createdAt });
-      const answers = answersFor(id, job.id, body).map(({ applicationId: _, ...a }) => a);
-      const col = (c: { name: string }) => sql.identifier(c.name);
-      const a = interviewAnswers;
-      const [inserted] = await app.db.rows<{ createdAt: Date | string }>(sql`
-        with inserted as (${insertApplication.getSQL()}),
-        answers as (
-          insert into ${a} (${col(a.applicationId)}, ${col(a.jobId)}, ${col(a.questionId)}, ${col(a.skill)}, ${col(a.correct)}, ${col(a.claimedLevel)})
-          select ${id}::uuid, x."jobId", x."questionId", x."skill", x."correct", x."claimedLevel"
-          from inserted, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
-            as x("jobId" uuid, "questionId" text, "skill" text, "correct" boolean, "claimedLevel" text)
-        )
-        select "created_at" as "createdAt" from inserted`);
-      if (!inserted) {
-        const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
-        if (!prior) throw new AppError('conflict', `externalId ${body.externalId} is being submitted concurrently; retry`);
-        if (prior.requestHash !== requestHash) {
-          throw new AppError('conflict', `externalId ${body.externalId} was already used for a different application`);
-        }
-        return reply.status(200).send({ id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) });
+  /**
+   * One submission: the application row and its answers, then its workflow. 202 when it
+   * was created, 200 when the same body came before under its externalId; throws the
+   * AppError of a refusal (unknown job 404, another body under the externalId 409, 503).
+   */
+  async function submit(body: TCreateApplication, log: FastifyBaseLogger): Promise<{ status: 200 | 202; created: TCreated }> {
+    const requestHash = sha256(canonicalJson(body));
+    const [{ job, defaultCourses }, settings] = await Promise.all([jobForSubmission(app, body.jobId), getSettingsCached(db)]);
+    if (job.status === 'closed') {
+      // A repeat of a submission accepted before the job closed still answers as a repeat.
+      const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
+      if (prior?.requestHash === requestHash) {
+        return { status: 200, created: { id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) } };
       }
+      throw new AppError('job_closed', `the job "${job.title}" is closed and takes no new applications`);
+    }
+    const locale = body.candidate.locale ?? settings.defaults.locale;
 
-      const input: TApplicationWorkflowInput = {
-        applicationId: id,
-        jobId: row.jobId,
-        departmentId: row.departmentId,
-        receivedAt: new Date(inserted.createdAt).toISOString(),
-        candidate: { name: body.candidate.name, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
-        policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }, calendarSnapshot(settings.defaults, new Date(inserted.createdAt).getTime())),
-      };
-      try {
-        await startWorkflow(row, input);
-      } catch (e) {
-        // Nothing may be left half-done: without its workflow the row would be an orphan.
-        // A start that timed out may have reached Temporal all the same: end that workflow
-        // first (best effort; it cannot have sent anything, the row is what it reads).
-        if (isUnavailable(e)) {
-          await withTemporalDeadline(app, () => applicationHandle(app, id).terminate('the submission failed: the API answered 503')).catch(
-            (err: unknown) => {
-              if (!(err instanceof WorkflowNotFoundError)) req.log.warn({ err, workflowId: row.workflowId }, 'could not end a workflow whose start timed out');
-            },
-          );
-        }
-        await db.delete(applications).where(eq(applications.id, id));
-        throw e;
+    // The application and its answers in one statement (atomic without a transaction: one
+    // round trip instead of four). A repeated externalId inserts nothing and answers as a
+    // repeat, also when two first submissions race (the loser waits for the winner's row).
+    const id = crypto.randomUUID();
+    const row = { id, workflowId: workflowIdFor(id), jobId: job.id, departmentId: job.departmentId };
+    const insertApplication = db
+      .insert(applications)
+      .values({
+        ...row,
+        externalId: body.externalId ?? null,
+        requestHash,
+        candidateName: body.candidate.name,
+        candidateEmail: body.candidate.email,
+        candidatePhone: body.candidate.phone ?? null,
+        locale,
+        resume: body.resume,
+        interview: body.interview,
+        accuracy: body.interview.accuracy,
+      })
+      .onConflictDoNothing({ target: applications.externalId })
+      .returning({ createdAt: applications.createdAt });
+    const answers = answersFor(id, job.id, body).map(({ applicationId: _, ...a }) => a);
+    const col = (c: { name: string }) => sql.identifier(c.name);
+    const a = interviewAnswers;
+    const [inserted] = await app.db.rows<{ createdAt: Date | string }>(sql`
+      with inserted as (${insertApplication.getSQL()}),
+      answers as (
+        insert into ${a} (${col(a.applicationId)}, ${col(a.jobId)}, ${col(a.questionId)}, ${col(a.skill)}, ${col(a.correct)}, ${col(a.claimedLevel)})
+        select ${id}::uuid, x."jobId", x."questionId", x."skill", x."correct", x."claimedLevel"
+        from inserted, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
+          as x("jobId" uuid, "questionId" text, "skill" text, "correct" boolean, "claimedLevel" text)
+      )
+      select "created_at" as "createdAt" from inserted`);
+    if (!inserted) {
+      const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
+      if (!prior) throw new AppError('conflict', `externalId ${body.externalId} is being submitted concurrently; retry`);
+      if (prior.requestHash !== requestHash) {
+        throw new AppError('conflict', `externalId ${body.externalId} was already used for a different application`);
       }
-      return reply.status(202).send({ id, workflowId: row.workflowId, stage: 'received' as const });
+      return { status: 200, created: { id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) } };
+    }
+
+    const input: TApplicationWorkflowInput = {
+      applicationId: id,
+      jobId: row.jobId,
+      departmentId: row.departmentId,
+      receivedAt: new Date(inserted.createdAt).toISOString(),
+      candidate: { name: body.candidate.name, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
+      policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }, calendarSnapshot(settings.defaults, new Date(inserted.createdAt).getTime())),
+    };
+    try {
+      await startWorkflow(row, input);
+    } catch (e) {
+      // Nothing may be left half-done: without its workflow the row would be an orphan.
+      // A start that timed out may have reached Temporal all the same: end that workflow
+      // first (best effort; it cannot have sent anything, the row is what it reads).
+      if (isUnavailable(e)) {
+        await withTemporalDeadline(app, () => applicationHandle(app, id).terminate('the submission failed: the API answered 503')).catch(
+          (err: unknown) => {
+            if (!(err instanceof WorkflowNotFoundError)) log.warn({ err, workflowId: row.workflowId }, 'could not end a workflow whose start timed out');
+          },
+        );
+      }
+      await db.delete(applications).where(eq(applications.id, id));
+      throw e;
+    }
+    return { status: 202, created: { id, workflowId: row.workflowId, stage: 'received' as const } };
+  }
+
+  app.post(
+    '/v1/applications/batch',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      bodyLimit: BATCH_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ['applications'],
+        operationId: 'submitApplicationBatch',
+        summary: `Submit up to ${BATCH_MAX_ITEMS} applications at once, each answered on its own`,
+        description: `Each item is a \`POST /v1/applications\` body and must carry an \`externalId\`: the batch is idempotent per externalId, so a batch sent again (whole or in part) creates nothing twice. 200 with one result per item, in order: \`created\` (its workflow started), \`existing\` (the same body came before: the same ids), \`conflict\` (another body came before under that externalId, also earlier in this batch), \`invalid\` (\`error.details\` name each bad field, an unknown job included), \`unavailable\` (Temporal or the database did not answer: send that item again). The request is refused as a whole (400) only when it is not a list of 1 to ${BATCH_MAX_ITEMS} objects. Body limit ${BATCH_BODY_LIMIT_BYTES / 1024 / 1024} MiB.`,
+        body: ZBatchSchema,
+        response: { 200: ZBatchResultSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const items = req.body.items;
+      const results = new Array<TBatchItemResult>(items.length);
+      // The first item of each externalId is submitted; a later one answers from it.
+      const firstOf = new Map<string, { index: number; hash: string }>();
+      const todo: { index: number; body: TCreateApplication }[] = [];
+      const repeats: { index: number; of: number; same: boolean }[] = [];
+      items.forEach((raw, index) => {
+        const parsed = ZBatchItemSchema.safeParse(raw);
+        if (!parsed.success) {
+          results[index] = { index, status: 'invalid', error: { code: 'validation_failed', message: 'the item is not valid', details: zodDetails(parsed.error) } };
+          return;
+        }
+        const body = parsed.data;
+        const hash = sha256(canonicalJson(body));
+        const first = firstOf.get(body.externalId);
+        if (first) repeats.push({ index, of: first.index, same: first.hash === hash });
+        else {
+          firstOf.set(body.externalId, { index, hash });
+          todo.push({ index, body });
+        }
+      });
+      await forEachLimited(todo, BATCH_CONCURRENCY, async ({ index, body }) => {
+        results[index] = await submit(body, req.log).then(
+          ({ status, created }): TBatchItemResult => ({ index, status: status === 202 ? 'created' : 'existing', ...created }),
+          (e: unknown) => batchFailure(index, e),
+        );
+      });
+      for (const r of repeats) {
+        const first = results[r.of]!;
+        results[r.index] =
+          first.id === undefined
+            ? { ...first, index: r.index }
+            : r.same
+              ? { index: r.index, status: 'existing', id: first.id, workflowId: first.workflowId, stage: first.stage }
+              : { index: r.index, status: 'conflict', id: first.id, error: { code: 'conflict', message: `externalId was already used in this batch (item ${r.of}) for a different application` } };
+      }
+      return { results };
     },
   );
 
@@ -226,12 +338,14 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator', 'hiring_manager')],
       schema: {
         tags: ['applications'],
-        summary: 'List applications, newest first',
-        description: "A hiring manager sees only their own department's applications.",
+        summary: 'List applications, newest first (or, with updatedSince, oldest change first)',
+        description:
+          "A hiring manager sees only their own department's applications. With `updatedSince`, the list is a sync feed: the applications changed since then, by (updatedAt, id) ascending; page with nextCursor, and to poll ask again from the last updatedAt minus a few seconds and drop ids already seen.",
         querystring: z.object({
           jobId: z.uuid().optional(),
           stage: ZStageSchema.optional(),
           departmentId: z.uuid().optional(),
+          updatedSince: ZUpdatedSinceSchema,
           limit: ZLimitSchema,
           cursor: z.string().max(500).optional(),
         }),
@@ -240,16 +354,18 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     async (req) => {
       const q = req.query;
       const scope = applicationScope(principalOf(req));
-      const cursor = decodeCursor(q.cursor, ZListCursorSchema);
       const a = applications;
+      const sync = q.updatedSince !== undefined ? updatedSinceKeyset(a.updatedAt, a.id, q.updatedSince, q.cursor) : undefined;
+      const cursor = sync ? undefined : decodeCursor(q.cursor, ZListCursorSchema);
       const conds: (SQL | undefined)[] = [
         q.jobId ? eq(a.jobId, q.jobId) : undefined,
         q.stage ? eq(a.stage, q.stage) : undefined,
         q.departmentId ? eq(a.departmentId, q.departmentId) : undefined,
         scope.all ? undefined : eq(a.departmentId, scope.departmentId ?? '00000000-0000-0000-0000-000000000000'),
         cursor ? sql`(${a.createdAt}, ${a.id}) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)` : undefined,
+        sync?.where,
       ];
-      const rows = await db
+      const query = db
         .select({
           id: a.id,
           externalId: a.externalId,
@@ -261,17 +377,22 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
           compositeScore: a.compositeScore,
           createdAt: a.createdAt,
           updatedAt: a.updatedAt,
+          updatedKey: isoMicros(a.updatedAt),
         })
         .from(a)
         .where(and(...conds))
-        // The list indexes are (…, created_at DESC NULLS LAST, id DESC NULLS LAST): order exactly so.
-        .orderBy(sql`${a.createdAt} desc nulls last`, sql`${a.id} desc nulls last`)
-        .limit(q.limit + 1);
+        .$dynamic();
+      const rows = await (sync
+        ? query.orderBy(...sync.orderBy)
+        : // The list indexes are (…, created_at DESC NULLS LAST, id DESC NULLS LAST): order exactly so.
+          query.orderBy(sql`${a.createdAt} desc nulls last`, sql`${a.id} desc nulls last`)
+      ).limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
+      const more = rows.length > q.limit;
       return {
-        items: page,
-        nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+        items: page.map(({ updatedKey: _, ...r }) => r),
+        nextCursor: !more || !last ? null : sync ? sync.next(last) : encodeCursor({ t: last.createdAt.toISOString(), id: last.id }),
       };
     },
   );

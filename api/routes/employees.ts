@@ -12,10 +12,29 @@ import { employeeDocuments, employees } from '../../db/schema';
 import { ERASED } from '../../db/queries/erasure';
 import { completeTaskUpdate, courseResultUpdate, rejectDocumentUpdate } from '../../workflows/messages';
 import { actorOf, authenticate, hasRole, principalOf, requireRoles } from '../auth';
-import { AppError, notFound } from '../errors';
+import { AppError, ERROR_RESPONSES, notFound } from '../errors';
+import { isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
 import { queryStatus, runUpdate } from '../workflow-client';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
+
+export const ZEmployeeListItemSchema = z.object({
+  id: z.string(),
+  employeeNumber: z.string(),
+  applicationId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  position: z.string(),
+  departmentId: z.string(),
+  jobId: z.string(),
+  startDate: z.string(),
+  status: z.enum(['onboarding', 'active']),
+  mentorUserId: z.string().nullable(),
+  createdAt: z.string(),
+  hiredAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type TEmployeeListItem = z.infer<typeof ZEmployeeListItemSchema>;
 
 export default async function employeeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -36,6 +55,61 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
     if (!visible) throw notFound('employee');
     return emp;
   }
+
+  app.get(
+    '/v1/employees',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      schema: {
+        tags: ['onboarding'],
+        operationId: 'listEmployees',
+        summary: 'New hires for the EHR side, oldest change first',
+        description:
+          'Every employee record (created when an offer is accepted; `status` becomes `active` when onboarding completes), by (updatedAt, id) ascending. `updatedSince` keeps the ones changed since then; page with nextCursor. To poll, ask again from the last updatedAt minus a few seconds and drop ids already seen.',
+        querystring: z.object({ updatedSince: ZUpdatedSinceSchema, limit: ZLimitSchema, cursor: z.string().max(500).optional() }),
+        response: { 200: z.object({ items: z.array(ZEmployeeListItemSchema), nextCursor: z.string().nullable() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const e = employees;
+      const sync = updatedSinceKeyset(e.updatedAt, e.id, q.updatedSince, q.cursor);
+      const rows = await db
+        .select({
+          id: e.id,
+          employeeNumber: e.employeeNumber,
+          applicationId: e.applicationId,
+          name: e.name,
+          email: e.email,
+          position: e.position,
+          departmentId: e.departmentId,
+          jobId: e.jobId,
+          startDate: e.startDate,
+          status: e.status,
+          mentorUserId: e.mentorUserId,
+          createdAt: e.createdAt,
+          hiredAt: e.hiredAt,
+          updatedAt: e.updatedAt,
+          updatedKey: isoMicros(e.updatedAt),
+        })
+        .from(e)
+        .where(sync.where)
+        .orderBy(...sync.orderBy)
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      return {
+        items: page.map(
+          ({ updatedKey: _, ...r }): TEmployeeListItem => ({
+            ...r,
+            createdAt: r.createdAt.toISOString(),
+            hiredAt: r.hiredAt?.toISOString() ?? null,
+            updatedAt: r.updatedAt.toISOString(),
+          }),
+        ),
+        nextCursor: rows.length > q.limit ? sync.next(page[page.length - 1]) : null,
+      };
+    },
+  );
 
   app.get(
     '/v1/employees/:id',

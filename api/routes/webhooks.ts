@@ -3,17 +3,20 @@
  * delivery attempt. Secrets are write-only: stored to sign deliveries, never returned.
  * An integrator sees the endpoints they registered; an admin sees all (others get 404).
  */
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
+import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema';
 import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
-import { ERROR_RESPONSES, notFound } from '../errors';
+import { createDeliveryCore, type TAttemptResult } from '../../activities/webhooks';
+import { AppError, ERROR_RESPONSES, notFound } from '../errors';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
+const ZDeliveryParamsSchema = z.object({ id: z.uuid(), eventId: z.uuid() });
 
 export const ZCreateWebhookSchema = z.object({
   // Not z.httpUrl(): it demands a domain name, and receivers may sit at an IP address.
@@ -37,6 +40,8 @@ export const ZWebhookSchema = z.object({
   events: z.array(z.string()),
   active: z.boolean(),
   createdAt: z.string(),
+  /** While a rotated-out secret still signs beside the current one: until when. */
+  previousSecretExpiresAt: z.string().nullable(),
 });
 export type TWebhook = z.infer<typeof ZWebhookSchema>;
 
@@ -57,15 +62,53 @@ export const ZWebhookAttemptSchema = z.object({
 });
 export type TWebhookAttempt = z.infer<typeof ZWebhookAttemptSchema>;
 
+export const ZRotateSecretSchema = z
+  .object({
+    secret: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(256)
+      .optional()
+      .describe('The new secret; omitted: one is generated (returned once in the answer)'),
+    overlapHours: z
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .optional()
+      .describe('How long the old secret still signs beside the new one (default WEBHOOK_SECRET_OVERLAP_HOURS, 24)'),
+  })
+  .default({});
+
+export const ZRotatedSecretSchema = z.object({
+  webhook: ZWebhookSchema,
+  /** The new secret, shown once. */
+  secret: z.string(),
+  /** Until then deliveries carry two signatures (new, old) in X-Signature and webhook-signature. */
+  previousSecretExpiresAt: z.string(),
+});
+
+export const ZManualDeliverySchema = z.object({
+  eventId: z.string(),
+  webhookId: z.string(),
+  /** The endpoint answered 2xx. */
+  delivered: z.boolean(),
+  attemptNo: z.number(),
+  statusCode: z.number().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number(),
+});
+export type TManualDelivery = z.infer<typeof ZManualDeliverySchema>;
+
 const ZAttemptCursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
 
-type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'active' | 'createdAt'>;
+type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'active' | 'createdAt' | 'previousSecretExpiresAt'>;
 const publicView = (w: WebhookRow): TWebhook => ({
   id: w.id,
   url: w.url,
   events: w.events,
   active: w.active,
   createdAt: w.createdAt.toISOString(),
+  previousSecretExpiresAt: w.previousSecretExpiresAt && w.previousSecretExpiresAt > new Date() ? w.previousSecretExpiresAt.toISOString() : null,
 });
 const PUBLIC_COLUMNS = {
   id: webhooks.id,
@@ -73,7 +116,23 @@ const PUBLIC_COLUMNS = {
   events: webhooks.events,
   active: webhooks.active,
   createdAt: webhooks.createdAt,
+  previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
 };
+
+function manualDelivery(eventId: string, webhookId: string, r: TAttemptResult | undefined): TManualDelivery {
+  if (!r) throw new AppError('conflict', 'the webhook is inactive');
+  if (r.outcome === 'busy' || r.attemptNo === undefined)
+    throw new AppError('conflict', 'another attempt is delivering this event to this endpoint now; retry in a minute');
+  return {
+    eventId,
+    webhookId,
+    delivered: r.outcome === 'delivered',
+    attemptNo: r.attemptNo,
+    statusCode: r.statusCode ?? null,
+    error: r.error ?? null,
+    durationMs: r.durationMs ?? 0,
+  };
+}
 
 /** Admins see every endpoint; anyone else only their own. */
 function visibleTo(req: FastifyRequest): SQL | undefined {
@@ -84,6 +143,7 @@ function visibleTo(req: FastifyRequest): SQL | undefined {
 export default async function webhookRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db } = app.db;
+  const delivery = createDeliveryCore({ db: app.db, config: app.config, log: app.log, now: () => new Date() });
 
   async function loadVisibleWebhook(req: FastifyRequest, id: string): Promise<WebhookRow> {
     const [row] = await db
@@ -230,6 +290,95 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
           }),
         ),
         nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.at.toISOString(), id: last.attemptId }) : null,
+      };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/test',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'testWebhook',
+        summary: 'Send a ping event to this endpoint now and report its answer',
+        description:
+          'Posts `{ id, type: "ping", occurredAt, applicationId: null, data: { webhookId } }`, signed like every delivery, once (no retries). 200 whatever the endpoint answered: `delivered` says whether it was a 2xx. 409 when the endpoint is inactive.',
+        params: ZParamsSchema,
+        response: { 200: ZManualDeliverySchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const hook = await loadVisibleWebhook(req, req.params.id);
+      if (!hook.active) throw new AppError('conflict', 'the webhook is inactive');
+      const [event] = await db
+        .insert(webhookEvents)
+        .values({ key: `ping:${randomUUID()}`, applicationId: null, type: PING_EVENT_TYPE, payload: { webhookId: hook.id }, occurredAt: new Date() })
+        .returning({ id: webhookEvents.id });
+      return manualDelivery(event!.id, hook.id, await delivery.deliverNow(event!.id, hook.id));
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/deliveries/:eventId/redeliver',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'redeliverWebhookEvent',
+        summary: 'Post an event this endpoint was sent (or is owed) again, now',
+        description:
+          'Same event id, same body, a fresh signature. 200 whatever the endpoint answered (`delivered` says whether it was a 2xx); a refused redelivery of a settled event is not retried. 404 when the event was never for this endpoint, 409 when the endpoint is inactive or another attempt is posting the event right now.',
+        params: ZDeliveryParamsSchema,
+        response: { 200: ZManualDeliverySchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const hook = await loadVisibleWebhook(req, req.params.id);
+      const [owed] = await db
+        .select({ status: webhookDeliveries.status })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.webhookId, hook.id), eq(webhookDeliveries.eventId, req.params.eventId)));
+      if (!owed) throw notFound('delivery');
+      if (!hook.active) throw new AppError('conflict', 'the webhook is inactive');
+      return manualDelivery(req.params.eventId, hook.id, await delivery.deliverNow(req.params.eventId, hook.id));
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/rotate-secret',
+    {
+      onRequest: [authenticate, requireRoles('admin', 'integrator')],
+      config: { idempotencyRedact: ['secret'] },
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'rotateWebhookSecret',
+        summary: 'Replace the signing secret; the old one keeps signing for an overlap',
+        description:
+          'From now on every delivery is signed with the new secret and, until `previousSecretExpiresAt`, also with the old one: `X-Signature` carries two `v1=` values and `webhook-signature` two `v1,` values (new first). Receivers switch their secret within the overlap. Rotating again during an overlap drops the oldest secret at once. The new secret is in this answer only.',
+        params: ZParamsSchema,
+        body: ZRotateSecretSchema,
+        response: { 200: ZRotatedSecretSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const hook = await loadVisibleWebhook(req, req.params.id);
+      if (!hook.active) throw new AppError('conflict', 'the webhook is inactive');
+      const secret = req.body.secret ?? `whsec_${randomBytes(32).toString('base64url')}`;
+      const overlapMs = Math.round((req.body.overlapHours ?? app.config.WEBHOOK_SECRET_OVERLAP_HOURS) * 3_600_000);
+      const [row] = await db
+        .update(webhooks)
+        .set({
+          previousSecret: sql`${webhooks.secret}`,
+          previousSecretExpiresAt: sql`now() + ${`${overlapMs} milliseconds`}::interval`,
+          secret,
+        })
+        .where(eq(webhooks.id, hook.id))
+        .returning(PUBLIC_COLUMNS);
+      return {
+        webhook: publicView(row!),
+        secret,
+        previousSecretExpiresAt: row!.previousSecretExpiresAt!.toISOString(),
       };
     },
   );

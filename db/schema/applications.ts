@@ -70,6 +70,8 @@ export const applications = pgTable(
     index('applications_dept_created_idx').on(t.departmentId, t.createdAt.desc(), t.id.desc()),
     index('applications_stage_created_idx').on(t.stage, t.createdAt.desc(), t.id.desc()),
     index('applications_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // Sync: GET /v1/applications?updatedSince= reads in update order.
+    index('applications_updated_idx').on(t.updatedAt, t.id),
     index('applications_job_accuracy_idx').on(t.jobId, t.accuracy),
     // The decision-promise report: promises falling in a period, per job or department (index-only).
     index('applications_decision_due_idx').on(t.decisionDueAt, t.jobId, t.departmentId, t.id).where(sql`decision_due_at is not null`),

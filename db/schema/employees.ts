@@ -43,6 +43,8 @@ export const employees = pgTable(
     /** Each task's due date and completion, and each course's attempts, written when onboarding completes. */
     taskOutcomes: jsonb('task_outcomes').$type<TTaskOutcome[]>(),
     courseOutcomes: jsonb('course_outcomes').$type<TCourseOutcome[]>(),
+    /** Any change to the row (status, hire); GET /v1/employees?updatedSince= reads it. */
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('employees_application_key').on(t.applicationId),
@@ -50,6 +52,7 @@ export const employees = pgTable(
     index('employees_department_idx').on(t.departmentId),
     // The onboarding report: new hires started in a period.
     index('employees_created_idx').on(t.createdAt, t.jobId, t.departmentId),
+    index('employees_updated_idx').on(t.updatedAt, t.id),
     index('employees_mentor_idx').on(t.mentorUserId).where(sql`mentor_user_id is not null`),
   ],
 );

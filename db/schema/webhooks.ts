@@ -9,6 +9,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -27,6 +28,12 @@ export const webhooks = pgTable(
     /** Subscribed event types; empty means every type. */
     events: text('events').array().notNull().default(sql`'{}'::text[]`),
     secret: text('secret').notNull(),
+    /**
+     * The secret before the last rotation: it still signs beside `secret` (two signatures
+     * per header) until `previous_secret_expires_at`, so receivers can switch without a gap.
+     */
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
     createdBy: uuid('created_by').notNull(),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -55,13 +62,19 @@ export const webhookEvents = pgTable(
     /** When it was recorded (database time); endpoints registered later do not receive it. */
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('webhook_events_application_order_idx').on(t.applicationId, t.occurredAt, t.seq)],
+  (t) => [
+    index('webhook_events_application_order_idx').on(t.applicationId, t.occurredAt, t.seq),
+    // Pull sync (GET /v1/events) reads in seq order; the purge deletes by age.
+    uniqueIndex('webhook_events_seq_key').on(t.seq),
+    index('webhook_events_recorded_idx').on(t.recordedAt),
+  ],
 );
 
 /**
  * The state of one event for one endpoint. `locked_until` is the lease of the attempt
  * currently posting it: no two attempts post the same event to the same endpoint at once.
- * `failed` is final (the endpoint was deactivated); `pending` is retried by Temporal.
+ * `failed` is final (the endpoint was deactivated, or a manual attempt, a ping or a
+ * redelivery of a settled event, was refused); `pending` is retried by Temporal.
  */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',

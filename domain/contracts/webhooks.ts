@@ -24,3 +24,6 @@ export type TWebhookEventType = z.infer<typeof ZWebhookEventTypeSchema>;
 
 export const isWebhookEventType = (v: unknown): v is TWebhookEventType =>
   typeof v === 'string' && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(v);
+
+/** The event of POST /v1/webhooks/:id/test: sent to that endpoint only, never a subscription type nor in GET /v1/events. */
+export const PING_EVENT_TYPE = 'ping';

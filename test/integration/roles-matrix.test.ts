@@ -96,6 +96,7 @@ const f = {} as {
   subjectUserId: string;
   keyToRevoke: string;
   patchJobId: string;
+  pingEventId: string | null;
 };
 
 // ---- Expected answers ------------------------------------------------------------
@@ -262,6 +263,17 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 202, hr: 202, integrator: 202 }),
   },
   {
+    method: 'POST',
+    route: '/v1/applications/batch',
+    kind: 'staff',
+    url: () => '/v1/applications/batch',
+    body: () => ({ json: { items: [{ ...matrixApplication(), externalId: `matrix-batch-${uniq()}` }] } }),
+    expected: () => staff({ admin: 200, hr: 200, integrator: 200 }),
+    check: (_who, res) => {
+      if (res.status === 200) expect(res.json.results).toEqual([expect.objectContaining({ index: 0, status: 'created' })]);
+    },
+  },
+  {
     method: 'GET',
     route: '/v1/applications',
     kind: 'staff',
@@ -404,6 +416,10 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200, hr: 200, hmOwn: 200, it: 200, mentor: 200, integrator: 200 }, 404),
   },
 
+  // Pull sync for integrators
+  { method: 'GET', route: '/v1/events', kind: 'staff', url: () => '/v1/events', expected: () => staff({ admin: 200, integrator: 200 }) },
+  { method: 'GET', route: '/v1/employees', kind: 'staff', url: () => '/v1/employees?updatedSince=2020-01-01T00:00:00Z', expected: () => staff({ admin: 200, hr: 200, integrator: 200 }) },
+
   // Operations
   { method: 'GET', route: '/v1/admin/consistency', kind: 'staff', url: () => '/v1/admin/consistency', expected: () => staff({ admin: 200 }) },
 
@@ -422,6 +438,29 @@ const ROWS: Row[] = [
     route: '/v1/webhooks/:id/deliveries',
     kind: 'staff',
     url: () => `/v1/webhooks/${f.webhookId}/deliveries`,
+    expected: () => staff({ admin: 200, integrator: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/:id/test',
+    kind: 'staff',
+    url: () => `/v1/webhooks/${f.webhookId}/test`,
+    // 200 whatever the (unreachable) endpoint answers (these rows run before DELETE deactivates it)
+    expected: () => staff({ admin: 200, integrator: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/:id/deliveries/:eventId/redeliver',
+    kind: 'staff',
+    url: () => `/v1/webhooks/${f.webhookId}/deliveries/${f.pingEventId}/redeliver`,
+    expected: () => staff({ admin: 200, integrator: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/:id/rotate-secret',
+    kind: 'staff',
+    url: () => `/v1/webhooks/${f.webhookId}/rotate-secret`,
+    body: () => ({ json: { overlapHours: 1 } }),
     expected: () => staff({ admin: 200, integrator: 404 }),
   },
   {
@@ -685,10 +724,14 @@ beforeAll(async () => {
   f.E = { ...E, docs: { idCopy: await up('id_copy', PNG_BYTES, 'id.png', 'image/png'), diploma: await up('diploma', PDF_BYTES, 'diploma.pdf', 'application/pdf') } };
 
   f.webhookId = null;
+  f.pingEventId = null;
   if (s.app.hasRoute({ method: 'POST', url: '/v1/webhooks' })) {
     const w = await s.api('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/matrix-target', events: ['onboarding.completed'], secret: 'matrix-target-secret-0123456789' } });
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     f.webhookId = w.body.id;
+    const ping = await s.api('POST', `/v1/webhooks/${w.body.id}/test`, {});
+    expect(ping.status, JSON.stringify(ping.body)).toBe(200);
+    f.pingEventId = ping.body.eventId;
   }
 }, 120_000);
 

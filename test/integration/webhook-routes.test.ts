@@ -2,82 +2,43 @@
  * The webhook routes over HTTP (inject) on the real API plugin, against real PostgreSQL.
  * The routes are registered beside the app here until api/app.ts registers them.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookActivities, WEBHOOK_EVENT_TYPES } from '../../activities/webhooks';
-import { buildServer } from '../../api/server';
 import { webhooks } from '../../db/schema';
-import { loadConfig, type Config } from '../../temporal.config';
-import { createTestDb, type TestDb } from '../helpers/db';
+import type { Config } from '../../temporal.config';
+import type { TestDb } from '../helpers/db';
+import { startRouteApp, type TRouteApp } from '../helpers/route-app';
 import { startWebhookReceiver, type TTestWebhookReceiver } from '../helpers/webhook-receiver';
 
 const SECRET = 'route-test-shared-secret-0123456789';
 
 let tdb: TestDb;
-let app: FastifyInstance;
 let config: Config;
-let connection: Connection;
-let adminToken: string;
+let ra: TRouteApp;
 let integrator: { id: string; token: string };
 let otherIntegrator: { id: string; token: string };
 let hr: { id: string; token: string };
 let rx: TTestWebhookReceiver;
 
-async function api(
-  method: 'GET' | 'POST' | 'DELETE',
-  url: string,
-  o: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const token = o.token === undefined ? adminToken : o.token;
-  const res = await app.inject({
-    method,
-    url,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...o.headers },
-    ...(o.body !== undefined ? { payload: o.body as object } : {}),
-  });
-  return { status: res.statusCode, text: res.body, body: res.body ? (JSON.parse(res.body)) : undefined };
-}
-
-let userSeq = 0;
-async function createUser(roles: string[]) {
-  userSeq += 1;
-  const res = await api('POST', '/v1/users', { body: { name: `User ${userSeq}`, email: `user${userSeq}@example.com`, roles } });
-  expect(res.status, res.text).toBe(201);
-  return res.body as { id: string; token: string };
-}
+const api = (...args: Parameters<TRouteApp['api']>) => ra.api(...args);
 
 const activities = () =>
   createWebhookActivities({ db: tdb.handle, config, log: { info() {}, warn() {}, error() {} }, now: () => new Date() });
 
 beforeAll(async () => {
-  tdb = await createTestDb('hwe_webhook_routes');
-  adminToken = `admin_${randomBytes(24).toString('hex')}`;
-  config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: tdb.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    ADMIN_TOKEN: adminToken,
-    RATE_LIMIT_PER_MINUTE: '100000',
-  });
-  // These routes never talk to Temporal; the lazy connection is never opened.
-  connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  app = await buildServer({ config, db: tdb.handle, temporal: new Client({ connection }), logger: false });
-  await app.ready();
-  integrator = await createUser(['integrator']);
-  otherIntegrator = await createUser(['integrator']);
-  hr = await createUser(['hr']);
+  ra = await startRouteApp('hwe_webhook_routes');
+  ({ tdb, config } = ra);
+  integrator = await ra.createUser(['integrator']);
+  otherIntegrator = await ra.createUser(['integrator']);
+  hr = await ra.createUser(['hr']);
   rx = await startWebhookReceiver({ secret: SECRET });
 });
 
 afterAll(async () => {
   await rx?.close();
-  await app?.close();
-  await connection?.close();
-  await tdb?.drop();
+  await ra?.close();
 });
 
 describe('POST /v1/webhooks: happy', () => {
@@ -93,6 +54,7 @@ describe('POST /v1/webhooks: happy', () => {
       events: ['offer.sent', 'offer.accepted'],
       active: true,
       createdAt: expect.any(String),
+      previousSecretExpiresAt: null,
     });
     expect(res.text).not.toContain(SECRET);
     const [row] = await tdb.handle.db.select().from(webhooks).where(eq(webhooks.id, res.body.id));
@@ -199,7 +161,7 @@ describe('webhook routes: security', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.length).toBeGreaterThan(0);
     expect(list.text).not.toContain(SECRET);
-    for (const w of list.body.items) expect(Object.keys(w).sort()).toEqual(['active', 'createdAt', 'events', 'id', 'url']);
+    for (const w of list.body.items) expect(Object.keys(w).sort()).toEqual(['active', 'createdAt', 'events', 'id', 'previousSecretExpiresAt', 'url']);
   });
 });
 
