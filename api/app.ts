@@ -26,6 +26,7 @@ import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
 import adminRoutes from './routes/admin';
 import webhookRoutes from './routes/webhooks';
+import consolePlugin from './plugins/console';
 
 export type App = FastifyInstance;
 
@@ -147,6 +148,7 @@ export default fp<AppDeps>(
     await app.register(portalRoutes);
     await app.register(adminRoutes);
     await app.register(webhookRoutes);
+    await app.register(consolePlugin);
   },
   { name: 'hiring-api' },
 );
