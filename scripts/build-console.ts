@@ -28,8 +28,16 @@ export function consoleBuildIsStale(): boolean {
   return newestSource(WEB) > built || (existsSync(LOCK) && statSync(LOCK).mtimeMs > built);
 }
 
+/** Always a production build: under vitest NODE_ENV is `test`, and Vite would keep it (React's development build, 3x larger). */
 export async function buildConsole(): Promise<void> {
-  await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
 }
 
 async function main() {

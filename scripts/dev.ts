@@ -70,6 +70,7 @@ async function main() {
   console.log(`
   Hiring workflow engine is running.
 
+  Console       ${api}/app/
   API           ${api}
   API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)
   Temporal UI   ${temporalServer ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : `(your cluster at ${config.TEMPORAL_ADDRESS})`}

@@ -1,13 +1,14 @@
 /** The frame of every screen: navigation, language, who is signed in; the sign-in screen on a 401. */
-import { useEffect, useState } from 'react';
-import { Layout as AntLayout, Select, Spin, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Layout as AntLayout, Spin, Typography } from 'antd';
 import { NavLink, Outlet } from 'react-router';
 import { onUnauthenticated } from '../api/client';
 import { useMe } from '../api/queries';
 import { LANGS, useI18n, type TLang } from '../i18n/i18n';
-import { SignIn } from '../features/auth/sign-in';
 import { ErrorNote } from './error-note';
 import './layout.css';
+
+const SignIn = lazy(async () => ({ default: (await import('../features/auth/sign-in')).SignIn }));
 
 export function Layout() {
   const { t, lang, setLang } = useI18n();
@@ -34,19 +35,21 @@ export function Layout() {
         )}
         <div className="shell-tools">
           {me.data && !unauthenticated && <span className="shell-user">{me.data.name}</span>}
-          <Select<TLang>
-            aria-label={t('nav.language')}
-            value={lang}
-            onChange={setLang}
-            options={LANGS.map((l) => ({ value: l, label: languageNames[l] }))}
-            popupMatchSelectWidth={false}
-            size="small"
-          />
+          {/* A native select: small, and keyboard and screen-reader friendly as it is. */}
+          <select aria-label={t('nav.language')} className="shell-lang" value={lang} onChange={(e) => setLang(e.target.value as TLang)}>
+            {LANGS.map((l) => (
+              <option key={l} value={l}>
+                {languageNames[l]}
+              </option>
+            ))}
+          </select>
         </div>
       </header>
       <main className="shell-main">
         {unauthenticated ? (
-          <SignIn />
+          <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
+            <SignIn />
+          </Suspense>
         ) : me.isPending ? (
           <Spin aria-label={t('common.loading')} />
         ) : me.error ? (

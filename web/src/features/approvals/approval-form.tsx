@@ -8,17 +8,29 @@ import { ErrorNote } from '../../shell/error-note';
 
 type TDecision = 'approve' | 'reject';
 
-export function ApprovalForm({ applicationId, version, candidateName }: { applicationId: string; version: number; candidateName: string }) {
+export function ApprovalForm({
+  applicationId,
+  version,
+  candidateName,
+  onDecided,
+}: {
+  applicationId: string;
+  version: number;
+  candidateName: string;
+  /** Told before the lists refresh (the inbox drops the item, so it shows the result itself). */
+  onDecided?: (decision: TDecision) => void;
+}) {
   const { t } = useI18n();
   const [comment, setComment] = useState('');
-  const decide = useApplicationAction(applicationId, (decision: TDecision) =>
-    unwrap(
+  const decide = useApplicationAction(applicationId, async (decision: TDecision) => {
+    await unwrap(
       api.POST('/v1/applications/{id}/offer/approvals', {
         params: { path: { id: applicationId } },
         body: { decision, version, ...(comment.trim() ? { comment: comment.trim() } : {}) },
       }),
-    ),
-  );
+    );
+    onDecided?.(decision);
+  });
   if (decide.isSuccess) {
     return <Alert type="success" role="status" title={t(decide.variables === 'approve' ? 'approvals.approved' : 'approvals.rejected')} />;
   }

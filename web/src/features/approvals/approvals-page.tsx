@@ -2,7 +2,8 @@
  * The approver's inbox: each offer waiting for them, with the salary against the job's
  * band and the evaluations, approved or rejected with a comment in one step.
  */
-import { Card, Spin, Typography } from 'antd';
+import { useState } from 'react';
+import { Alert, Card, Spin, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useApplication, useApprovals, useJob } from '../../api/queries';
 import type { TApprovalItem } from '../../api/responses';
@@ -11,7 +12,7 @@ import { Due } from '../../shell/bits';
 import { ErrorNote } from '../../shell/error-note';
 import { ApprovalForm } from './approval-form';
 
-function ApprovalCard({ item }: { item: TApprovalItem }) {
+function ApprovalCard({ item, onDecided }: { item: TApprovalItem; onDecided: (text: string) => void }) {
   const { t, tx, number, date } = useI18n();
   const application = useApplication(item.applicationId);
   const job = useJob(item.jobId);
@@ -62,7 +63,12 @@ function ApprovalCard({ item }: { item: TApprovalItem }) {
       <Typography.Paragraph>
         {t('common.due')}: <Due dueAt={item.dueAt} />
       </Typography.Paragraph>
-      <ApprovalForm applicationId={item.applicationId} version={item.version} candidateName={item.candidateName} />
+      <ApprovalForm
+        applicationId={item.applicationId}
+        version={item.version}
+        candidateName={item.candidateName}
+        onDecided={(d) => onDecided(`${t(d === 'approve' ? 'approvals.approved' : 'approvals.rejected')} ${item.candidateName}`)}
+      />
     </Card>
   );
 }
@@ -70,18 +76,20 @@ function ApprovalCard({ item }: { item: TApprovalItem }) {
 export function ApprovalsPage() {
   const { t } = useI18n();
   const approvals = useApprovals();
+  const [done, setDone] = useState<string[]>([]);
   return (
     <section aria-labelledby="approvals-title" style={{ display: 'flex', flexDirection: 'column', gap: 16 }}>
       <Typography.Title level={1} id="approvals-title" style={{ fontSize: 24, margin: 0 }}>
         {t('approvals.title')}
       </Typography.Title>
+      {done.length > 0 && <Alert type="success" role="status" title={done.join(' · ')} />}
       {approvals.error && <ErrorNote error={approvals.error} onRetry={() => void approvals.refetch()} />}
       {approvals.isPending ? (
         <Spin aria-label={t('common.loading')} />
       ) : approvals.data?.items.length === 0 ? (
         <Typography.Paragraph>{t('approvals.empty')}</Typography.Paragraph>
       ) : (
-        approvals.data?.items.map((item) => <ApprovalCard key={`${item.applicationId}/${item.version}/${item.level}`} item={item} />)
+        approvals.data?.items.map((item) => <ApprovalCard key={`${item.applicationId}/${item.version}/${item.level}`} item={item} onDecided={(text) => setDone((d) => [...d, text])} />)
       )}
     </section>
   );

@@ -11,6 +11,17 @@ const SEVERITY_COLOURS = { high: '#b91c1c', medium: '#9a3412', info: 'default' }
 const RESOLUTIONS = ['confirmed', 'dismissed', 'retest'] as const;
 type TResolution = (typeof RESOLUTIONS)[number];
 
+/** Evidence as `key: value` lines, not JSON. */
+function evidenceText(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v !== 'object') return '';
+  if (Array.isArray(v)) return v.map(evidenceText).join(', ');
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null && !Array.isArray(x) ? JSON.stringify(x) : evidenceText(x)}`)
+    .join('\n');
+}
+
 function Resolve({ a, d }: { a: TApplication; d: TDiscrepancyState }) {
   const { t } = useI18n();
   const [resolution, setResolution] = useState<TResolution | null>(null);
@@ -62,11 +73,11 @@ export function DiscrepanciesSection({ a, me }: { a: TApplication; me: TMe }) {
           <div className="candidate-evidence">
             <div>
               <Typography.Text type="secondary">{t('candidate.resume')}</Typography.Text>
-              <pre>{JSON.stringify(d.evidence.resume, null, 1)}</pre>
+              <pre>{evidenceText(d.evidence.resume)}</pre>
             </div>
             <div>
               <Typography.Text type="secondary">{t('candidate.interview')}</Typography.Text>
-              <pre>{JSON.stringify(d.evidence.interview, null, 1)}</pre>
+              <pre>{evidenceText(d.evidence.interview)}</pre>
             </div>
           </div>
           {d.resolution ? (
