@@ -14,6 +14,7 @@ import { seedDemo, type DemoPerson } from '../db/seed';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import { createWorker } from '../worker';
 import { startDevServer, type DevServer } from './temporal-cli';
+import { seedDemoCandidates } from './demo/candidates';
 
 function secretFile(dataDir: string, name: string, make: () => string): string {
   const file = path.join(dataDir, name);
@@ -63,6 +64,22 @@ async function main() {
   const { client, connection } = await connectTemporal(config);
   const app = await buildServer({ config, db, temporal: client });
   await app.listen({ host: config.HOST, port: config.PORT });
+  const tokenOf = (role: string) => people.find((p) => p.role === role)?.token;
+  const [hrToken, managerToken, integratorToken] = [tokenOf('hr'), tokenOf('hiring manager'), tokenOf('integrator')];
+  if (seed.created && hrToken && managerToken && integratorToken) {
+    // In the background: the console is usable at once and fills up within a minute.
+    seedDemoCandidates(
+      async (method, url, token, body) => {
+        const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body !== undefined ? { payload: body as object } : {}) });
+        return { status: r.statusCode, body: r.body ? (JSON.parse(r.body) as unknown) : null };
+      },
+      { hr: hrToken, manager: managerToken, integrator: integratorToken },
+      seed.jobId,
+    ).then(
+      (done) => console.log(`  demo: ${done.length} candidates placed across the stages (see the console)`),
+      (e: unknown) => console.error('  demo candidates could not be placed:', e),
+    );
+  }
 
   const api = config.publicUrl;
   const hr = people.find((p) => p.role === 'hr');
