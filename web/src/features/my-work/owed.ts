@@ -42,7 +42,8 @@ export function anchorFor(action: string): string {
   if (action === 'submit_evaluation') return 'evaluation';
   if (action === 'record_decision') return 'decision';
   if (action === 'approve_offer') return 'approvals';
-  if (action.startsWith('task:') || action.startsWith('course')) return 'onboarding';
+  // Onboarding has no screen yet: its tasks are listed under the profile's "Waiting for".
+  if (action.startsWith('task:') || action.startsWith('course')) return 'profile';
   return 'offer';
 }
 
