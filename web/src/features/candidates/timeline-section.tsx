@@ -12,7 +12,7 @@ export function TimelineSection({ a }: { a: TApplication }) {
         items={entries.map((e, i) => {
           const to = e.type === 'stage_changed' && typeof e.detail?.to === 'string' ? ` → ${tx(`stage.${e.detail.to}`, e.detail.to)}` : '';
           const actor = e.actor === 'system' ? '' : ` · ${e.actor.name}`;
-          return { key: i, content: `${dateTime(e.at)} · ${e.type}${to}${actor}` };
+          return { key: i, content: `${dateTime(e.at)} · ${tx(`timeline.${e.type}`, e.type)}${to}${actor}` };
         })}
       />
     </Card>
