@@ -40,6 +40,7 @@ import reportRoutes from './routes/reports';
 import codecRoutes from './routes/codec';
 import privacyRoutes from './routes/privacy';
 import eventRoutes from './routes/events';
+import consolePlugin from './plugins/console';
 
 export type App = FastifyInstance;
 
@@ -189,6 +190,7 @@ export default fp<AppDeps>(
     await app.register(codecRoutes);
     await app.register(privacyRoutes);
     await app.register(eventRoutes);
+    await app.register(consolePlugin);
   },
   { name: 'hiring-api' },
 );

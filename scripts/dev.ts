@@ -19,6 +19,7 @@ import { newPayloadKeyEntry } from '../privacy/keys';
 import { createWorker } from '../worker';
 import { temporalConnectionOptions } from '../ops/temporal-connection';
 import { startDevServer, type DevServer } from './temporal-cli';
+import { seedDemoCandidates } from './demo/candidates';
 
 function secretFile(dataDir: string, name: string, make: () => string): string {
   const file = path.join(dataDir, name);
@@ -73,6 +74,22 @@ async function main() {
   const { client, connection } = await connectTemporal(config, db);
   const app = await buildServer({ config, db, temporal: client });
   await app.listen({ host: config.HOST, port: config.PORT });
+  const tokenOf = (role: string) => people.find((p) => p.role === role)?.token;
+  const [hrToken, managerToken, integratorToken] = [tokenOf('hr'), tokenOf('hiring manager'), tokenOf('integrator')];
+  if (seed.created && hrToken && managerToken && integratorToken) {
+    // In the background: the console is usable at once and fills up within a minute.
+    seedDemoCandidates(
+      async (method, url, token, body) => {
+        const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body !== undefined ? { payload: body as object } : {}) });
+        return { status: r.statusCode, body: r.body ? (JSON.parse(r.body) as unknown) : null };
+      },
+      { hr: hrToken, manager: managerToken, integrator: integratorToken },
+      seed.jobId,
+    ).then(
+      (done) => console.log(`  demo: ${done.length} candidates placed across the stages (see the console)`),
+      (e: unknown) => console.error('  demo candidates could not be placed:', e),
+    );
+  }
 
   const api = config.publicUrl;
   // The demo has no SMTP transport: a fresh single-use link per person is how they get in.
@@ -90,6 +107,7 @@ async function main() {
   console.log(`
   Hiring workflow engine is running.
 
+  Console       ${api}/app/
   API           ${api}
   API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)
   Temporal UI   ${temporalServer ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : `(your cluster at ${config.TEMPORAL_ADDRESS})`}
