@@ -61,10 +61,11 @@ async function main() {
   console.log(config.DATABASE_URL ? 'connecting to PostgreSQL ...' : 'opening the embedded database (PGlite) ...');
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await migrate(db);
-  const seed = await seedDemo(db.db);
+  // A company's own PostgreSQL never gets demo people (whose tokens are printed) unless asked.
+  const seed = !config.DATABASE_URL || config.SEED_DEMO ? await seedDemo(db.db) : null;
   const tokensFile = path.join(config.DATA_DIR, 'demo-tokens.json');
-  if (seed.created) writeFileSync(tokensFile, JSON.stringify(seed.people, null, 2), { mode: 0o600 });
-  const people: DemoPerson[] = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoPerson[]) : [];
+  if (seed?.created) writeFileSync(tokensFile, JSON.stringify(seed.people, null, 2), { mode: 0o600 });
+  const people: DemoPerson[] = seed && existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoPerson[]) : [];
   chmodSync(config.DATA_DIR, 0o700);
 
   const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -76,7 +77,7 @@ async function main() {
   await app.listen({ host: config.HOST, port: config.PORT });
   const tokenOf = (role: string) => people.find((p) => p.role === role)?.token;
   const [hrToken, managerToken, integratorToken] = [tokenOf('hr'), tokenOf('hiring manager'), tokenOf('integrator')];
-  if (seed.created && hrToken && managerToken && integratorToken) {
+  if (seed?.created && hrToken && managerToken && integratorToken) {
     // In the background: the console is usable at once and fills up within a minute.
     seedDemoCandidates(
       async (method, url, token, body) => {
@@ -104,16 +105,8 @@ async function main() {
   }
   const hr = people.find((p) => p.role === 'hr');
   const integrator = people.find((p) => p.role === 'integrator');
-  console.log(`
-  Hiring workflow engine is running.
-
-  Console       ${api}/app/
-  API           ${api}
-  API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)
-  Temporal UI   ${temporalServer ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : `(your cluster at ${config.TEMPORAL_ADDRESS})`}
-  Data          ${path.resolve(config.DATA_DIR)}${config.DATABASE_URL ? ' (Temporal only; database: DATABASE_URL)' : ''}
-
-  Demo organisation ${seed.created ? '(created now)' : '(from an earlier start)'}, job ${seed.jobId}:
+  const demoText = seed
+    ? `  Demo organisation ${seed.created ? '(created now)' : '(from an earlier start)'}, job ${seed.jobId}:
 ${people.map((p) => `    ${p.role.padEnd(16)} ${p.name.padEnd(32)} ${p.token}`).join('\n')}
 
   Sign in as a demo user in the browser (each link works once, for 15 minutes; the console is at ${api}/app/):
@@ -126,8 +119,18 @@ ${people.map((p) => `    ${p.role.padEnd(16)} ${links.get(p.email) ?? '(no link:
     sed 's/<JOB_ID>/${seed.jobId}/' scripts/demo/application.json | \\
       curl -s -X POST ${api}/v1/applications -H 'content-type: application/json' \\
       -H 'authorization: Bearer ${integrator?.token ?? '<integrator token>'}' --data-binary @-
-    curl -s ${api}/v1/jobs/${seed.jobId}/ranking -H 'authorization: Bearer ${hr?.token ?? '<hr token>'}'
+    curl -s ${api}/v1/jobs/${seed.jobId}/ranking -H 'authorization: Bearer ${hr?.token ?? '<hr token>'}'`
+    : '  No demo organisation: DATABASE_URL is set (SEED_DEMO=true seeds one).';
+  console.log(`
+  Hiring workflow engine is running.
 
+  Console       ${api}/app/
+  API           ${api}
+  API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)
+  Temporal UI   ${temporalServer ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : `(your cluster at ${config.TEMPORAL_ADDRESS})`}
+  Data          ${path.resolve(config.DATA_DIR)}${config.DATABASE_URL ? ' (Temporal only; database: DATABASE_URL)' : ''}
+
+${demoText}
   Ctrl-C stops everything.
 `);
 

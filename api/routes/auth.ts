@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { consumeEmailLink, deleteSession, saveOidcSignIn, takeOidcSignIn, userByEmail, userById } from '../../db/queries/sign-in';
 import { authenticate, principalOf } from '../auth';
+import { recordAudit, requestContext } from '../audit';
 import { AppError, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { authorizationUrl, finishSignIn, newAttempt, OIDC_ATTEMPT_TTL_MS, oidcClient, oidcSettings } from '../oidc';
 import { signInProblem, type TSignInProblem } from '../pages/sign-in-page';
@@ -34,13 +35,28 @@ const ZCallbackQuerySchema = z
 
 const oidcCookieName = (req: FastifyRequest) => (req.server.config.publicUrl.startsWith('https:') ? '__Host-hwe_oidc' : 'hwe_oidc');
 
+/** A sign-in event in the audit log (the hook records mutations and 401s, not these redirects and pages). */
+function auditSignIn(req: FastifyRequest, event: { action: 'auth.signed_in' | 'auth.failed'; status: number; userId?: string; changes: Record<string, unknown> }) {
+  recordAudit(req.server.db.db, {
+    action: event.action,
+    actor: event.userId ? { type: 'staff', id: event.userId } : { type: 'anonymous' },
+    target: event.userId ? { type: 'user', id: event.userId } : null,
+    status: event.status,
+    request: requestContext(req),
+    changes: event.changes,
+  }).catch((err: unknown) => req.log.error({ err }, 'could not write the audit row of a sign-in'));
+}
+
 function problemPage(reply: FastifyReply, problem: TSignInProblem, detail?: string) {
   const { status, html } = signInProblem(problem, detail);
+  // 401 pages are recorded by the audit hook as auth.failed; the others here.
+  if (status !== 401) auditSignIn(reply.request, { action: 'auth.failed', status, changes: { reason: problem } });
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
 async function signedIn(req: FastifyRequest, reply: FastifyReply, userId: string, method: 'oidc' | 'email_link') {
   await startSession(req, reply, userId, method);
+  auditSignIn(req, { action: 'auth.signed_in', status: 302, userId, changes: { method } });
   return reply.header('cache-control', 'no-store').redirect(CONSOLE_PATH, 302);
 }
 

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { createUser } from '../helpers/org';
+import { eventually } from '../helpers/wait';
 import { mailedLinkTokens, nextAddress, setCookies, signInByEmail, type TBrowserSession } from '../helpers/sign-in';
 import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
 import { startStack, type Stack } from '../helpers/stack';
@@ -96,6 +97,17 @@ describe('e-mail sign-in links', () => {
     expect(again.body).toContain('id="link_used"');
     expect(setCookies(again.headers)).toEqual([]);
     expect((await s.db.handle.rows(sql`select id from sessions where user_id = ${u.id}`)).length).toBe(1);
+
+    // Both are in the audit log: the sign-in as the person, the refused replay with its reason.
+    const audit = await eventually(async () => {
+      const rows = await s.db.handle.rows<{ action: string; actor_id: string | null; status: number; changes: Record<string, unknown> }>(
+        sql`select action, actor_id, status, changes from audit_log where action in ('auth.signed_in', 'auth.failed') and (actor_id = ${u.id} or changes->>'reason' = 'link_used') order by id`,
+      );
+      return rows.length >= 2 ? rows : undefined;
+    });
+    expect(audit[0]).toMatchObject({ action: 'auth.signed_in', actor_id: u.id, status: 302, changes: { method: 'email_link' } });
+    expect(audit.at(-1)).toMatchObject({ action: 'auth.failed', actor_id: null, status: 410, changes: { reason: 'link_used' } });
+    expect(JSON.stringify(audit)).not.toContain(token!);
   });
 
   it('a link opened after 15 minutes is refused with a page, one opened within them works', async () => {
