@@ -61,6 +61,30 @@ export const MAX_CHANGES_CHARS = 4000;
 const MAX_STRING = 200;
 const SECRET_FIELD = /secret|token|password|passphrase|authorization|cookie|api[-_]?key|^key$|signature$/i;
 
+/**
+ * Request-body fields that carry a candidate's personal data (or free text that may): the
+ * row says they were sent, not what they said. The log is append-only, so anything personal
+ * in it could never be erased with the application (docs/personal-data.md).
+ */
+const PERSONAL_FIELD = /^(candidate|resume|interview|items|signatureName|salary|benefits|terms|reason|comment|note)$/;
+
+/** A request body without candidates' personal data (see PERSONAL_FIELD), at any depth. */
+export function withoutPersonalData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPersonalData);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = !PERSONAL_FIELD.test(k)
+      ? withoutPersonalData(v)
+      : typeof v === 'string'
+        ? `[${v.length} chars, not recorded]`
+        : Array.isArray(v)
+          ? `[${v.length} items, not recorded]`
+          : '[not recorded]';
+  }
+  return out;
+}
+
 /** Adds to the audit row of this request (merged with what was noted before). */
 export function noteAudit(req: FastifyRequest, note: TAuditNote): void {
   const prev = req.auditNote ?? {};
@@ -204,7 +228,7 @@ export function auditEventOf(req: FastifyRequest, status: number | null, over: T
     request: requestContext(req),
     changes: {
       ...(Object.keys(params).length ? { params } : {}),
-      ...(body && MUTATING.has(req.method) ? { body } : {}),
+      ...(body && MUTATING.has(req.method) ? { body: withoutPersonalData(body) } : {}),
       ...note.changes,
     },
   };

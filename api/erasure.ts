@@ -61,6 +61,10 @@ export async function eraseApplication(app: FastifyInstance, applicationId: stri
 async function scrubAndDeleteFiles(app: FastifyInstance, target: TErasureTarget): Promise<number> {
   const { storageKeys } = await scrubApplication(app.db, target);
   const unused = await unusedStorageKeys(app.db, storageKeys);
-  for (const key of unused) await unlink(path.join(app.config.documentsDir, key)).catch(() => {});
+  for (const key of unused) {
+    await app.documents.delete(key);
+    // A file from before documents moved into the database (npm run documents:import) goes too.
+    await unlink(path.join(app.config.documentsDir, key)).catch(() => {});
+  }
   return unused.length;
 }

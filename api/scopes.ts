@@ -15,6 +15,10 @@ export type TRouteScope = TApiKeyScope | typeof ANY_KEY;
 
 export const ROUTE_SCOPES: Record<string, TRouteScope> = {
   'GET /v1/me': ANY_KEY,
+  // The key's own user's browser sessions: any key may list them or end one (e.g. a script
+  // that signs a compromised account out everywhere).
+  'GET /v1/me/sessions': ANY_KEY,
+  'DELETE /v1/me/sessions/:id': ANY_KEY,
   'GET /v1/approvals': ANY_KEY,
 
   'GET /v1/users': 'organisation:manage',

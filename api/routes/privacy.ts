@@ -3,7 +3,6 @@
  * Both audited (api/privacy-audit.ts). What is erased and what is kept:
  * docs/personal-data.md.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import type { FastifyInstance } from 'fastify';
@@ -89,7 +88,7 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
       for (const f of found.offerFiles) files[f.name] = f.bytes;
       for (const d of found.data.employeeDocuments) {
         const key = d.storage_key as string;
-        const bytes = await readFile(path.join(app.config.documentsDir, key)).catch(() => null);
+        const bytes = await app.documents.get(key);
         if (bytes) files[`documents/${d.id as string}-${path.basename(String(d.filename))}`] = new Uint8Array(bytes);
       }
       return reply

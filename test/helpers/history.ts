@@ -83,6 +83,9 @@ export function payloadsIn(history: string): TJsonPayload[] {
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (o.metadata && typeof o.metadata === 'object' && 'encoding' in o.metadata) out.push({ metadata: o.metadata as Record<string, string>, data: (o.data as string) ?? '' });
+      // A patch marker's details are the patch id (e.g. "company-calendar"), written by the
+      // SDK's core, which no codec sees; nothing of the application is in them.
+      else if (o.markerName === 'core_patch') return;
       else Object.entries(o).forEach(([k, x]) => k !== 'searchAttributes' && walk(x));
     }
   };

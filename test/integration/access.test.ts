@@ -385,7 +385,7 @@ describe('public operational routes', () => {
   it('/readyz answers 200 when PostgreSQL and Temporal are up', async () => {
     const res = await s.api('GET', '/readyz', { token: null });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', database: { ok: true }, temporal: { ok: true } });
+    expect(res.body).toEqual({ status: 'ready', database: { ok: true }, temporal: { ok: true }, load: { ok: true } });
   });
 
   it('/openapi.json describes the API from the zod schemas', async () => {

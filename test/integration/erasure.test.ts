@@ -5,8 +5,6 @@
  * or salary; links are dead; counts and dates stay. Files shared with another
  * employee's upload stay; an active employee is refused (409) and nothing changes.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,9 +137,9 @@ describe('erasure and subject access', () => {
       (await s.db.handle.rows<{ storage_key: string; kind: string }>(sql`
         select d.storage_key, d.kind from employee_documents d join employees e on e.id = d.employee_id where e.application_id = ${id}`));
     const aKeys = await keys(a.id);
-    const ownFile = path.join(s.config.documentsDir, aKeys.find((k) => k.kind === 'id_copy')!.storage_key);
-    const sharedFile = path.join(s.config.documentsDir, aKeys.find((k) => k.kind === 'diploma')!.storage_key);
-    expect(existsSync(ownFile) && existsSync(sharedFile)).toBe(true);
+    // Documents are stored in the database (db/document-store.ts).
+    const stored = async (kind: string) => (await s.app.documents.get(aKeys.find((k) => k.kind === kind)!.storage_key)) !== null;
+    expect((await stored('id_copy')) && (await stored('diploma'))).toBe(true);
 
     // Subject access as a zip: the JSON and the files.
     const zip = await s.app.inject({ method: 'GET', url: `/v1/applications/${a.id}/export?format=zip`, headers: { authorization: `Bearer ${org.hr.token}` } });
@@ -155,8 +153,8 @@ describe('erasure and subject access', () => {
     const erased = await s.api('POST', `/v1/applications/${a.id}/erase`, { body: { reason: 'Withdrew consent before starting' } });
     expect(erased.status, JSON.stringify(erased.body)).toBe(202);
     expect(erased.body.filesDeleted).toBe(1);
-    expect(existsSync(ownFile)).toBe(false);
-    expect(existsSync(sharedFile)).toBe(true);
+    expect(await stored('id_copy')).toBe(false);
+    expect(await stored('diploma')).toBe(true);
     expect(foundIn(await everyRow(s), [a.name, a.email])).toEqual([]);
     expect(foundIn(await everyRow(s), [b.name, b.email])).toEqual([b.name, b.email]);
     const portal = await s.app.inject({ method: 'GET', url: `/portal/${a.portalToken}` });

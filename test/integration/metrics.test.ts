@@ -18,6 +18,7 @@ import { httpApi } from '../helpers/http-api';
 import { has, metric, parseMetrics, scrape, type Sample } from '../helpers/prometheus';
 import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
 import { eventually } from '../helpers/wait';
+import { newPayloadKeyEntry } from '../../privacy/keys';
 
 let db: TestDb;
 let smtp: TTestSmtpServer;
@@ -47,6 +48,8 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
     DATABASE_POOL_SIZE: '4',
+    // The same payload key for the API and the worker (docs/personal-data.md).
+    PAYLOAD_KEYS: newPayloadKeyEntry('metrics'),
   };
   workerOps = `127.0.0.1:${await freePort()}`;
   worker = await spawnWorker({ ...common, DATABASE_URL: viaProxy.toString(), METRICS_BIND: workerOps });
