@@ -1,39 +1,14 @@
 /**
  * Writes the console's API types (web/src/api/schema.d.ts) from the app's own OpenAPI
- * document, built in-process: no server, no database connection (postgres.js and the
- * Temporal client connect lazily, and nothing here queries). `npm run typecheck` runs it
+ * document, built in-process by scripts/openapi.ts (no server, no connection). `npm run typecheck` runs it
  * first, so a contract change that breaks the console breaks the typecheck.
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@temporalio/client';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { buildServer } from '../api/server';
-import { openDb } from '../db/client';
-import { loadConfig } from '../temporal.config';
+import { openApiDocument } from './openapi';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../web/src/api/schema.d.ts', import.meta.url));
-
-/** The OpenAPI document exactly as `GET /openapi.json` serves it. */
-export async function openApiDocument(): Promise<Record<string, unknown>> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: 'postgres://openapi@127.0.0.1:9/none',
-    OPEN_SIGNAL_RETRY_MS: '0',
-    LINK_SIGNING_SECRET: 'x'.repeat(64),
-  });
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const app = await buildServer({ config, db, temporal: new Client(), logger: false });
-  try {
-    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
-    if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`);
-    return res.json<Record<string, unknown>>();
-  } finally {
-    await app.close();
-    await db.close();
-  }
-}
 
 async function main() {
   const doc = await openApiDocument();

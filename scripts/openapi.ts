@@ -1,13 +1,12 @@
 /**
  * The OpenAPI document, generated from the app without a server: the Fastify app is built
- * (on a throw-away embedded database, with a Temporal connection that is never opened) and
- * asked for `/openapi.json` through inject. The one place that dumps the document; the
- * typed clients are generated from its output.
+ * (with database and Temporal connections that are never opened) and asked for
+ * `/openapi.json` through inject. The one place that dumps the document; the typed client
+ * (clients/typescript) and the console's types (scripts/console-api-types.ts) come from it.
  *
  *   tsx scripts/openapi.ts [out.json]   (default: clients/typescript/openapi.json; `-` for stdout)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -19,9 +18,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OPENAPI_OUT = path.join(ROOT, 'clients/typescript/openapi.json');
 
 export async function openApiDocument(): Promise<Record<string, unknown>> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hwe-openapi-'));
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_DIR: dataDir, OPEN_SIGNAL_RETRY_MS: '0' });
-  const db = await openDb({ dataDir });
+  // Nothing here queries: postgres.js and the Temporal client connect lazily, so an address
+  // where nothing listens is enough (and costs none of PGlite's start-up).
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgres://openapi@127.0.0.1:9/none',
+    OPEN_SIGNAL_RETRY_MS: '0',
+    LINK_SIGNING_SECRET: 'x'.repeat(64),
+  });
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const app = await buildServer({ config, db, temporal: new Client({ connection }), logger: false });
   try {
@@ -32,7 +38,6 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     await app.close();
     await connection.close();
     await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
