@@ -59,7 +59,7 @@ describe('compositeScores', () => {
   });
 });
 
-describe('the README worked example, continued', () => {
+describe('the worked example (docs/pipeline.md), continued', () => {
   it('gives the documented composite', () => {
     const r = compositeScores(
       [

@@ -271,7 +271,7 @@ describe('buildMatchReport: exceeding a requirement', () => {
   });
 });
 
-describe('the README worked example', () => {
+describe('the worked example (docs/pipeline.md)', () => {
   it('gives the documented numbers', () => {
     const comps = [
       makeCompetency({ key: 'programming', weight: 3, requiredLevel: 80, skills: ['Python'] }),
