@@ -378,6 +378,9 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
           createdAt: a.createdAt,
           updatedAt: a.updatedAt,
           updatedKey: isoMicros(a.updatedAt),
+          // The cursor keeps PostgreSQL's microseconds: a batch creates many rows within one
+          // millisecond, and a cursor cut to milliseconds skipped some of them between pages.
+          createdKey: isoMicros(a.createdAt),
         })
         .from(a)
         .where(and(...conds))
@@ -391,8 +394,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       const last = page[page.length - 1];
       const more = rows.length > q.limit;
       return {
-        items: page.map(({ updatedKey: _, ...r }) => r),
-        nextCursor: !more || !last ? null : sync ? sync.next(last) : encodeCursor({ t: last.createdAt.toISOString(), id: last.id }),
+        items: page.map(({ updatedKey: _u, createdKey: _c, ...r }) => r),
+        nextCursor: !more || !last ? null : sync ? sync.next(last) : encodeCursor({ t: last.createdKey, id: last.id }),
       };
     },
   );

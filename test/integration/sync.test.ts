@@ -214,6 +214,27 @@ describe('GET /v1/applications?updatedSince=', () => {
     expect(seen.sort()).toEqual([...ids].sort());
   });
 
+  it('the newest-first list keeps microseconds in its cursor: rows created in one millisecond are never skipped', async () => {
+    const ids = [await insertApplication('Same ms 1'), await insertApplication('Same ms 2'), await insertApplication('Same ms 3')];
+    // Three creation times a few microseconds apart, in one millisecond (as a batch makes them),
+    // newer than any other row, so they fill the list's first pages.
+    await db().execute(sql`
+      update applications set created_at = date_trunc('milliseconds', now() + interval '1 day') + (x.n || ' microseconds')::interval
+      from (select id, row_number() over (order by id) * 100 as n from applications where id in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})) x
+      where applications.id = x.id`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 3; pages++) {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await ra.api(
+        'GET',
+        `/v1/applications?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.body.items.map((r) => r.id));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+
   it('400 for a bad updatedSince or a cursor of the other order; nothing else changes', async () => {
     for (const q of ['updatedSince=yesterday', 'updatedSince=2026-13-01T00:00:00Z', `updatedSince=${encodeURIComponent(new Date().toISOString())}&cursor=${Buffer.from('{"t":"2026-01-01T00:00:00.000Z","id":"00000000-0000-0000-0000-000000000000"}').toString('base64url')}`]) {
       const res = await ra.api('GET', `/v1/applications?${q}`, { token: integrator.token });
