@@ -2501,7 +2501,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document the new hire uploaded */
+        /** Download a document the new hire uploaded (HR and admins only) */
         get: {
             parameters: {
                 query?: never;
