@@ -27,6 +27,7 @@ import { listMessages } from '../../db/queries/messages';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { jobForSubmission } from '../job-cache';
+import { redactStatusFor } from '../status-redaction';
 import { AppError, isUnavailable, notFound, toAppError, zodDetails, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
@@ -407,6 +408,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['applications'],
         summary: "The application's full status, from its workflow",
+        description:
+          "Salary (each offer version's `offer.salary`), signature evidence (`response.signature.ip`, `.userAgent`) and evaluators' comments are shown to HR, admins and the current offer's approvers only; for anyone else they are null and `redacted` lists them. A scoped API key without `offers:read` gets no salary or signature evidence.",
         params: ZParamsSchema,
       },
     },
@@ -419,7 +422,8 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       const row = visibleTo(req, found);
       // Erased: its workflow is gone; what is left is the fact and the date (api/erasure.ts).
       if (row.stage === 'erased') return { id: row.id, workflowId: row.workflowId, stage: 'erased', erasedAt: row.erasedAt, createdAt: row.createdAt, candidate: null };
-      const status = await statusQuery;
+      // Salary, signature evidence and evaluators' comments only for those entitled (api/status-redaction.ts).
+      const status = redactStatusFor(principalOf(req), await statusQuery);
       const now = Date.now();
       return {
         id: row.id,

@@ -241,10 +241,13 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
   app.get(
     '/v1/employees/:id/documents/:documentId',
     {
-      onRequest: [authenticate],
+      // The bytes (ID copy, diploma, medical report) are for HR and admins only; the new hire
+      // has their portal. Everyone else who may see the employee sees in GET /v1/employees/:id
+      // that the document exists and its status, not its content.
+      onRequest: [authenticate, requireRoles('admin', 'hr')],
       schema: {
         tags: ['onboarding'],
-        summary: 'Download a document the new hire uploaded',
+        summary: 'Download a document the new hire uploaded (HR and admins only)',
         params: z.object({ id: z.uuid(), documentId: z.uuid() }),
       },
     },

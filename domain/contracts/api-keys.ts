@@ -9,6 +9,9 @@ import { z } from 'zod';
 export const API_KEY_SCOPES = [
   'applications:read',
   'applications:write',
+  // Not a route scope: what an offer holds beyond its status (salary, signature evidence),
+  // shown in GET /v1/applications/:id only to keys that have it (api/status-redaction.ts).
+  'offers:read',
   'employees:read',
   'employees:write',
   'lms:write',

@@ -378,7 +378,7 @@ describe("the hiring manager's view", () => {
     await evaluateOk(chen.id, org.hr.token, { ratings: all('fair'), comment: 'HR view: needs a coding retest', recommendation: 'reject' });
   });
 
-  it("sees their department's candidate in full: recording, report, discrepancies and resolutions, HR's evaluation and comment", async () => {
+  it("sees their department's candidate: recording, report, discrepancies and resolutions, HR's evaluation without its comment", async () => {
     const t = org.manager.token;
     const st = await status(chen.id, t);
     expect(st.interview.recordingUrl).toBe('https://recordings.example.com/r/abc');
@@ -387,8 +387,11 @@ describe("the hiring manager's view", () => {
       resolution: { resolution: 'confirmed', note: 'Confirmed on a call: rusty Python', by: org.hr.id },
     });
     expect(st.evaluations).toEqual([
-      expect.objectContaining({ role: 'hr', evaluatorName: 'Hana HR', comment: 'HR view: needs a coding retest', recommendation: 'reject' }),
+      // Evaluators' comments are for HR, admins and the offer's approvers (api/status-redaction.ts).
+      expect.objectContaining({ role: 'hr', evaluatorName: 'Hana HR', comment: null, recommendation: 'reject' }),
     ]);
+    expect(st.redacted).toContain('evaluationComments');
+    expect(JSON.stringify(st)).not.toContain('needs a coding retest');
     expect(st.report.dimensions).toHaveLength(3);
     expect(st.scores.compositeScore).not.toBeNull();
 

@@ -380,6 +380,13 @@ const ROWS: Row[] = [
     kind: 'staff',
     url: () => `/v1/employees/${f.E.employeeId}`,
     expected: () => staff({ admin: 200, hr: 200, hmOwn: 200, it: 200, mentor: 200, integrator: 200 }, 404),
+    // Everyone who sees the employee sees that the ID copy exists and its status (not its bytes).
+    check: (_who, res) => {
+      if (res.status !== 200) return;
+      const doc = res.json.documents.find((d: { id: string }) => d.id === f.E.docs.idCopy);
+      expect(doc).toMatchObject({ kind: expect.any(String), status: expect.stringMatching(/^(submitted|rejected)$/) });
+      expect(doc).not.toHaveProperty('storageKey');
+    },
   },
   {
     method: 'POST',
@@ -413,7 +420,8 @@ const ROWS: Row[] = [
     route: '/v1/employees/:id/documents/:documentId',
     kind: 'staff',
     url: () => `/v1/employees/${f.E.employeeId}/documents/${f.E.docs.idCopy}`,
-    expected: () => staff({ admin: 200, hr: 200, hmOwn: 200, it: 200, mentor: 200, integrator: 200 }, 404),
+    // The bytes are HR's and admins'; the others who see the employee see only that it exists.
+    expected: () => staff({ admin: 200, hr: 200 }),
   },
 
   // Pull sync for integrators

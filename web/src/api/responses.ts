@@ -5,7 +5,8 @@
  * (type-only imports, erased from the bundle), so they cannot drift either. When a route
  * gains a response schema, its type here should become `components[...]` from schema.d.ts.
  */
-import type { TApplicationStatus, TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState } from '../../../workflows/messages';
+import type { TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState } from '../../../workflows/messages';
+import type { TRedactedStatus } from '../../../workflows/status-view';
 import type { TStage } from '../../../domain/contracts/application';
 import type { TRole } from '../../../domain/contracts/common';
 import type { TRating } from '../../../domain/composite';
@@ -23,8 +24,8 @@ export interface TMe {
   csrfToken?: string;
 }
 
-/** GET /v1/applications/:id */
-export type TApplication = TApplicationStatus & {
+/** GET /v1/applications/:id: salary, signature evidence and others' comments are null for some readers. */
+export type TApplication = TRedactedStatus & {
   id: string;
   externalId: string | null;
   candidate: { name: string; email: string; phone: string | null; locale: 'en' | 'zh-CN' };

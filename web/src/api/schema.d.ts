@@ -1393,7 +1393,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The application's full status, from its workflow */
+        /**
+         * The application's full status, from its workflow
+         * @description Salary (each offer version's `offer.salary`), signature evidence (`response.signature.ip`, `.userAgent`) and evaluators' comments are shown to HR, admins and the current offer's approvers only; for anyone else they are null and `redacted` lists them. A scoped API key without `offers:read` gets no salary or signature evidence.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2501,7 +2504,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document the new hire uploaded */
+        /** Download a document the new hire uploaded (HR and admins only) */
         get: {
             parameters: {
                 query?: never;
@@ -6173,7 +6176,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    scopes: ("applications:read" | "applications:write" | "employees:read" | "employees:write" | "lms:write" | "webhooks:manage" | "jobs:manage" | "organisation:manage" | "audit:read")[];
+                    scopes: ("applications:read" | "applications:write" | "offers:read" | "employees:read" | "employees:write" | "lms:write" | "webhooks:manage" | "jobs:manage" | "organisation:manage" | "audit:read")[];
                     /** Format: date-time */
                     expiresAt?: string;
                 };

@@ -18,9 +18,9 @@ export function OfferSection({ a, me, job }: { a: TApplication; me: TMe; job: TJ
   const current = a.offer.current;
   const band = job?.salaryBand;
   const [position, setPosition] = useState(current?.offer.position ?? job?.title ?? '');
-  const [amount, setAmount] = useState<number | null>(current?.offer.salary.amount ?? null);
-  const [currency, setCurrency] = useState(current?.offer.salary.currency ?? band?.currency ?? 'CNY');
-  const [period, setPeriod] = useState<TPeriod>((current?.offer.salary.period ?? band?.period ?? 'year'));
+  const [amount, setAmount] = useState<number | null>(current?.offer.salary?.amount ?? null);
+  const [currency, setCurrency] = useState(current?.offer.salary?.currency ?? band?.currency ?? 'CNY');
+  const [period, setPeriod] = useState<TPeriod>((current?.offer.salary?.period ?? band?.period ?? 'year'));
   const [benefits, setBenefits] = useState((current?.offer.benefits ?? []).join('\n'));
   const [startDate, setStartDate] = useState(current?.offer.startDate ?? '');
   const [terms, setTerms] = useState(current?.offer.terms ?? '');
@@ -54,7 +54,13 @@ export function OfferSection({ a, me, job }: { a: TApplication; me: TMe; job: TJ
     <Card title={t('candidate.offer')} id="offer" extra={status}>
       {!mayDraft && current && (
         <Typography.Paragraph>
-          {current.offer.position} · {number(current.offer.salary.amount)} {current.offer.salary.currency} {t(`candidate.period.${current.offer.salary.period}`)} ·{' '}
+          {/* The salary is null for readers who may not see it (docs/administration.md). */}
+          {current.offer.position} ·{' '}
+          {current.offer.salary && (
+            <>
+              {number(current.offer.salary.amount)} {current.offer.salary.currency} {t(`candidate.period.${current.offer.salary.period}`)} ·{' '}
+            </>
+          )}
           {t('candidate.startDate')} {date(current.offer.startDate)}
         </Typography.Paragraph>
       )}
