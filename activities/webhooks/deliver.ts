@@ -27,8 +27,10 @@ import { isWebhookEventType } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/webhooks';
 import type { ActivityDeps } from '../deps';
 import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../../db/persist';
-import { WebhookDeliveryPendingError, WebhookInputError } from './errors';
+import { WebhookAddressRefusedError, WebhookDeliveryPendingError, WebhookInputError } from './errors';
 import { signStandardWebhook, signWebhook, STANDARD_WEBHOOK_HEADERS } from './signature';
+import { fetch as undiciFetch } from 'undici';
+import { checkWebhookUrl, pinnedAgent } from './address';
 
 export type TEventType = TWebhookEventType;
 
@@ -60,8 +62,6 @@ export interface TWebhookPayload {
 }
 
 export interface TWebhookDeps extends ActivityDeps {
-  /** The HTTP client (tests may wrap it); global fetch by default. */
-  fetch?: typeof fetch | undefined;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number | undefined;
   /**
@@ -138,6 +138,7 @@ async function responseSnippet(res: Response, max = 200): Promise<string> {
 }
 
 function describeNetworkError(err: unknown, timeoutMs: number): string {
+  if (err instanceof WebhookAddressRefusedError) return clip(`address_refused: ${err.message}`);
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
   if (err instanceof Error) {
     const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
@@ -151,7 +152,7 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
 export function createDeliveryCore(deps: TWebhookDeps) {
   const { db } = deps.db;
   const { log, now } = deps;
-  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const allowedNetworks = deps.config.WEBHOOK_ALLOWED_NETWORKS;
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const leaseMs = deps.leaseMs ?? 45_000;
   const backlogLimit = deps.backlogLimit ?? 20;
@@ -268,8 +269,12 @@ export function createDeliveryCore(deps: TWebhookDeps) {
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    let dispatcher: ReturnType<typeof pinnedAgent> | undefined;
     try {
-      const res = await fetchFn(target.url, {
+      // Resolved once, every address checked, and the POST goes to the checked address.
+      dispatcher = pinnedAgent(await checkWebhookUrl(target.url, allowedNetworks));
+      const res = await undiciFetch(target.url, {
+        dispatcher,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -291,6 +296,8 @@ export function createDeliveryCore(deps: TWebhookDeps) {
       if (res.status < 200 || res.status > 299) error = clip(`HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`);
     } catch (err) {
       error = describeNetworkError(err, timeoutMs);
+    } finally {
+      void dispatcher?.destroy().catch(() => undefined);
     }
     const durationMs = Math.round(performance.now() - started);
     const ok = error === null;

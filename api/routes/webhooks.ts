@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema';
 import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
-import { createDeliveryCore, type TAttemptResult } from '../../activities/webhooks';
-import { AppError, ERROR_RESPONSES, notFound } from '../errors';
+import { checkWebhookUrl, createDeliveryCore, WebhookAddressRefusedError, type TAttemptResult } from '../../activities/webhooks';
+import { AppError, ERROR_RESPONSES, notFound, validationFailed } from '../errors';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
@@ -154,6 +154,15 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     return row;
   }
 
+  /** 400 when the URL's host resolves to an address webhooks may not reach; a host that does not resolve yet is let through (deliveries check again). */
+  async function refuseForbiddenAddress(url: string): Promise<void> {
+    try {
+      await checkWebhookUrl(url, app.config.WEBHOOK_ALLOWED_NETWORKS);
+    } catch (err) {
+      if (err instanceof WebhookAddressRefusedError) throw validationFailed([{ path: 'body.url', message: err.message }]);
+    }
+  }
+
   app.post(
     '/v1/webhooks',
     {
@@ -162,13 +171,14 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
         tags: ['webhooks'],
         summary: 'Register an endpoint for signed event deliveries',
         description:
-          'Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id.',
+          'Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id. 400 (`body.url`) when the host resolves to a loopback, private, link-local (cloud metadata), CGNAT or unspecified address that `WEBHOOK_ALLOWED_NETWORKS` does not list; every delivery checks again and connects only to the address checked.',
         body: ZCreateWebhookSchema,
         response: { 201: ZWebhookSchema, ...ERROR_RESPONSES },
       },
     },
     async (req, reply) => {
       const { url, events, secret } = req.body;
+      await refuseForbiddenAddress(url);
       const [row] = await db
         .insert(webhooks)
         .values({ url, events: [...new Set(events)], secret, createdBy: principalOf(req).userId })

@@ -46,7 +46,7 @@ function build(over: Partial<TWebhookDeps> = {}) {
   const log = new MemoryLog();
   const acts = createWebhookActivities({
     db: tdb.handle,
-    config: loadConfig({ NODE_ENV: 'test' }),
+    config: loadConfig({ NODE_ENV: 'test', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' }),
     log,
     now: () => new Date(),
     ...over,

@@ -2817,7 +2817,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint for signed event deliveries
-         * @description Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id.
+         * @description Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id. 400 (`body.url`) when the host resolves to a loopback, private, link-local (cloud metadata), CGNAT or unspecified address that `WEBHOOK_ALLOWED_NETWORKS` does not list; every delivery checks again and connects only to the address checked.
          */
         post: {
             parameters: {
