@@ -119,24 +119,6 @@ const clip = (s: string, max = 300) => {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 };
 
-async function responseSnippet(res: Response, max = 200): Promise<string> {
-  if (!res.body) return '';
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, max);
-}
-
 function describeNetworkError(err: unknown, timeoutMs: number): string {
   if (err instanceof WebhookAddressRefusedError) return clip(`address_refused: ${err.message}`);
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
@@ -292,8 +274,10 @@ export function createDeliveryCore(deps: TWebhookDeps) {
         signal: AbortSignal.timeout(timeoutMs),
       });
       statusCode = res.status;
-      const snippet = await responseSnippet(res).catch(() => '');
-      if (res.status < 200 || res.status > 299) error = clip(`HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`);
+      // The log keeps status, timing and error class, never what the receiver answered
+      // (a response body may carry anything: tokens, personal data, internal pages).
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (err) {
       error = describeNetworkError(err, timeoutMs);
     } finally {

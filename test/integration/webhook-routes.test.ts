@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookActivities, WEBHOOK_EVENT_TYPES } from '../../activities/webhooks';
-import { webhooks } from '../../db/schema';
+import { webhookAttempts, webhooks } from '../../db/schema';
 import type { Config } from '../../temporal.config';
 import type { TestDb } from '../helpers/db';
 import { startRouteApp, type TRouteApp } from '../helpers/route-app';
@@ -210,7 +210,11 @@ describe('deliveries and deactivation', () => {
       expect(item).toMatchObject({ eventId, type: 'offer.sent', applicationId: input.applicationId, deliveryStatus: 'delivered' });
       expect(Number.isNaN(Date.parse(item.at))).toBe(false);
     }
-    expect(res.body.items[1].error).toMatch(/^HTTP 500/);
+    // Status, timing and error class only: the receiver's answer body ({"ok":false}) is not kept.
+    expect(res.body.items[1].error).toBe('HTTP 500');
+    expect(res.text).not.toContain('"ok"');
+    const stored = await tdb.handle.db.select().from(webhookAttempts).where(eq(webhookAttempts.webhookId, id));
+    expect(stored.map((a) => a.error).sort()).toEqual(['HTTP 500', 'HTTP 500', null]);
     expect(res.body.nextCursor).toBeNull();
 
     const page1 = await api('GET', `/v1/webhooks/${id}/deliveries?limit=2`, { token: integrator.token });
