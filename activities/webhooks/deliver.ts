@@ -23,7 +23,7 @@
 import { performance } from 'node:perf_hooks';
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { TWebhookEventType } from '../../domain/contracts/webhooks';
-import { isWebhookEventType } from '../../domain/contracts/webhooks';
+import { isWebhookEventType, webhookDataFor } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/webhooks';
 import type { ActivityDeps } from '../deps';
 import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../../db/persist';
@@ -83,6 +83,7 @@ interface Target {
   /** The current secret, then the rotated-out one while its overlap lasts. */
   secrets: string[];
   active: boolean;
+  scopes: string[] | null;
 }
 type Outcome = 'delivered' | 'failed' | 'busy';
 
@@ -98,17 +99,17 @@ export interface TAttemptResult {
 
 /** The secrets that sign for an endpoint now: a rotated-out one only until its overlap ends. */
 const signingSecrets = sql<string[]>`array_remove(array[${webhooks.secret}, case when ${webhooks.previousSecretExpiresAt} > now() then ${webhooks.previousSecret} end], null)`;
-const TARGET_COLUMNS = { webhookId: webhooks.id, url: webhooks.url, secrets: signingSecrets, active: webhooks.active };
+const TARGET_COLUMNS = { webhookId: webhooks.id, url: webhooks.url, secrets: signingSecrets, active: webhooks.active, scopes: webhooks.scopes };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function webhookBody(event: EventRow): Buffer {
+export function webhookBody(event: EventRow, scopes: readonly string[] | null = null): Buffer {
   const payload: TWebhookPayload = {
     id: event.id,
     type: event.type as TEventType,
     occurredAt: event.occurredAt.toISOString(),
     applicationId: event.applicationId,
-    data: event.payload,
+    data: webhookDataFor(event.type, event.payload, scopes),
   };
   return Buffer.from(JSON.stringify(payload), 'utf8');
 }
@@ -245,7 +246,7 @@ export function createDeliveryCore(deps: TWebhookDeps) {
   }
 
   async function post(event: EventRow, target: Target, attemptNo: number, claimedAt: number): Promise<TAttemptResult> {
-    const body = webhookBody(event);
+    const body = webhookBody(event, target.scopes);
     const at = now();
     const timestamp = Math.floor(at.getTime() / 1000);
     const started = performance.now();

@@ -8,7 +8,7 @@ import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
+import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, WEBHOOK_SCOPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema';
 import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
 import { checkWebhookUrl, createDeliveryCore, WebhookAddressRefusedError, type TAttemptResult } from '../../activities/webhooks';
@@ -31,6 +31,11 @@ export const ZCreateWebhookSchema = z.object({
     .min(16, 'must be at least 16 characters')
     .max(256)
     .describe('Shared secret for the X-Signature HMAC; write-only, never returned'),
+  scopes: z
+    .array(z.enum(WEBHOOK_SCOPES))
+    .max(10)
+    .optional()
+    .describe('What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise)'),
 });
 export type TCreateWebhook = z.infer<typeof ZCreateWebhookSchema>;
 
@@ -38,6 +43,8 @@ export const ZWebhookSchema = z.object({
   id: z.string(),
   url: z.string(),
   events: z.array(z.string()),
+  /** Null: the default (no salary in offer events). */
+  scopes: z.array(z.string()).nullable(),
   active: z.boolean(),
   createdAt: z.string(),
   /** While a rotated-out secret still signs beside the current one: until when. */
@@ -101,11 +108,12 @@ export type TManualDelivery = z.infer<typeof ZManualDeliverySchema>;
 
 const ZAttemptCursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
 
-type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'active' | 'createdAt' | 'previousSecretExpiresAt'>;
+type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'scopes' | 'active' | 'createdAt' | 'previousSecretExpiresAt'>;
 const publicView = (w: WebhookRow): TWebhook => ({
   id: w.id,
   url: w.url,
   events: w.events,
+  scopes: w.scopes,
   active: w.active,
   createdAt: w.createdAt.toISOString(),
   previousSecretExpiresAt: w.previousSecretExpiresAt && w.previousSecretExpiresAt > new Date() ? w.previousSecretExpiresAt.toISOString() : null,
@@ -114,6 +122,7 @@ const PUBLIC_COLUMNS = {
   id: webhooks.id,
   url: webhooks.url,
   events: webhooks.events,
+  scopes: webhooks.scopes,
   active: webhooks.active,
   createdAt: webhooks.createdAt,
   previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
@@ -177,11 +186,11 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const { url, events, secret } = req.body;
+      const { url, events, secret, scopes } = req.body;
       await refuseForbiddenAddress(url);
       const [row] = await db
         .insert(webhooks)
-        .values({ url, events: [...new Set(events)], secret, createdBy: principalOf(req).userId })
+        .values({ url, events: [...new Set(events)], scopes: scopes ? [...new Set(scopes)] : null, secret, createdBy: principalOf(req).userId })
         .returning(PUBLIC_COLUMNS);
       return reply.status(201).send(publicView(row!));
     },

@@ -152,7 +152,7 @@ describe('deliverEvent: happy path', () => {
   it('the signature verifies over the raw bytes; a tampered body or another secret does not', async () => {
     const r = await receiver();
     await register(r.url);
-    await build().deliverEvent(event({ data: { salary: { amount: 350000, currency: 'CNY' }, name: 'Zoë "Z" <b>' } }));
+    await build().deliverEvent(event({ data: { relocation: { amount: 350000, currency: 'CNY' }, name: 'Zoë "Z" <b>' } }));
     const got = r.requests[0]!;
     expect(got.verified).toBe(true);
     expect(r.invalid).toHaveLength(0);

@@ -2673,6 +2673,7 @@ export interface paths {
                                 id: string;
                                 url: string;
                                 events: string[];
+                                scopes: string[] | null;
                                 active: boolean;
                                 createdAt: string;
                                 previousSecretExpiresAt: string | null;
@@ -2838,6 +2839,8 @@ export interface paths {
                         events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed")[];
                         /** @description Shared secret for the X-Signature HMAC; write-only, never returned */
                         secret: string;
+                        /** @description What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise) */
+                        scopes?: "offers:salary"[];
                     };
                 };
             };
@@ -2852,6 +2855,7 @@ export interface paths {
                             id: string;
                             url: string;
                             events: string[];
+                            scopes: string[] | null;
                             active: boolean;
                             createdAt: string;
                             previousSecretExpiresAt: string | null;
@@ -3033,6 +3037,7 @@ export interface paths {
                             id: string;
                             url: string;
                             events: string[];
+                            scopes: string[] | null;
                             active: boolean;
                             createdAt: string;
                             previousSecretExpiresAt: string | null;
@@ -5848,6 +5853,7 @@ export interface operations {
                             id: string;
                             url: string;
                             events: string[];
+                            scopes: string[] | null;
                             active: boolean;
                             createdAt: string;
                             previousSecretExpiresAt: string | null;
