@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseCidrList } from './shared/networks';
 
 const ZBoolSchema = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -147,6 +148,21 @@ export const ZEnvSchema = z.object({
   // Integrations
   /** After POST /v1/webhooks/:id/rotate-secret, how long the old secret still signs beside the new one. */
   WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /**
+   * CIDR ranges (comma-separated) webhooks may reach although they are loopback, private,
+   * link-local, CGNAT or unspecified (e.g. `127.0.0.0/8` for local receivers and tests).
+   */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseCidrList(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; expected comma-separated CIDR ranges, e.g. 127.0.0.0/8,10.1.0.0/16` });
+        return z.NEVER;
+      }
+    })
+    .default([]),
   /** How long GET /v1/events keeps events (the API purges older ones hourly). */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 

@@ -23,12 +23,14 @@
 import { performance } from 'node:perf_hooks';
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { TWebhookEventType } from '../../domain/contracts/webhooks';
-import { isWebhookEventType } from '../../domain/contracts/webhooks';
+import { isWebhookEventType, webhookDataFor } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/webhooks';
 import type { ActivityDeps } from '../deps';
 import { AFTER_LEASE_MS, leaseLeftMs, persistUntil, writeDeadline } from '../../db/persist';
-import { WebhookDeliveryPendingError, WebhookInputError } from './errors';
+import { WebhookAddressRefusedError, WebhookDeliveryPendingError, WebhookInputError } from './errors';
 import { signStandardWebhook, signWebhook, STANDARD_WEBHOOK_HEADERS } from './signature';
+import { fetch as undiciFetch } from 'undici';
+import { checkWebhookUrl, pinnedAgent } from './address';
 
 export type TEventType = TWebhookEventType;
 
@@ -60,8 +62,6 @@ export interface TWebhookPayload {
 }
 
 export interface TWebhookDeps extends ActivityDeps {
-  /** The HTTP client (tests may wrap it); global fetch by default. */
-  fetch?: typeof fetch | undefined;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number | undefined;
   /**
@@ -83,6 +83,7 @@ interface Target {
   /** The current secret, then the rotated-out one while its overlap lasts. */
   secrets: string[];
   active: boolean;
+  scopes: string[] | null;
 }
 type Outcome = 'delivered' | 'failed' | 'busy';
 
@@ -98,17 +99,17 @@ export interface TAttemptResult {
 
 /** The secrets that sign for an endpoint now: a rotated-out one only until its overlap ends. */
 const signingSecrets = sql<string[]>`array_remove(array[${webhooks.secret}, case when ${webhooks.previousSecretExpiresAt} > now() then ${webhooks.previousSecret} end], null)`;
-const TARGET_COLUMNS = { webhookId: webhooks.id, url: webhooks.url, secrets: signingSecrets, active: webhooks.active };
+const TARGET_COLUMNS = { webhookId: webhooks.id, url: webhooks.url, secrets: signingSecrets, active: webhooks.active, scopes: webhooks.scopes };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function webhookBody(event: EventRow): Buffer {
+export function webhookBody(event: EventRow, scopes: readonly string[] | null = null): Buffer {
   const payload: TWebhookPayload = {
     id: event.id,
     type: event.type as TEventType,
     occurredAt: event.occurredAt.toISOString(),
     applicationId: event.applicationId,
-    data: event.payload,
+    data: webhookDataFor(event.type, event.payload, scopes),
   };
   return Buffer.from(JSON.stringify(payload), 'utf8');
 }
@@ -119,25 +120,8 @@ const clip = (s: string, max = 300) => {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 };
 
-async function responseSnippet(res: Response, max = 200): Promise<string> {
-  if (!res.body) return '';
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, max);
-}
-
 function describeNetworkError(err: unknown, timeoutMs: number): string {
+  if (err instanceof WebhookAddressRefusedError) return clip(`address_refused: ${err.message}`);
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
   if (err instanceof Error) {
     const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
@@ -151,7 +135,7 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
 export function createDeliveryCore(deps: TWebhookDeps) {
   const { db } = deps.db;
   const { log, now } = deps;
-  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const allowedNetworks = deps.config.WEBHOOK_ALLOWED_NETWORKS;
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const leaseMs = deps.leaseMs ?? 45_000;
   const backlogLimit = deps.backlogLimit ?? 20;
@@ -262,14 +246,18 @@ export function createDeliveryCore(deps: TWebhookDeps) {
   }
 
   async function post(event: EventRow, target: Target, attemptNo: number, claimedAt: number): Promise<TAttemptResult> {
-    const body = webhookBody(event);
+    const body = webhookBody(event, target.scopes);
     const at = now();
     const timestamp = Math.floor(at.getTime() / 1000);
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    let dispatcher: ReturnType<typeof pinnedAgent> | undefined;
     try {
-      const res = await fetchFn(target.url, {
+      // Resolved once, every address checked, and the POST goes to the checked address.
+      dispatcher = pinnedAgent(await checkWebhookUrl(target.url, allowedNetworks));
+      const res = await undiciFetch(target.url, {
+        dispatcher,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -287,10 +275,14 @@ export function createDeliveryCore(deps: TWebhookDeps) {
         signal: AbortSignal.timeout(timeoutMs),
       });
       statusCode = res.status;
-      const snippet = await responseSnippet(res).catch(() => '');
-      if (res.status < 200 || res.status > 299) error = clip(`HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`);
+      // The log keeps status, timing and error class, never what the receiver answered
+      // (a response body may carry anything: tokens, personal data, internal pages).
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (err) {
       error = describeNetworkError(err, timeoutMs);
+    } finally {
+      void dispatcher?.destroy().catch(() => undefined);
     }
     const durationMs = Math.round(performance.now() - started);
     const ok = error === null;

@@ -25,3 +25,12 @@ export class WebhookInputError extends Error {
 }
 
 export const WEBHOOK_NON_RETRYABLE_ERRORS = ['WebhookInputError'];
+
+/**
+ * The endpoint's host resolves to an address webhooks may not reach (loopback, private,
+ * link-local, CGNAT, unspecified) and WEBHOOK_ALLOWED_NETWORKS does not list it.
+ * Logged on the attempt as `address_refused: …`.
+ */
+export class WebhookAddressRefusedError extends Error {
+  override name = 'WebhookAddressRefusedError';
+}

@@ -10,7 +10,7 @@ import { createDeliverEvent, type TWebhookDeps } from './deliver';
 
 export { WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema, isWebhookEventType } from '../../domain/contracts/webhooks';
 export type { TWebhookEventType } from '../../domain/contracts/webhooks';
-export { WebhookDeliveryPendingError, WebhookInputError, WEBHOOK_NON_RETRYABLE_ERRORS } from './errors';
+export { WebhookAddressRefusedError, WebhookDeliveryPendingError, WebhookInputError, WEBHOOK_NON_RETRYABLE_ERRORS } from './errors';
 export {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,
@@ -21,6 +21,7 @@ export {
   verifyWebhookSignature,
 } from './signature';
 export { createDeliveryCore, webhookBody } from './deliver';
+export { checkWebhookUrl } from './address';
 export { purgeExpiredEvents } from './purge';
 export type { TAttemptResult, TDeliverEventInput, TDeliverEventResult, TEventType, TWebhookDeps, TWebhookPayload } from './deliver';
 

@@ -8,11 +8,11 @@ import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
+import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, WEBHOOK_SCOPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema';
 import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
-import { createDeliveryCore, type TAttemptResult } from '../../activities/webhooks';
-import { AppError, ERROR_RESPONSES, notFound } from '../errors';
+import { checkWebhookUrl, createDeliveryCore, WebhookAddressRefusedError, type TAttemptResult } from '../../activities/webhooks';
+import { AppError, ERROR_RESPONSES, notFound, validationFailed } from '../errors';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
@@ -31,6 +31,11 @@ export const ZCreateWebhookSchema = z.object({
     .min(16, 'must be at least 16 characters')
     .max(256)
     .describe('Shared secret for the X-Signature HMAC; write-only, never returned'),
+  scopes: z
+    .array(z.enum(WEBHOOK_SCOPES))
+    .max(10)
+    .optional()
+    .describe('What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise)'),
 });
 export type TCreateWebhook = z.infer<typeof ZCreateWebhookSchema>;
 
@@ -38,6 +43,8 @@ export const ZWebhookSchema = z.object({
   id: z.string(),
   url: z.string(),
   events: z.array(z.string()),
+  /** Null: the default (no salary in offer events). */
+  scopes: z.array(z.string()).nullable(),
   active: z.boolean(),
   createdAt: z.string(),
   /** While a rotated-out secret still signs beside the current one: until when. */
@@ -101,11 +108,12 @@ export type TManualDelivery = z.infer<typeof ZManualDeliverySchema>;
 
 const ZAttemptCursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
 
-type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'active' | 'createdAt' | 'previousSecretExpiresAt'>;
+type WebhookRow = Pick<typeof webhooks.$inferSelect, 'id' | 'url' | 'events' | 'scopes' | 'active' | 'createdAt' | 'previousSecretExpiresAt'>;
 const publicView = (w: WebhookRow): TWebhook => ({
   id: w.id,
   url: w.url,
   events: w.events,
+  scopes: w.scopes,
   active: w.active,
   createdAt: w.createdAt.toISOString(),
   previousSecretExpiresAt: w.previousSecretExpiresAt && w.previousSecretExpiresAt > new Date() ? w.previousSecretExpiresAt.toISOString() : null,
@@ -114,6 +122,7 @@ const PUBLIC_COLUMNS = {
   id: webhooks.id,
   url: webhooks.url,
   events: webhooks.events,
+  scopes: webhooks.scopes,
   active: webhooks.active,
   createdAt: webhooks.createdAt,
   previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
@@ -154,6 +163,15 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     return row;
   }
 
+  /** 400 when the URL's host resolves to an address webhooks may not reach; a host that does not resolve yet is let through (deliveries check again). */
+  async function refuseForbiddenAddress(url: string): Promise<void> {
+    try {
+      await checkWebhookUrl(url, app.config.WEBHOOK_ALLOWED_NETWORKS);
+    } catch (err) {
+      if (err instanceof WebhookAddressRefusedError) throw validationFailed([{ path: 'body.url', message: err.message }]);
+    }
+  }
+
   app.post(
     '/v1/webhooks',
     {
@@ -162,16 +180,17 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
         tags: ['webhooks'],
         summary: 'Register an endpoint for signed event deliveries',
         description:
-          'Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id.',
+          'Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id. 400 (`body.url`) when the host resolves to a loopback, private, link-local (cloud metadata), CGNAT or unspecified address that `WEBHOOK_ALLOWED_NETWORKS` does not list; every delivery checks again and connects only to the address checked.',
         body: ZCreateWebhookSchema,
         response: { 201: ZWebhookSchema, ...ERROR_RESPONSES },
       },
     },
     async (req, reply) => {
-      const { url, events, secret } = req.body;
+      const { url, events, secret, scopes } = req.body;
+      await refuseForbiddenAddress(url);
       const [row] = await db
         .insert(webhooks)
-        .values({ url, events: [...new Set(events)], secret, createdBy: principalOf(req).userId })
+        .values({ url, events: [...new Set(events)], scopes: scopes ? [...new Set(scopes)] : null, secret, createdBy: principalOf(req).userId })
         .returning(PUBLIC_COLUMNS);
       return reply.status(201).send(publicView(row!));
     },

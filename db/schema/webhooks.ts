@@ -35,6 +35,8 @@ export const webhooks = pgTable(
     previousSecret: text('previous_secret'),
     previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
     createdBy: uuid('created_by').notNull(),
+    /** What the endpoint may receive beyond the default, e.g. `offers:salary`; null: nothing more. */
+    scopes: text('scopes').array(),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),

@@ -4,6 +4,17 @@
  */
 import { z } from 'zod';
 
+/** Scopes a webhook endpoint may hold; without `offers:salary`, `offer.*` events arrive without `salary`. */
+export const WEBHOOK_SCOPES = ['offers:salary'] as const;
+export type TWebhookScope = (typeof WEBHOOK_SCOPES)[number];
+
+/** The event data as an endpoint with `scopes` may see it. */
+export function webhookDataFor(type: string, data: Record<string, unknown>, scopes: readonly string[] | null): Record<string, unknown> {
+  if (!type.startsWith('offer.') || scopes?.includes('offers:salary') || !('salary' in data)) return data;
+  const { salary: _salary, ...rest } = data;
+  return rest;
+}
+
 export const WEBHOOK_EVENT_TYPES = [
   'application.received',
   'application.stage_changed',

@@ -303,6 +303,8 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
       SMTP_URL: smtpUrl,
       LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
       PAYLOAD_KEYS: newPayloadKeyEntry('chaos'),
+      // The receiver listens on 127.0.0.1, which webhooks may not reach by default.
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
       ...opts.env,
     };
     const config = loadConfig({

@@ -39,6 +39,8 @@ export async function startRouteApp(dbName: string, env: Record<string, string> 
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     ADMIN_TOKEN: adminToken,
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Test webhook receivers listen on 127.0.0.1; pass WEBHOOK_ALLOWED_NETWORKS: '' for the default (none).
+    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     ...env,
   });
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });

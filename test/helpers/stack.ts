@@ -77,6 +77,8 @@ export async function startStack(
     // The API, the worker and the test share one event loop here, on a busy machine: no load
     // shedding unless a test asks for it (test/integration/load-shedding.test.ts).
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    // The tests' webhook receivers listen on 127.0.0.1, which webhooks may not reach by default.
+    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     ...opts.env,
   });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

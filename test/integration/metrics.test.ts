@@ -48,6 +48,7 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
     DATABASE_POOL_SIZE: '4',
+    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     // The same payload key for the API and the worker (docs/personal-data.md).
     PAYLOAD_KEYS: newPayloadKeyEntry('metrics'),
   };

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookActivities, WEBHOOK_EVENT_TYPES } from '../../activities/webhooks';
-import { webhooks } from '../../db/schema';
+import { webhookAttempts, webhooks } from '../../db/schema';
 import type { Config } from '../../temporal.config';
 import type { TestDb } from '../helpers/db';
 import { startRouteApp, type TRouteApp } from '../helpers/route-app';
@@ -52,6 +52,7 @@ describe('POST /v1/webhooks: happy', () => {
       id: expect.any(String),
       url: 'https://hooks.example.com/hiring',
       events: ['offer.sent', 'offer.accepted'],
+      scopes: null,
       active: true,
       createdAt: expect.any(String),
       previousSecretExpiresAt: null,
@@ -161,7 +162,7 @@ describe('webhook routes: security', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.length).toBeGreaterThan(0);
     expect(list.text).not.toContain(SECRET);
-    for (const w of list.body.items) expect(Object.keys(w).sort()).toEqual(['active', 'createdAt', 'events', 'id', 'previousSecretExpiresAt', 'url']);
+    for (const w of list.body.items) expect(Object.keys(w).sort()).toEqual(['active', 'createdAt', 'events', 'id', 'previousSecretExpiresAt', 'scopes', 'url']);
   });
 });
 
@@ -210,7 +211,11 @@ describe('deliveries and deactivation', () => {
       expect(item).toMatchObject({ eventId, type: 'offer.sent', applicationId: input.applicationId, deliveryStatus: 'delivered' });
       expect(Number.isNaN(Date.parse(item.at))).toBe(false);
     }
-    expect(res.body.items[1].error).toMatch(/^HTTP 500/);
+    // Status, timing and error class only: the receiver's answer body ({"ok":false}) is not kept.
+    expect(res.body.items[1].error).toBe('HTTP 500');
+    expect(res.text).not.toContain('"ok"');
+    const stored = await tdb.handle.db.select().from(webhookAttempts).where(eq(webhookAttempts.webhookId, id));
+    expect(stored.map((a) => a.error).sort()).toEqual(['HTTP 500', 'HTTP 500', null]);
     expect(res.body.nextCursor).toBeNull();
 
     const page1 = await api('GET', `/v1/webhooks/${id}/deliveries?limit=2`, { token: integrator.token });
@@ -251,5 +256,41 @@ describe('deliveries and deactivation', () => {
     const all = await api('GET', '/v1/webhooks?includeInactive=true', { token: integrator.token });
     expect(all.body.items.find((w: any) => w.id === id)).toMatchObject({ active: false });
     expect((await api('GET', `/v1/webhooks/${id}/deliveries`, { token: integrator.token })).status).toBe(200);
+  });
+});
+
+describe('scopes: salary only for endpoints holding offers:salary', () => {
+  it('registers scopes, 400 for an unknown one, and strips salary from offer events for endpoints without it', async () => {
+    const bad = await api('POST', '/v1/webhooks', { token: integrator.token, body: { url: rx.url, events: [], secret: SECRET, scopes: ['offers:everything'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: any) => d.path)).toEqual(['body.scopes.0']);
+
+    await tdb.handle.db.update(webhooks).set({ active: false });
+    const rxScoped = await startWebhookReceiver({ secret: SECRET });
+    try {
+      const plain = await api('POST', '/v1/webhooks', { token: integrator.token, body: { url: rx.url, events: ['offer.sent', 'application.received'], secret: SECRET } });
+      const scoped = await api('POST', '/v1/webhooks', {
+        token: integrator.token,
+        body: { url: rxScoped.url, events: ['offer.sent', 'application.received'], secret: SECRET, scopes: ['offers:salary'] },
+      });
+      expect([plain.status, scoped.status]).toEqual([201, 201]);
+      expect(plain.body.scopes).toBeNull();
+      expect(scoped.body.scopes).toEqual(['offers:salary']);
+
+      const before = rx.accepted.length;
+      const applicationId = randomUUID();
+      const salary = { amount: 654321, currency: 'CNY', period: 'year' };
+      await activities().deliverEvent({ key: `wf-${randomUUID()}:1`, applicationId, type: 'offer.sent', data: { version: 2, salary }, occurredAt: new Date().toISOString() });
+      expect(rx.accepted.slice(before).map((r) => r.json.data)).toEqual([{ version: 2 }]);
+      expect(rx.accepted.slice(before)[0]!.rawBody).not.toContain('654321');
+      expect(rxScoped.accepted.map((r) => r.json.data)).toEqual([{ version: 2, salary }]);
+      expect(rxScoped.invalid).toHaveLength(0);
+
+      // Only offer events are filtered: other data is passed as recorded.
+      await activities().deliverEvent({ key: `wf-${randomUUID()}:1`, applicationId, type: 'application.received', data: { salary: 'expected 10k' }, occurredAt: new Date().toISOString() });
+      expect(rx.accepted.at(-1)!.json.data).toEqual({ salary: 'expected 10k' });
+    } finally {
+      await rxScoped.close();
+    }
   });
 });

@@ -46,7 +46,7 @@ function build(over: Partial<TWebhookDeps> = {}) {
   const log = new MemoryLog();
   const acts = createWebhookActivities({
     db: tdb.handle,
-    config: loadConfig({ NODE_ENV: 'test' }),
+    config: loadConfig({ NODE_ENV: 'test', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' }),
     log,
     now: () => new Date(),
     ...over,
@@ -152,7 +152,7 @@ describe('deliverEvent: happy path', () => {
   it('the signature verifies over the raw bytes; a tampered body or another secret does not', async () => {
     const r = await receiver();
     await register(r.url);
-    await build().deliverEvent(event({ data: { salary: { amount: 350000, currency: 'CNY' }, name: 'Zoë "Z" <b>' } }));
+    await build().deliverEvent(event({ data: { relocation: { amount: 350000, currency: 'CNY' }, name: 'Zoë "Z" <b>' } }));
     const got = r.requests[0]!;
     expect(got.verified).toBe(true);
     expect(r.invalid).toHaveLength(0);

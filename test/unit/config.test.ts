@@ -90,6 +90,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(24) }).ADMIN_TOKEN).toBe('x'.repeat(24));
   });
 
+  it('parses WEBHOOK_ALLOWED_NETWORKS as CIDR ranges (none by default), naming a bad one', () => {
+    expect(loadConfig({}).WEBHOOK_ALLOWED_NETWORKS).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8, fd00::/8' }).WEBHOOK_ALLOWED_NETWORKS.map((c) => c.text)).toEqual([
+      '127.0.0.0/8',
+      'fd00::/8',
+    ]);
+    const err = configError({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,10.0.0.1' });
+    expect(namedVariables(err)).toEqual(['WEBHOOK_ALLOWED_NETWORKS']);
+    expect(err.message).toContain('"10.0.0.1" is not a CIDR range');
+  });
+
   it('refuses SMS_GATEWAY_URL without SMS_GATEWAY_KEY, naming the key', () => {
     const err = configError({ SMS_GATEWAY_URL: 'https://sms.example.com/send' });
     expect(namedVariables(err)).toEqual(['SMS_GATEWAY_KEY']);

@@ -2677,6 +2677,7 @@ export interface paths {
                                 id: string;
                                 url: string;
                                 events: string[];
+                                scopes: string[] | null;
                                 active: boolean;
                                 createdAt: string;
                                 previousSecretExpiresAt: string | null;
@@ -2821,7 +2822,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint for signed event deliveries
-         * @description Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id.
+         * @description Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id. 400 (`body.url`) when the host resolves to a loopback, private, link-local (cloud metadata), CGNAT or unspecified address that `WEBHOOK_ALLOWED_NETWORKS` does not list; every delivery checks again and connects only to the address checked.
          */
         post: {
             parameters: {
@@ -2842,6 +2843,8 @@ export interface paths {
                         events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed")[];
                         /** @description Shared secret for the X-Signature HMAC; write-only, never returned */
                         secret: string;
+                        /** @description What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise) */
+                        scopes?: "offers:salary"[];
                     };
                 };
             };
@@ -2856,6 +2859,7 @@ export interface paths {
                             id: string;
                             url: string;
                             events: string[];
+                            scopes: string[] | null;
                             active: boolean;
                             createdAt: string;
                             previousSecretExpiresAt: string | null;
@@ -3037,6 +3041,7 @@ export interface paths {
                             id: string;
                             url: string;
                             events: string[];
+                            scopes: string[] | null;
                             active: boolean;
                             createdAt: string;
                             previousSecretExpiresAt: string | null;
@@ -5852,6 +5857,7 @@ export interface operations {
                             id: string;
                             url: string;
                             events: string[];
+                            scopes: string[] | null;
                             active: boolean;
                             createdAt: string;
                             previousSecretExpiresAt: string | null;
