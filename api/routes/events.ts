@@ -11,9 +11,9 @@ import { and, asc, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
+import { PING_EVENT_TYPE, WEBHOOK_EVENT_TYPES, webhookDataFor, ZWebhookEventTypeSchema } from '../../domain/contracts/webhooks';
 import { webhookEvents } from '../../db/schema';
-import { authenticate, requireRoles } from '../auth';
+import { authenticate, hasRole, principalOf, requireRoles } from '../auth';
 import { ERROR_RESPONSES, validationFailed } from '../errors';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 
@@ -77,6 +77,10 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const q = req.query;
+      // Offer salaries as on the status (api/status-redaction.ts): an admin sees them (a scoped
+      // key only with offers:read), an integrator never; a webhook endpoint only when scoped for them.
+      const p = principalOf(req);
+      const salaryScopes = hasRole(p, 'admin') && (!p.scopes || p.scopes.includes('offers:read')) ? ['offers:salary'] : null;
       const after = decodeCursor(q.after, ZEventCursorSchema)?.s ?? 0;
       const types = parseTypes(q.types);
       const e = webhookEvents;
@@ -101,7 +105,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
           type: ZWebhookEventTypeSchema.parse(r.type),
           occurredAt: r.occurredAt.toISOString(),
           applicationId: r.applicationId,
-          data: r.payload,
+          data: webhookDataFor(r.type, r.payload, salaryScopes),
         })),
         nextCursor: encodeCursor({ s: last?.seq ?? after }),
         hasMore: rows.length > q.limit,

@@ -121,6 +121,20 @@ describe('GET /v1/events', () => {
     expect(next.body.items.map((e: { id: string }) => e.id)).toEqual([later]);
   });
 
+  it('an offer event carries its salary to an admin only: an integrator pulls it without, as an unscoped webhook gets it', async () => {
+    const app1 = randomUUID();
+    const salary = { amount: 412_345, currency: 'CNY', period: 'year' };
+    const id = await record('offer.sent', app1, { version: 1, salary, position: 'Backend Engineer' });
+    await settle();
+    const find = async (token: string) => {
+      const page = await ra.api('GET', '/v1/events?types=offer.sent&limit=200', { token });
+      expect(page.status, page.text).toBe(200);
+      return page.body.items.find((e: { id: string }) => e.id === id) as { data: Record<string, unknown> };
+    };
+    expect((await find(integrator.token)).data).toEqual({ version: 1, position: 'Backend Engineer' });
+    expect((await find(ra.adminToken)).data).toEqual({ version: 1, salary, position: 'Backend Engineer' });
+  });
+
   it('the same body a webhook receives, byte for byte once parsed; pings are never listed', async () => {
     const id = await record('offer.accepted', randomUUID(), { version: 2, nested: { a: [1, 2] } });
     await db().insert(webhookEvents).values({ key: `ping:${randomUUID()}`, type: 'ping', payload: {}, occurredAt: new Date(), applicationId: null });
