@@ -296,7 +296,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       const results = new Array<TBatchItemResult>(items.length);
       // The first item of each externalId is submitted; a later one answers from it.
       const firstOf = new Map<string, { index: number; hash: string }>();
-      const todo: { index: number; body: TCreateApplication }[] = [];
+      const toSubmit: { index: number; body: TCreateApplication }[] = [];
       const repeats: { index: number; of: number; same: boolean }[] = [];
       items.forEach((raw, index) => {
         const parsed = ZBatchItemSchema.safeParse(raw);
@@ -310,10 +310,10 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
         if (first) repeats.push({ index, of: first.index, same: first.hash === hash });
         else {
           firstOf.set(body.externalId, { index, hash });
-          todo.push({ index, body });
+          toSubmit.push({ index, body });
         }
       });
-      await forEachLimited(todo, BATCH_CONCURRENCY, async ({ index, body }) => {
+      await forEachLimited(toSubmit, BATCH_CONCURRENCY, async ({ index, body }) => {
         results[index] = await submit(body, req.log).then(
           ({ status, created }): TBatchItemResult => ({ index, status: status === 202 ? 'created' : 'existing', ...created }),
           (e: unknown) => batchFailure(index, e),
