@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { OFFER_BODY } from '../helpers/actors';
 import { diagnose, outcome, probe, settle, sleep, tallyHistories } from '../helpers/chaos';
 import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
+import { eventually } from '../helpers/wait';
 
 const OUTAGE_MS = 10_000;
 
@@ -25,8 +26,13 @@ describe('database outage', () => {
 
     // Offers going out and acceptances being converted when the database goes away; the
     // actors carry on (retrying) through the outage.
+    // The database goes once the API has taken the first of them: its workflow's activities
+    // (the letter, the e-mails, the employee) are then running. A fixed 50 ms was sometimes too
+    // short: every action was still in authentication and got a 503, and no activity saw the outage.
+    const accepted = () => (stats.byStatus[200] ?? 0) + (stats.byStatus[201] ?? 0);
+    const acceptedBefore = accepted();
     const inFlight = actionsAtTheFault(at);
-    await sleep(50);
+    await eventually(async () => accepted() > acceptedBefore, 10_000);
     await s.dbProxy!.down();
     const downAt = Date.now();
     const backUp = sleep(OUTAGE_MS).then(() => s.dbProxy!.up());
