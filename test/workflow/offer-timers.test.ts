@@ -13,7 +13,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
-import { applications, departments, jobs, messages, settings, users } from '../../db/schema';
+import { applications, departments, employees, jobs, messages, settings, users } from '../../db/schema';
 import { ZCreateApplicationSchema } from '../../domain/contracts/application';
 import { ZCreateJobSchema, type TCreateJob } from '../../domain/contracts/job';
 import { ZSettingsDefaultsSchema } from '../../domain/contracts/settings';
@@ -29,6 +29,7 @@ import {
   statusQuery,
   submitEvaluationUpdate,
   submitOfferUpdate,
+  withdrawUpdate,
   type TActor,
   type TApplicationStatus,
   type TApplicationWorkflowInput,
@@ -143,7 +144,9 @@ interface Ctx {
 }
 
 /** Runs `fn` with a worker on its own task queue and the application's workflow started on it. */
-async function withWorkflow(tag: string, fn: (ctx: Ctx) => Promise<void>) {
+type Activities = ReturnType<typeof createActivities>;
+
+async function withWorkflow(tag: string, fn: (ctx: Ctx) => Promise<void>, around: (acts: Activities) => Activities = (a) => a) {
   const receivedAt = new Date(await env.currentTimeMs());
   const { id, workflowId, input, name, email } = await seedApplication(tag, receivedAt);
   const taskQueue = `offer-timers-${tag}-${randomUUID()}`;
@@ -151,7 +154,7 @@ async function withWorkflow(tag: string, fn: (ctx: Ctx) => Promise<void>) {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: tdb.handle, config, log: quiet, now: () => new Date() }),
+    activities: around(createActivities({ db: tdb.handle, config, log: quiet, now: () => new Date() })),
   });
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(applicationWorkflow, { workflowId, taskQueue, args: [input] });
@@ -416,5 +419,47 @@ describe('timers reset by a revision', { timeout: 40_000 }, () => {
       await waitRows(id, 'offer_expired:v2', 1);
       expect(await rows(id, 'offer_expired:v1')).toEqual([]);
     });
+  });
+});
+
+describe('a withdrawal while the employee record is being created', { timeout: 40_000 }, () => {
+  it('stays withdrawn: no move back to onboarding, no onboarding notice, the record kept', async () => {
+    // The real conversion, held at its start until the withdrawal has been applied.
+    let entered!: () => void;
+    const converting = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const held = (acts: Activities): Activities => ({
+      ...acts,
+      convertToEmployee: async (input) => {
+        entered();
+        await released;
+        return acts.convertToEmployee(input);
+      },
+    });
+    await withWorkflow(
+      'withdraw-converting',
+      async ({ id, name, handle }) => {
+        await toSent(handle);
+        await handle.executeUpdate(candidateResponseUpdate, {
+          args: [{ version: 1, kind: 'accept', signatureName: name, ip: '127.0.0.1', userAgent: 'test' }],
+        });
+        await converting;
+        const w = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'took another offer', actor: people.hr1.actor }] });
+        expect(w).toEqual({ stage: 'withdrawn' });
+        release();
+        expect(await handle.result()).toBe('withdrawn');
+        const st = await query(handle);
+        expect(st.stage).toBe('withdrawn');
+        expect(entries(st, 'stage_changed').map((e) => e.detail?.to)).not.toContain('onboarding');
+        expect(entries(st, 'employee_created')).toHaveLength(1);
+        expect(st.onboarding).toBeNull();
+        const [row] = await tdb.handle.db.select({ stage: applications.stage }).from(applications).where(eq(applications.id, id));
+        expect(row!.stage).toBe('withdrawn');
+        expect(await tdb.handle.db.select({ id: employees.id }).from(employees).where(eq(employees.applicationId, id))).toHaveLength(1);
+        expect(await rows(id, 'onboarding%')).toEqual([]);
+      },
+      held,
+    );
   });
 });

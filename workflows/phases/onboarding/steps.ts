@@ -5,7 +5,7 @@
  * reminders before tasks are due and HR alerts when they are overdue. When every
  * required task is done and every required course passed, the application is `hired`.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { isDocumentTask } from '../../../domain/onboarding';
 import type { TWorkflowContext } from '../../context';
 import type { TCourseRecord, TCourseResultCommand, TOnboardingState, TOnboardingTask, TRejectDocumentCommand } from '../../messages';
@@ -40,6 +40,9 @@ export function recordCourseResult(ctx: TWorkflowContext, cmd: TCourseResultComm
   return course;
 }
 
+/** The patch that keeps a withdrawal which arrives while the employee record is being created. */
+export const WITHDRAWN_DURING_CONVERSION = 'withdrawn-during-conversion';
+
 /** Runs onboarding from the accepted offer until `hired` (or withdrawal). */
 export async function runOnboarding(ctx: TWorkflowContext): Promise<void> {
   const { state, input, messenger, stopped } = ctx;
@@ -60,6 +63,14 @@ export async function runOnboarding(ctx: TWorkflowContext): Promise<void> {
     at: convertedAt,
     from: state.stage,
   });
+  if (stopped() && patched(WITHDRAWN_DURING_CONVERSION)) {
+    // Withdrawn while the employee record was being created. The record stays, as it does for
+    // a withdrawal during onboarding, but the application stays withdrawn (the database kept
+    // the later stage too: its writes are ordered by stage sequence) and nobody is asked to
+    // onboard the person. Before this patch the workflow moved itself back to `onboarding`.
+    ctx.log('employee_created', 'system', { employeeId: employee.employeeId, employeeNumber: employee.employeeNumber });
+    return;
+  }
   const ob = rules.startOnboarding(policy, employee, offer.offer);
   state.onboarding = ob;
   ctx.movedByActivity('onboarding', convertedSeq, convertedAt);
