@@ -17,7 +17,7 @@ import { openDb, type DbHandle } from './db/client';
 import { temporalConnectionOptions } from './ops/temporal-connection';
 import { installWorkerRuntime, startWorkerOps } from './ops/worker-ops';
 import { loadConfigOrExit, type Config } from './temporal.config';
-import { dataConverter } from './privacy/data-converter';
+import { dataConverter, WORKER_KEYS } from './privacy/data-converter';
 
 /** The workflows' entry: bundled here, or once by scripts/build-workflows.ts (run as a child process, never imported). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -73,7 +73,7 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
     interceptors: { activity: [attemptInterceptors] },
-    dataConverter: dataConverter(opts.config, opts.db),
+    dataConverter: dataConverter(opts.config, opts.db, WORKER_KEYS),
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',
     ...(opts.debugMode ? { debugMode: true } : {}),

@@ -9,7 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { DbHandle } from '../db/client';
 import type { Config, TPayloadKeys } from '../temporal.config';
 import { EncryptionCodec } from './codec';
-import { DataKeys } from './data-keys';
+import { DataKeys, type DataKeysOptions } from './data-keys';
 
 export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
@@ -20,22 +20,26 @@ export const bundleOptions = { failureConverterPath: FAILURE_CONVERTER_PATH } as
  * With PAYLOAD_KEYS set: encrypted payloads, per-application data keys when `db` is given.
  * Without: Temporal's defaults (plain JSON), which only tests of old behaviour use.
  */
-export function dataConverter(config: Pick<Config, 'payloadKeys'>, db?: DbHandle): DataConverter {
+export function dataConverter(config: Pick<Config, 'payloadKeys'>, db?: DbHandle, opts?: DataKeysOptions): DataConverter {
   if (!config.payloadKeys) return { failureConverterPath: FAILURE_CONVERTER_PATH };
   return {
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    payloadCodecs: [new EncryptionCodec(config.payloadKeys, db ? dataKeysFor(db, config.payloadKeys) : undefined)],
+    payloadCodecs: [new EncryptionCodec(config.payloadKeys, db ? dataKeysFor(db, config.payloadKeys, opts) : undefined)],
   };
 }
+
+/** A worker's key lookups wait this long for an unreachable database (a codec error would fail the worker). */
+export const WORKER_KEYS: DataKeysOptions = { waitForDatabaseMs: 5 * 60_000 };
 
 const perDb = new WeakMap<DbHandle, DataKeys>();
 
 /**
  * One DataKeys per database handle in a process, so the API's client, its codec server and
  * its erasure share one cache (destroying a key drops it from the cache every codec uses).
+ * The first call for a handle sets its options.
  */
-export function dataKeysFor(db: DbHandle, ring: TPayloadKeys): DataKeys {
+export function dataKeysFor(db: DbHandle, ring: TPayloadKeys, opts?: DataKeysOptions): DataKeys {
   let keys = perDb.get(db);
-  if (!keys) perDb.set(db, (keys = new DataKeys(db, ring)));
+  if (!keys) perDb.set(db, (keys = new DataKeys(db, ring, opts)));
   return keys;
 }

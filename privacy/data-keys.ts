@@ -6,14 +6,21 @@
  * Processes cache unwrapped keys for CACHE_MS: a destroyed key stays usable in another
  * process's memory for at most that long (the erasure has terminated the workflow first,
  * so nothing of that application is encoded meanwhile).
+ *
+ * While the database is unreachable, a key cached in the last STALE_MS is used past its
+ * CACHE_MS, and a worker (waitForDatabaseMs) retries the lookup until the database is back
+ * instead of failing: a codec error inside the SDK's activity or workflow-task pipeline
+ * fails the whole worker (seen in the database-outage fault test). The API waits for
+ * nothing: its request answers 503 at once.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from '../db/client';
+import { isDatabaseUnreachable, type DbHandle } from '../db/client';
 import type { TPayloadKeys } from '../temporal.config';
 import { open, seal } from './aead';
 
 const CACHE_MS = 60_000;
+const STALE_MS = 15 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class DataKeyDestroyedError extends Error {
@@ -30,12 +37,20 @@ interface Row extends Record<string, unknown> {
   wrapped_key: string | null;
 }
 
+export interface DataKeysOptions {
+  /** How long a lookup keeps retrying while the database is unreachable (the worker's; 0: fail at once). */
+  waitForDatabaseMs?: number;
+  /** How long a looked-up key is used without asking the database again (CACHE_MS). */
+  cacheMs?: number;
+}
+
 export class DataKeys {
-  private readonly cache = new Map<string, { key: Buffer; until: number }>();
+  private readonly cache = new Map<string, { key: Buffer; until: number; staleUntil: number }>();
 
   constructor(
     private readonly db: DbHandle,
     private readonly ring: TPayloadKeys,
+    private readonly opts: DataKeysOptions = {},
   ) {}
 
   static isApplicationId(id: string): boolean {
@@ -48,16 +63,37 @@ export class DataKeys {
     if (cached) return cached;
     const activeKey = this.ring.keys.get(this.ring.activeId)!;
     const wrapped = seal(activeKey, wrapLabel(applicationId), randomBytes(32)).toString('base64');
-    // Two processes may race to make it: the first insert wins and both read the winner.
-    await this.db.rows(sql`
-      insert into data_keys (application_id, wrapping_key_id, wrapped_key)
-      values (${applicationId}, ${this.ring.activeId}, ${wrapped}) on conflict (application_id) do nothing`);
-    return this.load(applicationId);
+    return this.fromDatabase(applicationId, async () => {
+      // Two processes may race to make it: the first insert wins and both read the winner.
+      await this.db.rows(sql`
+        insert into data_keys (application_id, wrapping_key_id, wrapped_key)
+        values (${applicationId}, ${this.ring.activeId}, ${wrapped}) on conflict (application_id) do nothing`);
+      return this.load(applicationId);
+    });
   }
 
   /** The application's existing key; a destroyed or never-made key is an error. */
   async forDecrypt(applicationId: string): Promise<Buffer> {
-    return this.cached(applicationId) ?? this.load(applicationId);
+    return this.cached(applicationId) ?? this.fromDatabase(applicationId, () => this.load(applicationId));
+  }
+
+  /**
+   * Runs a lookup; while the database is unreachable, retries it for waitForDatabaseMs,
+   * then falls back on a recently cached key, then fails with the database's error.
+   */
+  private async fromDatabase(applicationId: string, lookup: () => Promise<Buffer>): Promise<Buffer> {
+    const deadline = Date.now() + (this.opts.waitForDatabaseMs ?? 0);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await lookup();
+      } catch (err) {
+        if (!isDatabaseUnreachable(err)) throw err;
+        const stale = this.cache.get(applicationId);
+        if (stale && stale.staleUntil > Date.now()) return stale.key;
+        if (Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2_000)));
+      }
+    }
   }
 
   /** Destroys the key for good (idempotent); a later encode for this application is refused. */
@@ -101,7 +137,7 @@ export class DataKeys {
   private cached(applicationId: string): Buffer | undefined {
     const hit = this.cache.get(applicationId);
     if (hit && hit.until > Date.now()) return hit.key;
-    this.cache.delete(applicationId);
+    if (hit && hit.staleUntil <= Date.now()) this.cache.delete(applicationId);
     return undefined;
   }
 
@@ -110,7 +146,7 @@ export class DataKeys {
       select wrapping_key_id, wrapped_key from data_keys where application_id = ${applicationId}`);
     if (!row) throw new Error(`application ${applicationId} has no data key`);
     const key = this.unwrap(applicationId, row);
-    this.cache.set(applicationId, { key, until: Date.now() + CACHE_MS });
+    this.cache.set(applicationId, { key, until: Date.now() + (this.opts.cacheMs ?? CACHE_MS), staleUntil: Date.now() + STALE_MS });
     return key;
   }
 
