@@ -11,6 +11,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import databaseBreaker from './plugins/database-breaker';
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
 import auditPlugin from './audit';
@@ -100,6 +101,8 @@ export default fp<AppDeps>(
     });
 
     await app.register(depsPlugin, deps);
+    // 503 at once while PostgreSQL is unreachable, instead of queueing behind the driver's retries.
+    await app.register(databaseBreaker, { db: deps.db });
     // Cookies are read for browser sessions only (api/sessions.ts); none is signed by the plugin.
     await app.register(fastifyCookie);
     const emailLinks = new EmailLinkOutbox();

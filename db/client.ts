@@ -19,6 +19,8 @@ export interface DbHandle {
   kind: 'postgres' | 'pglite';
   /** PostgreSQL: the application_name every connection of this pool carries (pool metrics read pg_stat_activity by it). */
   applicationName?: string;
+  /** PostgreSQL: the server this pool connects to (api/plugins/database-breaker.ts probes it on a connection of its own). */
+  url?: string;
   /** Runs raw SQL and returns its rows, the same shape for both drivers. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** A cheap round trip, for readiness checks. */
@@ -83,6 +85,7 @@ async function openPostgres(url: string, max: number, connectTimeout: number, ap
     db,
     kind: 'postgres',
     applicationName,
+    url,
     rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => rowsOf<T>(await db.execute(query)),
     ping: async () => {
       await client`select 1`;

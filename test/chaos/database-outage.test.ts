@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { OFFER_BODY } from '../helpers/actors';
 import { diagnose, outcome, probe, settle, sleep, tallyHistories } from '../helpers/chaos';
 import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
+import { eventually } from '../helpers/wait';
 
 const OUTAGE_MS = 10_000;
 
@@ -25,8 +26,13 @@ describe('database outage', () => {
 
     // Offers going out and acceptances being converted when the database goes away; the
     // actors carry on (retrying) through the outage.
+    // The database goes once the API has taken the first of them: its workflow's activities
+    // (the letter, the e-mails, the employee) are then running. A fixed 50 ms was sometimes too
+    // short: every action was still in authentication and got a 503, and no activity saw the outage.
+    const accepted = () => (stats.byStatus[200] ?? 0) + (stats.byStatus[201] ?? 0);
+    const acceptedBefore = accepted();
     const inFlight = actionsAtTheFault(at);
-    await sleep(50);
+    await eventually(async () => accepted() > acceptedBefore, 10_000);
     await s.dbProxy!.down();
     const downAt = Date.now();
     const backUp = sleep(OUTAGE_MS).then(() => s.dbProxy!.up());
@@ -95,10 +101,7 @@ describe('database outage', () => {
     expect(ready.status).toBe(200);
     // The worker rode it out: same process, activities retried.
     expect.soft(s.workers.map((w) => (w.alive ? 'alive' : w.output().slice(-1500))), 'worker process').toEqual(['alive']);
-    // The outage reached the workers (activities failed and were retried), or it came while the
-    // actions at the fault were all still in the API, which refused them with 503 (retried after).
-    const refusedAtTheFault = Object.entries(stats.byRoute).filter(([route]) => route.endsWith(' 503')).length;
-    expect(h.activityFailures + Object.keys(h.interruptedActivities).length + refusedAtTheFault).toBeGreaterThan(0);
+    expect(h.activityFailures + Object.keys(h.interruptedActivities).length).toBeGreaterThan(0);
 
     // Afterwards: everything done once.
     expectEverythingExactlyOnce(suite, journeys, o);
