@@ -181,6 +181,7 @@ export const allowedOutcomes = (p: TProbationState) => (p.extension ? (['confirm
 export function assertReview(state: TWorkflowState, cmd: TProbationReviewCommand, nowMs: number): void {
   const p = inProbation(state);
   if (!isHr(cmd.actor)) reject('Forbidden', "HR records the final review (the hiring manager's decision)");
+  if (p.review) reject('Conflict', `the probation was already reviewed (${p.review.outcome})`);
   if (!(allowedOutcomes(p) as readonly string[]).includes(cmd.outcome)) {
     reject('Conflict', `the probation was already extended once (to ${p.endDate}); the review now confirms or ends it`);
   }

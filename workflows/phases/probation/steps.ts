@@ -7,6 +7,7 @@
 import { condition, sleep } from '@temporalio/workflow';
 import { DEFAULT_PROBATION } from '../../../domain/policy';
 import type { TWorkflowContext } from '../../context';
+import { acts } from '../../proxies';
 import type { TProbationReviewCommand, TProbationState } from '../../messages';
 import * as rules from './rules';
 
@@ -22,7 +23,12 @@ export async function reviewProbation(ctx: TWorkflowContext, cmd: TProbationRevi
   }
   const p = rules.conclude(ctx.state, cmd, at);
   const confirmed = cmd.outcome === 'confirm';
-  await ctx.moveTo(confirmed ? 'confirmed' : 'probation_failed', cmd.actor, { outcome: cmd.outcome });
+  const stage = confirmed ? 'confirmed' : 'probation_failed';
+  // The stage and the employee's status (ended with the probation) in one transaction.
+  const seq = ctx.nextStageSeq();
+  const from = ctx.state.stage;
+  await acts.concludeProbation({ applicationId: ctx.input.applicationId, employeeId: ctx.state.onboarding!.employeeId, stage, stageSeq: seq, at, from, actor: { id: cmd.actor.id, name: cmd.actor.name } });
+  ctx.movedByActivity(stage, seq, at);
   ctx.events.emit(confirmed ? 'probation.confirmed' : 'probation.ended', {
     employeeId: ctx.state.onboarding?.employeeId,
     startDate: p.startDate,
