@@ -14,7 +14,12 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { workflowBundle } from '../helpers/stack';
 
-const PATHS = ['rejected', 'declined', 'expired', 'hired', 'withdrawn'] as const;
+/**
+ * `hired` was recorded before probation (issue 18): its replay shows that workflows which
+ * reached `hired` without the probation code keep that ending (patched('probation') is
+ * false for them). `confirmed` and `probation_failed` are journeys through probation.
+ */
+const PATHS = ['rejected', 'declined', 'expired', 'hired', 'withdrawn', 'confirmed', 'probation_failed'] as const;
 
 interface JsonHistory {
   events: { eventId: string; eventType: string; [k: string]: any }[];
