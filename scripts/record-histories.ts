@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -33,8 +33,7 @@ import { JOB, strongApplication } from './harness/actors';
 import { createTestDb } from './harness/db';
 import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from './harness/multipart';
 import { startSmtpServer, type TTestSmtpServer } from './harness/smtp';
-import { resolveTestServer } from './temporal-cli';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { startTimeSkippingServer } from './harness/time-skipping';
 
 export const JOURNEY_PATHS = [
   'rejected',
@@ -403,15 +402,8 @@ async function main(argv: string[]) {
     for (const fn of cleanups.reverse()) await fn().catch((e: unknown) => console.error('cleanup:', e));
   };
   try {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: resolveTestServer() } },
-    });
+    const env = await startTimeSkippingServer();
     cleanups.push(() => env.teardown());
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
-      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, 2])),
-    });
     const db = await createTestDb('hwe_record');
     cleanups.push(() => db.drop());
     const smtp = await startSmtpServer();

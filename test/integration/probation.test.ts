@@ -6,11 +6,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { resolveTestServer } from '../../scripts/temporal-cli';
+import { startTimeSkippingServer } from '../../scripts/harness/time-skipping';
 import { startOfDay } from '../../workflows/phases/probation/rules';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import { toOfferSent, waitForStage } from '../helpers/journey';
 import { createOrg, createUser, JOB, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
@@ -22,11 +21,7 @@ let mentor: { id: string; token: string };
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTestServer() } } });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, 2])),
-  });
+  env = await startTimeSkippingServer();
   s = await startStack({ timeSkipping: env });
   org = await createOrg(s);
   mentor = await createUser(s, { name: 'Mo Mentor', roles: ['mentor'] });

@@ -64,7 +64,8 @@ describe('recorded histories', () => {
   });
 });
 
-describe('the replayer has teeth', () => {
+// Seven histories replayed in each control: minutes on a loaded machine.
+describe('the replayer has teeth', { timeout: 240_000 }, () => {
   it('an unguarded change (a timer before the first step) is refused as nondeterministic for every history', async () => {
     const divergent = await variant('divergent');
     for (const name of PATHS) {

@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
@@ -19,7 +19,7 @@ import { ZCreateApplicationSchema } from '../../domain/contracts/application';
 import { ZCreateJobSchema, type TCreateJob } from '../../domain/contracts/job';
 import { ZSettingsDefaultsSchema } from '../../domain/contracts/settings';
 import { resolveJobPolicy } from '../../domain/policy';
-import { resolveTestServer } from '../../scripts/temporal-cli';
+import { startTimeSkippingServer } from '../../scripts/harness/time-skipping';
 import { loadConfig, type Config } from '../../temporal.config';
 import { applicationWorkflow } from '../../workflows/application';
 import {
@@ -39,12 +39,10 @@ import {
   type TApplicationStatus,
 } from '../../workflows/messages';
 import { probationAlerts, startOfDay } from '../../workflows/phases/probation/rules';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { application, JOB } from '../helpers/org';
 import { workflowBundle } from '../helpers/stack';
 
-const INDEXED_VALUE_TYPE_KEYWORD = 2;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -59,14 +57,7 @@ const defaults = ZSettingsDefaultsSchema.parse({});
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  [env, tdb] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTestServer() } } }),
-    createTestDb('hwe_probation_timers'),
-  ]);
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, INDEXED_VALUE_TYPE_KEYWORD])),
-  });
+  [env, tdb] = await Promise.all([startTimeSkippingServer(), createTestDb('hwe_probation_timers')]);
   config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: tdb.url, LINK_SIGNING_SECRET: randomBytes(32).toString('hex') });
   const db = tdb.handle.db;
   for (const [key, name, roles] of [
