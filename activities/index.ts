@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createNotificationActivities, type Mailer, type SmsProvider } from './notifications';
 import { createOfferActivities } from './offers';
 import { createOnboardingActivities } from './onboarding';
+import { createProbationActivities } from './probation';
 import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
@@ -21,6 +22,7 @@ export const createActivities = (deps: ActivityDeps & ExtraActivityDeps) => {
     ...notifications,
     ...createOfferActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
     ...createOnboardingActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
+    ...createProbationActivities(deps),
     ...createWebhookActivities(deps),
   };
 };

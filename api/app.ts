@@ -27,6 +27,7 @@ import jobRoutes from './routes/jobs';
 import applicationRoutes from './routes/applications';
 import trackingRoutes from './routes/tracking';
 import offerRoutes from './routes/offers';
+import probationRoutes from './routes/probation';
 import candidateRoutes from './routes/candidate';
 import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
@@ -181,6 +182,7 @@ export default fp<AppDeps>(
     await app.register(offerRoutes);
     await app.register(candidateRoutes);
     await app.register(employeeRoutes);
+    await app.register(probationRoutes);
     await app.register(portalRoutes);
     await app.register(adminRoutes);
     await app.register(webhookRoutes);

@@ -57,6 +57,9 @@ export const ROUTE_SCOPES: Record<string, TRouteScope> = {
   'POST /v1/applications/:id/offer/submit': 'applications:write',
   'POST /v1/applications/:id/offer/approvals': 'applications:write',
   'POST /v1/applications/:id/offer/approvals/delegate': 'applications:write',
+  'POST /v1/applications/:id/probation/check-in': 'applications:write',
+  'POST /v1/applications/:id/probation/mentor-note': 'applications:write',
+  'POST /v1/applications/:id/probation/review': 'applications:write',
   'GET /v1/events': 'applications:read',
 
   'GET /v1/employees': 'employees:read',

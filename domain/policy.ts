@@ -4,7 +4,7 @@
  * passed to the workflow, so a running workflow keeps the rules it started under.
  */
 import type { TCalendar } from './business-days';
-import type { TApprovalLevel, TCompetency, TCreateJob, TSalaryBand, TWeights } from './contracts/job';
+import type { TApprovalLevel, TCompetency, TCreateJob, TProbationPolicy, TSalaryBand, TWeights } from './contracts/job';
 import type { TSettingsDefaults } from './contracts/settings';
 import type { TRatingScale } from './composite';
 import { DEFAULT_COURSES, DEFAULT_TASKS, type TCourseTemplate, type TTaskTemplate } from './onboarding';
@@ -33,9 +33,13 @@ export interface TJobPolicy {
     courseMaxAttempts: number;
     taskReminderDays: number;
   };
+  /** Probation after `hired` (absent in inputs from before it existed: the defaults apply). */
+  probation?: TProbationPolicy;
   /** The company's calendar when the application arrived (shared/calendar.ts); absent: UTC weekdays. */
   calendar?: TCalendar;
 }
+
+export const DEFAULT_PROBATION: TProbationPolicy = { months: 3, reminderDays: 5 };
 
 export function resolveJobPolicy(
   job: TCreateJob,
@@ -71,6 +75,7 @@ export function resolveJobPolicy(
       courseMaxAttempts: defaults.courseMaxAttempts,
       taskReminderDays: defaults.taskReminderDays,
     },
+    probation: { months: job.probation?.months ?? DEFAULT_PROBATION.months, reminderDays: job.probation?.reminderDays ?? DEFAULT_PROBATION.reminderDays },
     ...(calendar ? { calendar } : {}),
   };
 }

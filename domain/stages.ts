@@ -19,7 +19,14 @@ export const STAGES = [
   'expired',
   'onboarding',
   'hired',
+  'probation',
+  'confirmed',
+  'probation_failed',
   'withdrawn',
 ] as const;
 export type TStage = (typeof STAGES)[number];
-export const TERMINAL_STAGES: readonly TStage[] = ['rejected', 'declined', 'expired', 'hired', 'withdrawn'];
+/**
+ * Stages where the workflow ends or waits for nothing a human does. `hired` ends workflows
+ * started before probation existed; newer ones go on from it to `probation` at the start date.
+ */
+export const TERMINAL_STAGES: readonly TStage[] = ['rejected', 'declined', 'expired', 'hired', 'confirmed', 'probation_failed', 'withdrawn'];

@@ -4,12 +4,13 @@
  *   evaluation  -> evaluation -> decision -> rejected (feedback sent) | offer_drafting
  *   offer       -> offer_approval -> offer_sent -> offer_viewed -> accepted | declined | expired
  *   onboarding  -> onboarding -> hired
+ *   probation   -> (at the start date) probation -> confirmed | probation_failed
  * and withdrawn from any stage before the end. The workflow owns the stage; activities
  * mirror it into the database. Human actions arrive as updates whose validators (each
  * phase's rules.ts) refuse the wrong stage, actor, id or repeat before anything is
  * written to history.
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { TStage } from '../domain/contracts/application';
 import { createContext, type TWorkflowContext } from './context';
 import { reject } from './errors';
@@ -21,6 +22,8 @@ import { markViewed } from './phases/offer/rules';
 import { runOffers } from './phases/offer/steps';
 import { registerOnboardingHandlers } from './phases/onboarding/handlers';
 import { runOnboarding } from './phases/onboarding/steps';
+import { registerProbationHandlers } from './phases/probation/handlers';
+import { runProbation } from './phases/probation/steps';
 import { registerReviewHandlers } from './phases/review/handlers';
 import { runReview } from './phases/review/steps';
 import { isTerminal } from './state';
@@ -36,9 +39,11 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
   setHandler(messageOpenedSignal, (opened) => messageOpened(ctx, opened));
   registerReviewHandlers(ctx);
   registerEvaluationHandlers(ctx);
+  registerProbationHandlers(ctx);
   setHandler(withdrawUpdate, (cmd) => withdraw(ctx, cmd), {
     validator: (_cmd) => {
       if (isTerminal(state.stage) || state.withdrawal) reject('WrongStage', `the application is already ${state.stage}`);
+      if (state.stage === 'probation') reject('WrongStage', 'the application is in probation: the final review ends it');
     },
   });
 
@@ -65,6 +70,9 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
   if (ctx.stopped() || isTerminal(state.stage)) return finish(ctx);
   // 5. Onboarding, from the signed offer to a trained employee.
   await runOnboarding(ctx);
+  // 6. Probation. Workflows that reached `hired` before this existed end there (their
+  // histories have no marker here).
+  if (!ctx.stopped() && state.stage === 'hired' && patched('probation')) await runProbation(ctx);
   return finish(ctx);
 }
 

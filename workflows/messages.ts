@@ -171,6 +171,32 @@ export interface TOnboardingState {
   completedAt: string | null;
 }
 
+export type TProbationOutcome = 'confirm' | 'extend' | 'end';
+
+export interface TProbationNote {
+  by: { id: string; name: string };
+  note: string;
+  at: string;
+}
+
+export interface TProbationState {
+  /** The first day (the offer's start date) and the last day, company-local YYYY-MM-DD. */
+  startDate: string;
+  endDate: string;
+  /** The mid-point check-in's day (its due time is the end of that day). */
+  checkInDate: string;
+  months: number;
+  reminderDays: number;
+  mentorUserId: string | null;
+  checkIn: (TProbationNote & { onTrack: boolean }) | null;
+  mentorNote: TProbationNote | null;
+  /** The one extension allowed: the end date it replaced. */
+  extension: null | { previousEndDate: string; endDate: string; reason: string; by: string; at: string };
+  review: null | { outcome: 'confirm' | 'end'; reason: string | null; by: { id: string; name: string }; at: string };
+  /** Reminders and late alerts sent, by key (`remind:check_in`, `late:review:<endDate>`, ...). */
+  alerts: Record<string, string>;
+}
+
 export interface TApplicationStatus {
   applicationId: string;
   jobId: string;
@@ -187,6 +213,8 @@ export interface TApplicationStatus {
   decision: TDecision | null;
   offer: { current: TOfferVersion | null; versions: TOfferVersion[] };
   onboarding: TOnboardingState | null;
+  /** Absent for workflows that end at `hired` (started before probation existed). */
+  probation?: TProbationState | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
   pendingActions: TPendingAction[];
@@ -295,6 +323,26 @@ export const completeTaskUpdate = defineUpdate<TOnboardingTask, [TCompleteTaskCo
 export const documentSubmittedUpdate = defineUpdate<TOnboardingTask, [TDocumentSubmitted]>('documentSubmitted');
 export const rejectDocumentUpdate = defineUpdate<TOnboardingTask, [TRejectDocumentCommand]>('rejectDocument');
 export const courseResultUpdate = defineUpdate<TCourseRecord, [TCourseResultCommand]>('courseResult');
+
+export interface TProbationCheckInCommand {
+  note: string;
+  onTrack: boolean;
+  actor: TActor;
+}
+export interface TMentorNoteCommand {
+  note: string;
+  actor: TActor;
+}
+export interface TProbationReviewCommand {
+  outcome: TProbationOutcome;
+  reason?: string | undefined;
+  /** For `extend`: the new last day (YYYY-MM-DD). */
+  endDate?: string | undefined;
+  actor: TActor;
+}
+export const probationCheckInUpdate = defineUpdate<TProbationState, [TProbationCheckInCommand]>('probationCheckIn');
+export const mentorNoteUpdate = defineUpdate<TProbationState, [TMentorNoteCommand]>('probationMentorNote');
+export const probationReviewUpdate = defineUpdate<{ stage: TStage; probation: TProbationState }, [TProbationReviewCommand]>('probationReview');
 
 export const submitEvaluationUpdate = defineUpdate<TEvaluation, [TEvaluationCommand]>('submitEvaluation');
 export const decideUpdate = defineUpdate<{ stage: TStage; decision: TDecision }, [TDecisionCommand]>('decide');

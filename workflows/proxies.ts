@@ -34,6 +34,7 @@ export const acts = {
   signOffer: standard.signOffer,
   convertToEmployee: standard.convertToEmployee,
   completeOnboarding: standard.completeOnboarding,
+  concludeProbation: standard.concludeProbation,
   sendDocumentRejected: standard.sendDocumentRejected,
   sendOnboardingNotice: standard.sendOnboardingNotice,
 };

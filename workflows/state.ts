@@ -16,6 +16,7 @@ import type {
   TEvaluation,
   TOfferVersion,
   TOnboardingState,
+  TProbationState,
   TScores,
   TTimelineEntry,
 } from './messages';
@@ -35,6 +36,8 @@ export interface TWorkflowState {
   /** Every offer version, oldest first; the last is the current one. */
   offers: TOfferVersion[];
   onboarding: TOnboardingState | null;
+  /** After `hired`, behind patched('probation'); null until the start date. */
+  probation: TProbationState | null;
   withdrawal: null | { reason: string; by: string; at: string };
   timeline: TTimelineEntry[];
   /** The company's calendar for business days (undefined: UTC weekdays). */
@@ -55,6 +58,7 @@ export function initialState(input: TApplicationWorkflowInput, decisionDueAt: nu
     decision: null,
     offers: [],
     onboarding: null,
+    probation: null,
     withdrawal: null,
     timeline: [],
     calendar,

@@ -3,6 +3,7 @@ import type { TApplicationStatus, TPendingAction } from './messages';
 import { evaluationPending, recommendationsAgree } from './phases/evaluation/rules';
 import { offerPending } from './phases/offer/rules';
 import { onboardingPending } from './phases/onboarding/rules';
+import { probationPending } from './phases/probation/rules';
 import { reviewPending } from './phases/review/rules';
 import { currentOffer, type TWorkflowState } from './state';
 
@@ -20,6 +21,8 @@ export function pendingActions(state: TWorkflowState, nowMs: number): TPendingAc
       return offerPending(state, nowMs);
     case 'onboarding':
       return onboardingPending(state, nowMs);
+    case 'probation':
+      return probationPending(state, nowMs);
     default:
       return [];
   }
@@ -49,6 +52,7 @@ export function toStatus(state: TWorkflowState, nowMs: number): TApplicationStat
     decision: state.decision,
     offer: { current: currentOffer(state), versions: state.offers },
     onboarding: state.onboarding,
+    probation: state.probation,
     withdrawal: state.withdrawal,
     timeline: state.timeline,
     pendingActions: pendingActions(state, nowMs),

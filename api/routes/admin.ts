@@ -52,7 +52,8 @@ export default async function adminRoutes(fastify: FastifyInstance) {
       }
       for (const r of await rows(sql`
         select e.application_id, e.status, a.stage from employees e join applications a on a.id = e.application_id
-        where (e.status = 'active') <> (a.stage = 'hired') and a.stage <> 'withdrawn'`)) {
+        where (e.status = 'active') <> (a.stage in ('hired', 'probation', 'confirmed')) and a.stage not in ('withdrawn', 'probation_failed')
+           or (e.status = 'ended') <> (a.stage = 'probation_failed')`)) {
         found.push({ kind: 'employee_status_differs', applicationId: r.application_id!, detail: { employeeStatus: r.status, stage: r.stage } });
       }
 

@@ -18,6 +18,7 @@ import {
   ZEvaluationPolicySchema,
   ZJobTimersSchema,
   ZOnboardingTemplateSchema,
+  ZProbationPolicySchema,
   type TCreateJob,
 } from '../../domain/contracts/job';
 import { ZUserSchema } from '../../domain/contracts/user';
@@ -55,8 +56,9 @@ export const ZPatchJobSchema = z.object({
   aboveBandApproverUserId: ZIdSchema.nullable().optional(),
   evaluation: ZEvaluationPolicySchema.nullable().optional(),
   onboarding: ZOnboardingTemplateSchema.nullable().optional(),
+  probation: ZProbationPolicySchema.nullable().optional(),
 });
-const DEFINITION_FIELDS = ['title', 'competencies', 'timers', 'approvalChain', 'aboveBandApproverUserId', 'evaluation', 'onboarding'] as const;
+const DEFINITION_FIELDS = ['title', 'competencies', 'timers', 'approvalChain', 'aboveBandApproverUserId', 'evaluation', 'onboarding', 'probation'] as const;
 
 
 const ZOwedSchema = z.object({ kind: z.string(), what: z.string(), path: z.string(), link: z.string(), applicationId: z.string().optional() });

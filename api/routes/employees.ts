@@ -28,7 +28,7 @@ export const ZEmployeeListItemSchema = z.object({
   departmentId: z.string(),
   jobId: z.string(),
   startDate: z.string(),
-  status: z.enum(['onboarding', 'active']),
+  status: z.enum(['onboarding', 'active', 'ended']),
   mentorUserId: z.string().nullable(),
   createdAt: z.string(),
   hiredAt: z.string().nullable(),

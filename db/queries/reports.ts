@@ -40,8 +40,12 @@ export interface TReportFilter {
 /** How many late decisions and rejected approvals a report lists (the counts cover all). */
 export const LIST_LIMIT = 200;
 
-const EXITS = sql.raw(EXIT_STAGES.map((s) => `'${s}'`).join(', '));
-const ENDED = sql.raw([...EXIT_STAGES, 'hired'].map((s) => `'${s}'`).join(', '));
+/** Leaving probation by failing it is an exit too: the probation's pass-through is its pass rate. */
+const FUNNEL_EXITS = [...EXIT_STAGES, 'probation_failed'];
+/** Where an application stays for good (`hired` for workflows from before probation). */
+const FINAL_STAGES = [...FUNNEL_EXITS, 'hired', 'confirmed'];
+const EXITS = sql.raw(FUNNEL_EXITS.map((s) => `'${s}'`).join(', '));
+const ENDED = sql.raw(FINAL_STAGES.map((s) => `'${s}'`).join(', '));
 
 /** `and <alias>.job_id = … and <alias>.department_id = …` for the filters given. */
 function scope(f: TReportFilter, alias: string): SQL {
@@ -95,7 +99,7 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
       entered: r.entered,
       movedOn: r.moved_on,
       // A stage nobody leaves except by ending has no pass-through.
-      passThrough: [...EXIT_STAGES, 'hired'].includes(r.stage) ? null : ratio(r.moved_on, r.entered),
+      passThrough: FINAL_STAGES.includes(r.stage) ? null : ratio(r.moved_on, r.entered),
       rejected: r.rejected,
       withdrawn: r.withdrawn,
       declined: r.declined,

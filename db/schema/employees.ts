@@ -36,7 +36,7 @@ export const employees = pgTable(
     position: text('position').notNull(),
     startDate: date('start_date', { mode: 'string' }).notNull(),
     mentorUserId: uuid('mentor_user_id'),
-    status: text('status').notNull().$type<'onboarding' | 'active'>().default('onboarding'),
+    status: text('status').notNull().$type<'onboarding' | 'active' | 'ended'>().default('onboarding'),
     offerVersion: integer('offer_version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     hiredAt: timestamp('hired_at', { withTimezone: true }),

@@ -101,6 +101,14 @@ export const ZOnboardingTemplateSchema = z
     );
   });
 
+/** Probation: months from the start date (labour law caps it at six) and reminders in business days. */
+export const PROBATION_MAX_MONTHS = 6;
+export const ZProbationPolicySchema = z.object({
+  months: z.number().int().min(1, 'must be at least 1 month').max(PROBATION_MAX_MONTHS, `must be at most ${PROBATION_MAX_MONTHS} months`).default(3),
+  reminderDays: z.number().int().min(1, 'must be at least 1 business day').max(20, 'must be at most 20 business days').default(5),
+});
+export type TProbationPolicy = z.infer<typeof ZProbationPolicySchema>;
+
 export const ZEvaluationPolicySchema = z.object({
   requireHr: z.boolean().default(true),
   requireHiringManager: z.boolean().default(true),
@@ -129,6 +137,7 @@ export const ZCreateJobSchema = z
     timers: ZJobTimersSchema.optional(),
     evaluation: ZEvaluationPolicySchema.optional(),
     onboarding: ZOnboardingTemplateSchema.optional(),
+    probation: ZProbationPolicySchema.optional(),
   })
   .superRefine((job, ctx) => {
     duplicateKeys(job.competencies.map((c) => c.key)).forEach((i) =>

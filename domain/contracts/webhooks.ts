@@ -26,6 +26,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'offer.expired',
   'employee.created',
   'onboarding.completed',
+  'probation.confirmed',
+  'probation.extended',
+  'probation.ended',
 ] as const;
 
 export const ZWebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, {

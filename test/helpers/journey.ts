@@ -46,9 +46,9 @@ export const OFFER = (over: Record<string, unknown> = {}) => ({
 });
 
 /** Drafts, submits and approves (manager, then general manager) so the offer goes out. */
-export async function toOfferSent(s: Stack, org: Org, over: Partial<TCreateApplication> = {}) {
+export async function toOfferSent(s: Stack, org: Org, over: Partial<TCreateApplication> = {}, offer: Record<string, unknown> = {}) {
   const app = await toOfferDrafting(s, org, over);
-  const draft = await s.api('PUT', `/v1/applications/${app.id}/offer`, { token: org.hr.token, body: OFFER() });
+  const draft = await s.api('PUT', `/v1/applications/${app.id}/offer`, { token: org.hr.token, body: OFFER(offer) });
   expect(draft.status, JSON.stringify(draft.body)).toBe(200);
   const submit = await s.api('POST', `/v1/applications/${app.id}/offer/submit`, { token: org.hr.token });
   expect(submit.status, JSON.stringify(submit.body)).toBe(200);

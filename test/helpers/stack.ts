@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../api/server';
 import type { ActivityDeps } from '../../activities/deps';
@@ -52,9 +53,12 @@ export async function startStack(
     extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps;
     /** The API's clock (session and sign-in-link lifetimes). */
     now?: () => Date;
+    /** A time-skipping test server to run on instead of the shared dev server (its connections stay the caller's). */
+    timeSkipping?: TestWorkflowEnvironment;
   } = {},
 ): Promise<Stack> {
-  if (!runtimeInstalled) {
+  // A time-skipping environment's maker installed the runtime already.
+  if (!runtimeInstalled && !opts.timeSkipping) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
@@ -81,7 +85,8 @@ export async function startStack(
     WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     ...opts.env,
   });
-  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const ts = opts.timeSkipping;
+  const nativeConnection = ts ? ts.nativeConnection : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     config,
     db: db.handle,
@@ -91,7 +96,7 @@ export async function startStack(
     log: { info: () => {}, warn: () => {}, error: () => {} },
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = ts ? ts.connection : await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db.handle) });
   const app = await buildServer({ config, db: db.handle, temporal, logger: false, ...(opts.now ? { now: opts.now } : {}) });
   await app.ready();
@@ -119,8 +124,10 @@ export async function startStack(
       await app.close();
       worker.shutdown();
       await running;
-      await nativeConnection.close();
-      await connection.close();
+      if (!ts) {
+        await nativeConnection.close();
+        await connection.close();
+      }
       await db.drop();
     },
   };

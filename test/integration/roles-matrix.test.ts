@@ -373,6 +373,34 @@ const ROWS: Row[] = [
   },
   { method: 'GET', route: '/v1/approvals', kind: 'staff', url: () => '/v1/approvals', expected: () => staff(ROLES_200) },
 
+  // Probation (the new hire is still onboarding here: whoever passes the route's checks
+  // reaches the workflow, which refuses the stage; probation.test.ts covers the rest)
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/probation/check-in',
+    kind: 'staff',
+    url: () => `/v1/applications/${f.E.id}/probation/check-in`,
+    body: () => ({ json: { note: 'Matrix', onTrack: true } }),
+    expected: () => staff({ admin: 409, hr: 409, hmOwn: 409, hmOther: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/probation/mentor-note',
+    kind: 'staff',
+    url: () => `/v1/applications/${f.E.id}/probation/mentor-note`,
+    body: () => ({ json: { note: 'Matrix' } }),
+    // the new hire's mentor sees it; an approver or IT without the department does not
+    expected: () => staff({ admin: 409, hr: 409, hmOwn: 409, hmOther: 404, approver: 404, it: 404, mentor: 409, integrator: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/probation/review',
+    kind: 'staff',
+    url: () => `/v1/applications/${f.E.id}/probation/review`,
+    body: () => ({ json: { outcome: 'confirm' } }),
+    expected: () => staff({ admin: 409, hr: 409 }),
+  },
+
   // Employees
   {
     method: 'GET',

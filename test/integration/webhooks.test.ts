@@ -436,7 +436,7 @@ describe('deliverEvent: bad input', () => {
     expect(WEBHOOK_NON_RETRYABLE_ERRORS).not.toContain(new WebhookDeliveryPendingError('x').name);
   });
 
-  it('lists the event types of API.md', () => {
+  it('lists the event types of API.md and the probation outcomes (issue 18)', () => {
     expect(WEBHOOK_EVENT_TYPES).toEqual([
       'application.received',
       'application.stage_changed',
@@ -448,6 +448,9 @@ describe('deliverEvent: bad input', () => {
       'offer.expired',
       'employee.created',
       'onboarding.completed',
+      'probation.confirmed',
+      'probation.extended',
+      'probation.ended',
     ]);
   });
 

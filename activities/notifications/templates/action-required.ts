@@ -20,6 +20,9 @@ export const STAFF_ACTIONS = {
   offer_approval: { en: ['Offer approval', 'an offer approval'], 'zh-CN': ['录用审批', '录用通知的审批'] },
   onboarding_task: { en: ['Onboarding task', 'an onboarding task'], 'zh-CN': ['入职任务', '入职任务'] },
   course_result: { en: ['Training result', 'a training result'], 'zh-CN': ['培训成绩', '培训成绩的录入'] },
+  probation_check_in: { en: ['Probation check-in', 'the mid-probation check-in'], 'zh-CN': ['试用期中期面谈', '试用期中期面谈'] },
+  probation_mentor_note: { en: ["Mentor's probation note", "the mentor's note on the probation"], 'zh-CN': ['导师试用期评语', '导师的试用期评语'] },
+  probation_review: { en: ['Probation review', 'the final probation review (confirm, extend or end)'], 'zh-CN': ['试用期考核', '试用期最终考核（转正、延长或终止）'] },
 } as const satisfies Record<string, Record<TLocale, readonly [title: string, phrase: string]>>;
 
 export type TStaffAction = keyof typeof STAFF_ACTIONS;

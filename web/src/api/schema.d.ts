@@ -800,6 +800,12 @@ export interface paths {
                             /** Format: uuid */
                             mentorUserId?: string;
                         };
+                        probation?: {
+                            /** @default 3 */
+                            months?: number;
+                            /** @default 5 */
+                            reminderDays?: number;
+                        };
                     };
                 };
             };
@@ -1095,7 +1101,7 @@ export interface paths {
             parameters: {
                 query?: {
                     jobId?: string;
-                    stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                    stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                     departmentId?: string;
                     /** @description Sync: only rows changed at or after this time, oldest change first (ISO-8601) */
                     updatedSince?: string;
@@ -1208,7 +1214,7 @@ export interface paths {
                             id: string;
                             workflowId: string;
                             /** @enum {string} */
-                            stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                            stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         };
                     };
                 };
@@ -1222,7 +1228,7 @@ export interface paths {
                             id: string;
                             workflowId: string;
                             /** @enum {string} */
-                            stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                            stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         };
                     };
                 };
@@ -2534,6 +2540,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{id}/probation/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The hiring manager's mid-point probation check-in (once)
+         * @description In `probation` only (409 `wrong_stage` otherwise); the hiring manager of the department or HR; a second check-in is 409.
+         */
+        post: operations["recordProbationCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/probation/mentor-note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentor's note for the final review (a later note replaces it)
+         * @description The new hire's mentor (or HR), in `probation` only. Anyone else gets 403, or 404 if they may not see the application.
+         */
+        post: operations["recordProbationMentorNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/probation/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the final probation review: confirm, extend (once) or end
+         * @description `confirm` moves the application to `confirmed`, `end` to `probation_failed` (a `reason` is required); `extend` (once, with a `reason`) sets a new `endDate` after the current one, in the future and at most six months from the start date (400 `validation_failed` otherwise; a second extension is 409). Webhooks: `probation.confirmed`, `probation.extended`, `probation.ended`.
+         */
+        post: operations["recordProbationReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/candidate/documents": {
         parameters: {
             query?: never;
@@ -2836,10 +2902,10 @@ export interface paths {
                         /** Format: uri */
                         url: string;
                         /**
-                         * @description Event types to receive; empty for all: application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed
+                         * @description Event types to receive; empty for all: application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed, probation.confirmed, probation.extended, probation.ended
                          * @default []
                          */
-                        events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed")[];
+                        events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed" | "probation.confirmed" | "probation.extended" | "probation.ended")[];
                         /** @description Shared secret for the X-Signature HMAC; write-only, never returned */
                         secret: string;
                         /** @description What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise) */
@@ -4990,6 +5056,12 @@ export interface operations {
                         /** Format: uuid */
                         mentorUserId?: string;
                     } | null;
+                    probation?: {
+                        /** @default 3 */
+                        months?: number;
+                        /** @default 5 */
+                        reminderDays?: number;
+                    } | null;
                 };
             };
         };
@@ -5174,7 +5246,7 @@ export interface operations {
                             id?: string;
                             workflowId?: string;
                             /** @enum {string} */
-                            stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                            stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                             error?: {
                                 /** @enum {string} */
                                 code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
@@ -5356,13 +5428,633 @@ export interface operations {
                             jobId: string;
                             startDate: string;
                             /** @enum {string} */
-                            status: "onboarding" | "active";
+                            status: "onboarding" | "active" | "ended";
                             mentorUserId: string | null;
                             createdAt: string;
                             hiredAt: string | null;
                             updatedAt: string;
                         }[];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordProbationCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                    onTrack: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        startDate: string;
+                        endDate: string;
+                        checkInDate: string;
+                        months: number;
+                        reminderDays: number;
+                        mentorUserId: string | null;
+                        checkIn: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                            onTrack: boolean;
+                        } | null;
+                        mentorNote: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                        } | null;
+                        extension: {
+                            previousEndDate: string;
+                            endDate: string;
+                            reason: string;
+                            by: string;
+                            at: string;
+                        } | null;
+                        review: {
+                            /** @enum {string} */
+                            outcome: "confirm" | "end";
+                            reason: string | null;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            at: string;
+                        } | null;
+                        alerts: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordProbationMentorNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        startDate: string;
+                        endDate: string;
+                        checkInDate: string;
+                        months: number;
+                        reminderDays: number;
+                        mentorUserId: string | null;
+                        checkIn: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                            onTrack: boolean;
+                        } | null;
+                        mentorNote: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                        } | null;
+                        extension: {
+                            previousEndDate: string;
+                            endDate: string;
+                            reason: string;
+                            by: string;
+                            at: string;
+                        } | null;
+                        review: {
+                            /** @enum {string} */
+                            outcome: "confirm" | "end";
+                            reason: string | null;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            at: string;
+                        } | null;
+                        alerts: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordProbationReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "confirm" | "extend" | "end";
+                    reason?: string;
+                    endDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
+                        probation: {
+                            startDate: string;
+                            endDate: string;
+                            checkInDate: string;
+                            months: number;
+                            reminderDays: number;
+                            mentorUserId: string | null;
+                            checkIn: {
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                note: string;
+                                at: string;
+                                onTrack: boolean;
+                            } | null;
+                            mentorNote: {
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                note: string;
+                                at: string;
+                            } | null;
+                            extension: {
+                                previousEndDate: string;
+                                endDate: string;
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            review: {
+                                /** @enum {string} */
+                                outcome: "confirm" | "end";
+                                reason: string | null;
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                at: string;
+                            } | null;
+                            alerts: {
+                                [key: string]: string;
+                            };
+                        };
                     };
                 };
             };
@@ -9132,7 +9824,7 @@ export interface operations {
             query?: {
                 /** @description nextCursor of the previous page */
                 after?: string;
-                /** @description Comma-separated event types to keep (default: all): application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed */
+                /** @description Comma-separated event types to keep (default: all): application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed, probation.confirmed, probation.extended, probation.ended */
                 types?: string;
                 limit?: number;
             };
@@ -9152,7 +9844,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed";
+                            type: "application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed" | "probation.confirmed" | "probation.extended" | "probation.ended";
                             occurredAt: string;
                             applicationId: string | null;
                             data: {

@@ -68,6 +68,9 @@ export const en = {
   'stage.expired': 'Expired',
   'stage.onboarding': 'Onboarding',
   'stage.hired': 'Hired',
+  'stage.probation': 'Probation',
+  'stage.confirmed': 'Confirmed',
+  'stage.probation_failed': 'Probation failed',
   'stage.withdrawn': 'Withdrawn',
 
   'role.admin': 'Admin',

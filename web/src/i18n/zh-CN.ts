@@ -70,6 +70,9 @@ export const zhCN: Record<TMessageKey, string> = {
   'stage.expired': '已过期',
   'stage.onboarding': '入职中',
   'stage.hired': '已入职',
+  'stage.probation': '试用期',
+  'stage.confirmed': '已转正',
+  'stage.probation_failed': '试用期未通过',
   'stage.withdrawn': '已撤回',
 
   'role.admin': '管理员',
