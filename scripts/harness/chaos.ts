@@ -653,9 +653,9 @@ export async function outcome(s: ChaosStack): Promise<Outcome> {
   };
 }
 
-/** Waits until every workflow has closed and no message is still being sent; returns how long it took. */
 /**
- * Waits until every workflow has closed and nothing is left sending: the end of a test.
+ * Waits until every workflow has closed (or, hired, waits idle for probation) and nothing is
+ * left sending: the end of a test.
  * Returns how long that took.
  */
 export function settle(s: ChaosStack, workflowIds: string[], timeoutMs = 180_000): Promise<number> {
@@ -671,6 +671,8 @@ export function quiesce(s: ChaosStack, workflowIds: string[], timeoutMs = 60_000
   return waitUntilQuiet(s, workflowIds, 'idle', timeoutMs);
 }
 
+const AFTER_HIRE = new Set(['hired', 'probation']);
+
 async function waitUntilQuiet(s: ChaosStack, workflowIds: string[], until: 'closed' | 'idle', timeoutMs: number): Promise<number> {
   const t0 = Date.now();
   const deadline = t0 + timeoutMs;
@@ -681,10 +683,11 @@ async function waitUntilQuiet(s: ChaosStack, workflowIds: string[], until: 'clos
     for (const id of [...open]) {
       try {
         const d = await s.client.workflow.getHandle(id).describe();
-        const quiet =
-          until === 'closed'
-            ? d.status.name !== 'RUNNING'
-            : (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask;
+        const idle = (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask;
+        // A hired application's workflow stays open for probation (from the start date on):
+        // idle there, it is as done as a closed one.
+        const waitsForProbation = AFTER_HIRE.has(String(d.searchAttributes?.Stage?.[0]));
+        const quiet = until === 'closed' ? d.status.name !== 'RUNNING' || (idle && waitsForProbation) : idle;
         if (quiet) open.delete(id);
       } catch {
         // Temporal unreachable for a moment: ask again
