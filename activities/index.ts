@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createNotificationActivities, type Mailer, type SmsProvider } from './notifications';
 import { createOfferActivities } from './offers';
 import { createOnboardingActivities } from './onboarding';
+import { createRetentionActivities } from './retention';
 import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
@@ -22,6 +23,7 @@ export const createActivities = (deps: ActivityDeps & ExtraActivityDeps) => {
     ...createOfferActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
     ...createOnboardingActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
     ...createWebhookActivities(deps),
+    ...createRetentionActivities(deps),
   };
 };
 
