@@ -85,6 +85,8 @@ export async function buildServer(opts: {
   db: DbHandle;
   temporal: Client;
   logger?: boolean | object;
+  /** Where the default logger writes (tests capture the log lines); default stdout. */
+  logStream?: { write(line: string): void };
   metrics?: ApiMetrics;
   /** Tests: a movable clock for session lifetimes. */
   now?: () => Date;
@@ -97,6 +99,7 @@ export async function buildServer(opts: {
         serializers: {
           req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
         },
+        ...(opts.logStream ? { stream: opts.logStream } : {}),
       },
     logController: new OneLinePerRequest(),
     bodyLimit: opts.config.BODY_LIMIT_BYTES,

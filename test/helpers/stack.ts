@@ -52,6 +52,8 @@ export async function startStack(
     extraDeps?: Partial<ActivityDeps> & ExtraActivityDeps;
     /** The API's clock (session and sign-in-link lifetimes). */
     now?: () => Date;
+    /** Collects the API's and the worker's log lines (JSON) here, at LOG_LEVEL (set it in env). */
+    logs?: string[];
   } = {},
 ): Promise<Stack> {
   if (!runtimeInstalled) {
@@ -88,12 +90,24 @@ export async function startStack(
     connection: nativeConnection,
     workflowBundle: await workflowBundle(),
     extraDeps: opts.extraDeps,
-    log: { info: () => {}, warn: () => {}, error: () => {} },
+    log: opts.logs
+      ? {
+          info: (o, m) => opts.logs!.push(JSON.stringify({ level: 'info', src: 'worker', msg: m, ...o })),
+          warn: (o, m) => opts.logs!.push(JSON.stringify({ level: 'warn', src: 'worker', msg: m, ...o })),
+          error: (o, m) => opts.logs!.push(JSON.stringify({ level: 'error', src: 'worker', msg: m, ...o })),
+        }
+      : { info: () => {}, warn: () => {}, error: () => {} },
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db.handle) });
-  const app = await buildServer({ config, db: db.handle, temporal, logger: false, ...(opts.now ? { now: opts.now } : {}) });
+  const app = await buildServer({
+    config,
+    db: db.handle,
+    temporal,
+    ...(opts.logs ? { logStream: { write: (line: string) => void opts.logs!.push(line) } } : { logger: false }),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   await app.ready();
 
   return {

@@ -30,8 +30,10 @@ async function everyRow(s: Stack): Promise<string> {
 describe('erasure and subject access', () => {
   let s: Stack;
   let org: Org;
+  /** The API's and the worker's log lines, as they would reach a log collector. */
+  const logs: string[] = [];
   beforeAll(async () => {
-    s = await startStack();
+    s = await startStack({ logs, env: { LOG_LEVEL: 'info' } });
     org = await createOrg(s);
   });
   afterAll(async () => s?.stop());
@@ -73,6 +75,7 @@ describe('erasure and subject access', () => {
              (select count(*)::int from offer_versions where application_id = ${app.id}) as versions,
              (select count(*)::int from interview_answers where application_id = ${app.id}) as answers`);
 
+    const logsAtErasure = logs.length;
     const erased = await s.api('POST', `/v1/applications/${app.id}/erase`, { body: { reason: 'The candidate asked us to erase their data' } });
     expect(erased.status, JSON.stringify(erased.body)).toBe(202);
     expect(erased.body).toMatchObject({ id: app.id, stage: 'erased', alreadyErased: false });
@@ -119,6 +122,12 @@ describe('erasure and subject access', () => {
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ alreadyErased: true, erasedAt: erased.body.erasedAt });
     expect(foundIn(await everyRow(s), needles)).toEqual([]);
+
+    // Log lines written from the erasure on (the requests above, the erasure's audit line, the
+    // worker's) name the application but never the person.
+    const logged = logs.slice(logsAtErasure).join('\n');
+    expect(logged).toContain(app.id);
+    expect(foundIn(logged, needles)).toEqual([]);
   });
 
   it("onboarding: the employee row and the candidate's own files go; a file another employee shares stays; an active employee is a 409", async () => {
