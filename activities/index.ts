@@ -4,6 +4,7 @@ import { createNotificationActivities, type Mailer, type SmsProvider } from './n
 import { createOfferActivities } from './offers';
 import { createOnboardingActivities } from './onboarding';
 import { createProbationActivities } from './probation';
+import { createRetentionActivities } from './retention';
 import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
@@ -24,6 +25,7 @@ export const createActivities = (deps: ActivityDeps & ExtraActivityDeps) => {
     ...createOnboardingActivities({ ...deps, sendToCandidate: notifications.sendToCandidate }),
     ...createProbationActivities(deps),
     ...createWebhookActivities(deps),
+    ...createRetentionActivities(deps),
   };
 };
 

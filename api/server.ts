@@ -15,6 +15,7 @@ import { errorBody } from './errors';
 import { ApiMetrics, metricsPlugin } from './metrics';
 import loadShedding from './plugins/load-shedding';
 import { sharedStatePlugin } from './shared-state';
+import { ensureRetentionSchedule } from '../privacy/retention-schedule';
 
 /** Headers whose values never reach the logs. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
@@ -84,6 +85,8 @@ export async function buildServer(opts: {
   db: DbHandle;
   temporal: Client;
   logger?: boolean | object;
+  /** Where the default logger writes (tests capture the log lines); default stdout. */
+  logStream?: { write(line: string): void };
   metrics?: ApiMetrics;
   /** Tests: a movable clock for session lifetimes. */
   now?: () => Date;
@@ -96,6 +99,7 @@ export async function buildServer(opts: {
         serializers: {
           req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
         },
+        ...(opts.logStream ? { stream: opts.logStream } : {}),
       },
     logController: new OneLinePerRequest(),
     bodyLimit: opts.config.BODY_LIMIT_BYTES,
@@ -125,6 +129,14 @@ export async function connectTemporal(config: Config, db?: DbHandle, metrics?: A
   return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db) }) };
 }
 
+/** The daily retention schedule (privacy/retention-schedule.ts); a failure is logged, never fatal. */
+export async function startRetentionSchedule(client: Client, config: Config): Promise<void> {
+  await ensureRetentionSchedule(client, config).then(
+    (how) => console.log(`retention schedule ${how} (daily at 03:17 UTC, task queue ${config.TEMPORAL_TASK_QUEUE})`),
+    (e: unknown) => console.error(`the retention schedule could not be created or updated; retention will not run until it is: ${e instanceof Error ? e.message : String(e)}`),
+  );
+}
+
 export function closeOnSignals(close: () => Promise<void>) {
   let closing = false;
   const handler = (signal: string) => {
@@ -150,6 +162,7 @@ async function main() {
   const metrics = new ApiMetrics({ db, poolSize: config.DATABASE_POOL_SIZE });
   const { client, connection } = await connectTemporal(config, db, metrics);
   const app: FastifyInstance = await buildServer({ config, db, temporal: client, metrics });
+  await startRetentionSchedule(client, config);
   // Prometheus scrapes a private listener, never the public port.
   const ops = config.METRICS_BIND
     ? await startOpsServer(config.METRICS_BIND, {

@@ -3,7 +3,7 @@
  * the failed-authentication counts, so a client that spreads requests over replicas behind
  * a load balancer meets the same limits as against one; without it each process counts in
  * its own memory. Onboarding documents go to the database (db/document-store.ts), never to
- * one replica's disk. Redis unreachable, limits fail open (requests are served uncounted and a
+ * one replica's disk, encrypted with PAYLOAD_KEYS. Redis unreachable, limits fail open (requests are served uncounted and a
  * warning is logged): a counter store must not take the API down.
  */
 import { Redis } from 'ioredis';
@@ -24,9 +24,9 @@ declare module 'fastify' {
 }
 
 /** Connects to Redis (when configured) before the app serves, and closes it with the app. */
-export const sharedStatePlugin = fp<{ config: Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>; db: DbHandle }>(
+export const sharedStatePlugin = fp<{ config: Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'payloadKeys'>; db: DbHandle }>(
   async (app, { config, db }) => {
-    app.decorate('documents', new PostgresDocumentStore(db));
+    app.decorate('documents', new PostgresDocumentStore(db, config.payloadKeys));
     if (!config.REDIS_URL) {
       app.decorate('redis', null);
       app.decorate('authFailures', new MemoryFailureCounter());

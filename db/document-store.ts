@@ -5,9 +5,11 @@
  * Keys are content-addressed (`<sha256>.<ext>`): storing the same bytes twice is one blob.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
+import { open, seal } from '../privacy/aead';
+import type { TPayloadKeys } from '../temporal.config';
 import type { DbHandle } from './client';
 import { documentBlobs } from './schema';
 
@@ -19,20 +21,106 @@ export interface DocumentStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * Encryption at rest (docs/personal-data.md, "Documents at rest"): each blob is sealed
+ * (AES-256-GCM, the storage key as associated data) with a random key of its own, and
+ * that key is stored beside it wrapped by the active PAYLOAD_KEYS entry. Why a key per
+ * document and not the application's data key: blobs are content-addressed and may be
+ * shared by rows of several applications; deleting the blob at erasure deletes its only
+ * key with it. Without `ring` (PAYLOAD_KEYS unset: tests of old behaviour) blobs are
+ * stored plain; rows with no wrapped key are read as plain (stored before encryption).
+ */
+const contentLabel = (key: string) => `document:${key}`;
+const wrapLabel = (key: string) => `document-key:${key}`;
+
+interface SealedBlob {
+  content: Uint8Array;
+  wrappingKeyId: string | null;
+  wrappedKey: string | null;
+}
+
+function sealBlob(ring: TPayloadKeys, key: string, bytes: Uint8Array): SealedBlob {
+  const documentKey = randomBytes(32);
+  return {
+    content: new Uint8Array(seal(documentKey, contentLabel(key), bytes)),
+    wrappingKeyId: ring.activeId,
+    wrappedKey: seal(ring.keys.get(ring.activeId)!, wrapLabel(key), documentKey).toString('base64'),
+  };
+}
+
+function documentKeyOf(ring: TPayloadKeys | undefined, key: string, row: SealedBlob): Buffer {
+  const wrapping = ring?.keys.get(row.wrappingKeyId!);
+  if (!wrapping) throw new Error(`document ${key} is wrapped by '${row.wrappingKeyId}', which PAYLOAD_KEYS does not list`);
+  return open(wrapping, wrapLabel(key), Buffer.from(row.wrappedKey!, 'base64'));
+}
+
+function openBlob(ring: TPayloadKeys | undefined, key: string, row: SealedBlob): Buffer {
+  if (!row.wrappedKey) return Buffer.from(row.content);
+  return open(documentKeyOf(ring, key, row), contentLabel(key), row.content);
+}
+
 export class PostgresDocumentStore implements DocumentStore {
-  constructor(private readonly db: DbHandle) {}
+  constructor(
+    private readonly db: DbHandle,
+    /** PAYLOAD_KEYS: with it, new blobs are encrypted. */
+    private readonly ring?: TPayloadKeys,
+  ) {}
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
-    await this.db.db.insert(documentBlobs).values({ storageKey: key, content: bytes, size: bytes.length }).onConflictDoNothing();
+    const stored: SealedBlob = this.ring ? sealBlob(this.ring, key, bytes) : { content: bytes, wrappingKeyId: null, wrappedKey: null };
+    await this.db.db.insert(documentBlobs).values({ storageKey: key, size: bytes.length, ...stored }).onConflictDoNothing();
   }
 
   async get(key: string): Promise<Buffer | null> {
-    const [row] = await this.db.db.select({ content: documentBlobs.content }).from(documentBlobs).where(eq(documentBlobs.storageKey, key));
-    return row ? Buffer.from(row.content) : null;
+    const [row] = await this.db.db
+      .select({ content: documentBlobs.content, wrappingKeyId: documentBlobs.wrappingKeyId, wrappedKey: documentBlobs.wrappedKey })
+      .from(documentBlobs)
+      .where(eq(documentBlobs.storageKey, key));
+    return row ? openBlob(this.ring, key, row) : null;
   }
 
   async delete(key: string): Promise<void> {
     await this.db.db.delete(documentBlobs).where(eq(documentBlobs.storageKey, key));
+  }
+
+  /**
+   * Rotation (npm run keys:rotate): encrypts plain blobs and re-wraps the keys of blobs
+   * under an older PAYLOAD_KEYS entry with the active one (the content stays as sealed:
+   * its own key does not change). Returns how many of each, and how many blobs each
+   * wrapping key (`plain` for none) still holds afterwards.
+   */
+  async rotate(): Promise<{ encrypted: number; rewrapped: number; remaining: Record<string, number> }> {
+    const ring = this.ring;
+    if (!ring) throw new Error('no PAYLOAD_KEYS: documents cannot be encrypted');
+    const t = documentBlobs;
+    let encrypted = 0;
+    let rewrapped = 0;
+    for (;;) {
+      const batch = await this.db.db
+        .select({ storageKey: t.storageKey, content: t.content, wrappingKeyId: t.wrappingKeyId, wrappedKey: t.wrappedKey })
+        .from(t)
+        .where(or(isNull(t.wrappedKey), ne(t.wrappingKeyId, ring.activeId)))
+        .orderBy(t.storageKey)
+        .limit(50);
+      if (!batch.length) break;
+      for (const row of batch) {
+        // Only if unchanged meanwhile (deleted, or rotated by another run).
+        const unchanged = and(eq(t.storageKey, row.storageKey), row.wrappedKey ? eq(t.wrappedKey, row.wrappedKey) : isNull(t.wrappedKey));
+        if (!row.wrappedKey) {
+          await this.db.db.update(t).set(sealBlob(ring, row.storageKey, row.content)).where(unchanged);
+          encrypted++;
+        } else {
+          const documentKey = documentKeyOf(ring, row.storageKey, row);
+          const wrappedKey = seal(ring.keys.get(ring.activeId)!, wrapLabel(row.storageKey), documentKey).toString('base64');
+          await this.db.db.update(t).set({ wrappingKeyId: ring.activeId, wrappedKey }).where(unchanged);
+          rewrapped++;
+        }
+      }
+    }
+    const counts = await this.db.rows<{ k: string; n: number | string }>(
+      sql`select coalesce(wrapping_key_id, 'plain') as k, count(*) as n from document_blobs group by 1`,
+    );
+    return { encrypted, rewrapped, remaining: Object.fromEntries(counts.map((c) => [c.k, Number(c.n)])) };
   }
 }
 

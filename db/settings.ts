@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { FALLBACK_SETTINGS, ZSettingsDefaultsSchema, type TSettingsDefaults } from '../domain/contracts/settings';
+import { FALLBACK_SETTINGS, ZRetentionSchema, ZSettingsDefaultsSchema, type TRetention, type TSettingsDefaults } from '../domain/contracts/settings';
 import type { Db } from './client';
 import { perDb } from './per-db';
 import { settings } from './schema';
@@ -10,6 +10,7 @@ export interface TSettings {
   logoPngBase64: string | undefined;
   generalManagerUserId: string | undefined;
   defaults: TSettingsDefaults;
+  retention: TRetention;
   saved: boolean;
 }
 
@@ -33,6 +34,7 @@ export async function getSettings(db: Db): Promise<TSettings> {
         generalManagerUserId: row.generalManagerUserId ?? undefined,
         // Settings saved by an older version lack newer fields: fill them with their defaults.
         defaults: ZSettingsDefaultsSchema.safeParse(row.defaults).data ?? FALLBACK_SETTINGS.defaults,
+        retention: ZRetentionSchema.safeParse(row.retention ?? {}).data ?? FALLBACK_SETTINGS.retention,
         saved: true,
       }
     : { ...FALLBACK_SETTINGS, saved: false };

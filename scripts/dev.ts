@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { buildServer, closeOnSignals, connectTemporal } from '../api/server';
+import { buildServer, closeOnSignals, connectTemporal, startRetentionSchedule } from '../api/server';
 import { mintEmailLink } from '../api/email-link';
 import { migrate, openDb } from '../db/client';
 import { activeUserByEmail } from '../db/queries/sign-in';
@@ -74,6 +74,7 @@ async function main() {
 
   const { client, connection } = await connectTemporal(config, db);
   const app = await buildServer({ config, db, temporal: client });
+  await startRetentionSchedule(client, config);
   await app.listen({ host: config.HOST, port: config.PORT });
   const tokenOf = (role: string) => people.find((p) => p.role === role)?.token;
   const [hrToken, managerToken, integratorToken] = [tokenOf('hr'), tokenOf('hiring manager'), tokenOf('integrator')];

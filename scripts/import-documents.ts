@@ -13,7 +13,7 @@ async function main() {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {
     await migrate(db);
-    const r = await importDocumentsDir(config.documentsDir, new PostgresDocumentStore(db));
+    const r = await importDocumentsDir(config.documentsDir, new PostgresDocumentStore(db, config.payloadKeys));
     console.log(
       `documents from ${config.documentsDir}: ${r.imported.length} imported, ${r.alreadyThere.length} already stored, ${r.skipped.length} skipped` +
         (r.skipped.length ? ` (${r.skipped.join(', ')}: not a storage key, or the bytes do not match it)` : ''),

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZIdSchema, ZRoleSchema, ZShortTextSchema } from '../../domain/contracts/common';
-import { ZPutSettingsSchema } from '../../domain/contracts/settings';
+import { ZPatchSettingsSchema, ZPutSettingsSchema, ZRetentionSchema } from '../../domain/contracts/settings';
 import { ZUserSchema } from '../../domain/contracts/user';
 import { ZCourseSchema } from '../../domain/contracts/job';
 import { apiKeys, departments, settings, users } from '../../db/schema';
@@ -164,12 +164,44 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
         logoPngBase64: body.logoPngBase64 ?? null,
         generalManagerUserId: body.generalManagerUserId,
         defaults: body.defaults,
+        retention: body.retention,
       };
       await db
         .insert(settings)
         .values({ id: 1, ...values })
         .onConflictDoUpdate({ target: settings.id, set: { ...values, updatedAt: sql`now()` } });
       return getSettings(db);
+    },
+  );
+
+  app.patch(
+    '/v1/settings',
+    {
+      onRequest: [authenticate, requireRoles('admin')],
+      schema: {
+        operationId: 'patchSettings',
+        tags: ['organisation'],
+        summary: 'Change part of the organisation settings (today: retention)',
+        description:
+          'Only the fields given change: `retention.afterEnd.<outcome>` (days after an application ended rejected, withdrawn, declined or expired before it is erased automatically), `retention.idempotencyKeys` and `retention.webhookEvents` (days kept). Whole days, 1 to 3650. 409 before the settings were first saved with PUT.',
+        body: ZPatchSettingsSchema,
+        response: {
+          200: z.looseObject({ companyName: z.string(), retention: ZRetentionSchema, saved: z.boolean() }).describe('The settings in force (as GET /v1/settings)'),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (req) => {
+      const current = await getSettings(db);
+      if (!current.saved) throw new AppError('conflict', 'save the organisation settings with PUT /v1/settings first');
+      const r = req.body.retention;
+      const retention = {
+        afterEnd: { ...current.retention.afterEnd, ...r.afterEnd },
+        idempotencyKeys: r.idempotencyKeys ?? current.retention.idempotencyKeys,
+        webhookEvents: r.webhookEvents ?? current.retention.webhookEvents,
+      };
+      await db.update(settings).set({ retention, updatedAt: sql`now()` }).where(eq(settings.id, 1));
+      return { ...(await getSettings(db)) };
     },
   );
 

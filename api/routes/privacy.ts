@@ -9,9 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportApplication } from '../../db/queries/export';
+import { listRetentionRuns } from '../../db/queries/retention';
 import { authenticate, requireRoles } from '../auth';
 import { eraseApplication } from '../erasure';
 import { ERROR_RESPONSES, notFound } from '../errors';
+import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 import { auditPrivacy } from '../privacy-audit';
 import { queryStatus } from '../workflow-client';
 
@@ -26,6 +28,20 @@ const ZErasedSchema = z.object({
   filesDeleted: z.number().int(),
 });
 const ZExportQuerySchema = z.object({ format: z.enum(['json', 'zip']).default('json') });
+const ZRunsQuerySchema = z.object({ limit: ZLimitSchema, cursor: z.string().max(200).optional() });
+const ZRunCursorSchema = z.object({ s: z.iso.datetime(), id: z.uuid() });
+const ZRetentionRunSchema = z.object({
+  id: z.string(),
+  runKey: z.string().describe('The retention workflow run (workflow id / run id) that wrote it'),
+  asOf: z.string().describe('The clock it erased by'),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable().describe('null while running, or if its last attempt failed'),
+  erased: z.array(z.object({ applicationId: z.string(), outcome: z.string(), endedAt: z.string() })),
+  failed: z.array(z.object({ applicationId: z.string(), error: z.string() })).describe('Erasures that failed (the next run tries again)'),
+  idempotencyKeysPurged: z.number().int(),
+  webhookEventsPurged: z.number().int(),
+  more: z.boolean().describe('More applications were due than one run erases; the next run continues'),
+});
 
 export default async function privacyRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -59,6 +75,32 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
         alreadyErased: repeat,
         filesDeleted,
       });
+    },
+  );
+
+  app.get(
+    '/v1/privacy/retention-runs',
+    {
+      onRequest: [authenticate, requireRoles('admin')],
+      schema: {
+        operationId: 'listRetentionRuns',
+        tags: ['privacy'],
+        summary: 'What the retention schedule erased and purged, newest run first',
+        description:
+          'One item per run of the daily retention schedule (settings.retention): the applications it erased (ids, outcome, when they ended), erasures that failed, and how many idempotency responses and webhook events it purged. Ids only: nothing personal.',
+        querystring: ZRunsQuerySchema,
+        response: { 200: z.object({ items: z.array(ZRetentionRunSchema), nextCursor: z.string().nullable() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (req) => {
+      const after = decodeCursor(req.query.cursor, ZRunCursorSchema);
+      const rows = await listRetentionRuns(app.db, req.query.limit + 1, after ? { startedAt: after.s, id: after.id } : undefined);
+      const page = rows.slice(0, req.query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(({ startedKey: _k, ...run }) => run),
+        nextCursor: rows.length > req.query.limit && last ? encodeCursor({ s: last.startedKey, id: last.id }) : null,
+      };
     },
   );
 

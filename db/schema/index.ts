@@ -15,3 +15,4 @@ export * from './job-versions';
 export * from './stage-transitions';
 export * from './documents';
 export * from './data-keys';
+export * from './retention-runs';

@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid, check } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import type { TSettingsDefaults } from '../../domain/contracts/settings';
+import type { TRetention, TSettingsDefaults } from '../../domain/contracts/settings';
 
 /** Organisation settings: a single row (id = 1). */
 export const settings = pgTable(
@@ -12,6 +12,8 @@ export const settings = pgTable(
     logoPngBase64: text('logo_png_base64'),
     generalManagerUserId: uuid('general_manager_user_id'),
     defaults: jsonb('defaults').$type<TSettingsDefaults>().notNull(),
+    /** How long personal data is kept (ZRetentionSchema); null: the defaults. */
+    retention: jsonb('retention').$type<TRetention>(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],

@@ -86,6 +86,63 @@ export const ZSettingsDefaultsSchema = z.object({
 });
 export type TSettingsDefaults = z.infer<typeof ZSettingsDefaultsSchema>;
 
+/** Days kept: whole days, at least one, at most ten years. */
+const ZRetentionDaysSchema = z.number().int().min(1).max(3650);
+export const DEFAULT_RETENTION = {
+  /** Days after an application ended with each outcome before it is erased automatically. */
+  afterEnd: { rejected: 180, withdrawn: 180, declined: 180, expired: 180 },
+  /** Days an idempotent request's remembered response is kept. */
+  idempotencyKeys: 30,
+  /** Days a webhook event's payload is kept (also for GET /v1/events), once no endpoint is owed it. */
+  webhookEvents: 30,
+} as const;
+
+/**
+ * How long personal data is kept (docs/personal-data.md, "How long"): the retention
+ * schedule erases applications that ended with one of these outcomes that many days ago,
+ * and purges idempotency responses and webhook events older than theirs.
+ */
+export const ZRetentionSchema = z
+  .object({
+    afterEnd: z
+      .object({
+        rejected: ZRetentionDaysSchema.default(DEFAULT_RETENTION.afterEnd.rejected),
+        withdrawn: ZRetentionDaysSchema.default(DEFAULT_RETENTION.afterEnd.withdrawn),
+        declined: ZRetentionDaysSchema.default(DEFAULT_RETENTION.afterEnd.declined),
+        expired: ZRetentionDaysSchema.default(DEFAULT_RETENTION.afterEnd.expired),
+      })
+      .strict()
+      .default(DEFAULT_RETENTION.afterEnd),
+    idempotencyKeys: ZRetentionDaysSchema.default(DEFAULT_RETENTION.idempotencyKeys),
+    webhookEvents: ZRetentionDaysSchema.default(DEFAULT_RETENTION.webhookEvents),
+  })
+  .strict();
+export type TRetention = z.infer<typeof ZRetentionSchema>;
+export type TRetentionOutcome = keyof TRetention['afterEnd'];
+
+/** PATCH /v1/settings: only what is given changes (today: retention, field by field). */
+export const ZPatchSettingsSchema = z
+  .object({
+    retention: z
+      .object({
+        afterEnd: z
+          .object({
+            rejected: ZRetentionDaysSchema,
+            withdrawn: ZRetentionDaysSchema,
+            declined: ZRetentionDaysSchema,
+            expired: ZRetentionDaysSchema,
+          })
+          .partial()
+          .strict()
+          .optional(),
+        idempotencyKeys: ZRetentionDaysSchema.optional(),
+        webhookEvents: ZRetentionDaysSchema.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+export type TPatchSettings = z.infer<typeof ZPatchSettingsSchema>;
+
 export const ZPutSettingsSchema = z.object({
   companyName: ZShortTextSchema,
   companyAddress: z.string().trim().min(1).max(500),
@@ -96,6 +153,7 @@ export const ZPutSettingsSchema = z.object({
     .optional(),
   generalManagerUserId: ZIdSchema,
   defaults: ZSettingsDefaultsSchema.default(ZSettingsDefaultsSchema.parse({})),
+  retention: ZRetentionSchema.default(ZRetentionSchema.parse({})),
 });
 export type TPutSettings = z.infer<typeof ZPutSettingsSchema>;
 
@@ -106,4 +164,5 @@ export const FALLBACK_SETTINGS = {
   logoPngBase64: undefined,
   generalManagerUserId: undefined,
   defaults: ZSettingsDefaultsSchema.parse({}),
+  retention: ZRetentionSchema.parse({}),
 };

@@ -55,6 +55,8 @@ export async function startStack(
     now?: () => Date;
     /** A time-skipping test server to run on instead of the shared dev server (its connections stay the caller's). */
     timeSkipping?: TestWorkflowEnvironment;
+    /** Collects the API's and the worker's log lines (JSON) here, at LOG_LEVEL (set it in env). */
+    logs?: string[];
   } = {},
 ): Promise<Stack> {
   // A time-skipping environment's maker installed the runtime already.
@@ -93,12 +95,24 @@ export async function startStack(
     connection: nativeConnection,
     workflowBundle: await workflowBundle(),
     extraDeps: opts.extraDeps,
-    log: { info: () => {}, warn: () => {}, error: () => {} },
+    log: opts.logs
+      ? {
+          info: (o, m) => opts.logs!.push(JSON.stringify({ level: 'info', src: 'worker', msg: m, ...o })),
+          warn: (o, m) => opts.logs!.push(JSON.stringify({ level: 'warn', src: 'worker', msg: m, ...o })),
+          error: (o, m) => opts.logs!.push(JSON.stringify({ level: 'error', src: 'worker', msg: m, ...o })),
+        }
+      : { info: () => {}, warn: () => {}, error: () => {} },
   });
   const running = worker.run();
   const connection = ts ? ts.connection : await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db.handle) });
-  const app = await buildServer({ config, db: db.handle, temporal, logger: false, ...(opts.now ? { now: opts.now } : {}) });
+  const app = await buildServer({
+    config,
+    db: db.handle,
+    temporal,
+    ...(opts.logs ? { logStream: { write: (line: string) => void opts.logs!.push(line) } } : { logger: false }),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   await app.ready();
 
   return {

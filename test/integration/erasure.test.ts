@@ -30,8 +30,10 @@ async function everyRow(s: Stack): Promise<string> {
 describe('erasure and subject access', () => {
   let s: Stack;
   let org: Org;
+  /** The API's and the worker's log lines, as they would reach a log collector. */
+  const logs: string[] = [];
   beforeAll(async () => {
-    s = await startStack();
+    s = await startStack({ logs, env: { LOG_LEVEL: 'info' } });
     org = await createOrg(s);
   });
   afterAll(async () => s?.stop());
@@ -73,6 +75,7 @@ describe('erasure and subject access', () => {
              (select count(*)::int from offer_versions where application_id = ${app.id}) as versions,
              (select count(*)::int from interview_answers where application_id = ${app.id}) as answers`);
 
+    const logsAtErasure = logs.length;
     const erased = await s.api('POST', `/v1/applications/${app.id}/erase`, { body: { reason: 'The candidate asked us to erase their data' } });
     expect(erased.status, JSON.stringify(erased.body)).toBe(202);
     expect(erased.body).toMatchObject({ id: app.id, stage: 'erased', alreadyErased: false });
@@ -119,6 +122,12 @@ describe('erasure and subject access', () => {
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ alreadyErased: true, erasedAt: erased.body.erasedAt });
     expect(foundIn(await everyRow(s), needles)).toEqual([]);
+
+    // Log lines written from the erasure on (the requests above, the erasure's audit line, the
+    // worker's) name the application but never the person.
+    const logged = logs.slice(logsAtErasure).join('\n');
+    expect(logged).toContain(app.id);
+    expect(foundIn(logged, needles)).toEqual([]);
   });
 
   it("onboarding: the employee row and the candidate's own files go; a file another employee shares stays; an active employee is a 409", async () => {
@@ -137,9 +146,21 @@ describe('erasure and subject access', () => {
       (await s.db.handle.rows<{ storage_key: string; kind: string }>(sql`
         select d.storage_key, d.kind from employee_documents d join employees e on e.id = d.employee_id where e.application_id = ${id}`));
     const aKeys = await keys(a.id);
-    // Documents are stored in the database (db/document-store.ts).
+    // Documents are stored in the database (db/document-store.ts), encrypted: the bytes there are not the file.
     const stored = async (kind: string) => (await s.app.documents.get(aKeys.find((k) => k.kind === kind)!.storage_key)) !== null;
     expect((await stored('id_copy')) && (await stored('diploma'))).toBe(true);
+    const idCopyKey = aKeys.find((k) => k.kind === 'id_copy')!.storage_key;
+    const blobRow = async () =>
+      (await s.db.handle.rows<{ content: Uint8Array; wrapped_key: string | null }>(sql`select content, wrapped_key from document_blobs where storage_key = ${idCopyKey}`))[0];
+    const atRest = (await blobRow())!;
+    expect(atRest.wrapped_key).toBeTruthy();
+    expect(Buffer.from(atRest.content).indexOf(Buffer.from(a.id))).toBe(-1);
+    expect(Buffer.from(atRest.content).indexOf(Buffer.from(PNG_BYTES))).toBe(-1);
+    // HR's download is the plain file.
+    const [idDoc] = await s.db.handle.rows<{ id: string }>(sql`select id from employee_documents where storage_key = ${idCopyKey}`);
+    const download = await s.app.inject({ method: 'GET', url: `/v1/employees/${a.employeeId}/documents/${idDoc!.id}`, headers: { authorization: `Bearer ${org.hr.token}` } });
+    expect(download.statusCode).toBe(200);
+    expect(Buffer.compare(download.rawPayload, Buffer.from(own))).toBe(0);
 
     // Subject access as a zip: the JSON and the files.
     const zip = await s.app.inject({ method: 'GET', url: `/v1/applications/${a.id}/export?format=zip`, headers: { authorization: `Bearer ${org.hr.token}` } });
@@ -154,6 +175,8 @@ describe('erasure and subject access', () => {
     expect(erased.status, JSON.stringify(erased.body)).toBe(202);
     expect(erased.body.filesDeleted).toBe(1);
     expect(await stored('id_copy')).toBe(false);
+    // The ciphertext and the only copy of its key went together: nothing of that file can be decrypted.
+    expect(await blobRow()).toBeUndefined();
     expect(await stored('diploma')).toBe(true);
     expect(foundIn(await everyRow(s), [a.name, a.email])).toEqual([]);
     expect(foundIn(await everyRow(s), [b.name, b.email])).toEqual([b.name, b.email]);

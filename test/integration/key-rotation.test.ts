@@ -63,7 +63,7 @@ describe('key rotation', () => {
 
     const { stdout } = await rotateScript(s, { PAYLOAD_KEYS: rotated });
     expect(stdout).toMatch(/re-wrapped [1-9]\d* application data key\(s\) under 'k2'/);
-    expect(stdout).toMatch(/no data key needs an older key any more/);
+    expect(stdout).toMatch(/no data key or document needs an older key any more/);
     const left = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from data_keys where wrapping_key_id = 'k1'`);
     expect(left[0]!.n).toBe(0);
 

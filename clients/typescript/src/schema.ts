@@ -676,6 +676,42 @@ export interface paths {
                             /** @default E{year}-{seq:5} */
                             employeeNumberFormat?: string;
                         };
+                        /**
+                         * @default {
+                         *       "afterEnd": {
+                         *         "rejected": 180,
+                         *         "withdrawn": 180,
+                         *         "declined": 180,
+                         *         "expired": 180
+                         *       },
+                         *       "idempotencyKeys": 30,
+                         *       "webhookEvents": 30
+                         *     }
+                         */
+                        retention?: {
+                            /**
+                             * @default {
+                             *       "rejected": 180,
+                             *       "withdrawn": 180,
+                             *       "declined": 180,
+                             *       "expired": 180
+                             *     }
+                             */
+                            afterEnd?: {
+                                /** @default 180 */
+                                rejected?: number;
+                                /** @default 180 */
+                                withdrawn?: number;
+                                /** @default 180 */
+                                declined?: number;
+                                /** @default 180 */
+                                expired?: number;
+                            };
+                            /** @default 30 */
+                            idempotencyKeys?: number;
+                            /** @default 30 */
+                            webhookEvents?: number;
+                        };
                     };
                 };
             };
@@ -693,7 +729,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change part of the organisation settings (today: retention)
+         * @description Only the fields given change: `retention.afterEnd.<outcome>` (days after an application ended rejected, withdrawn, declined or expired before it is erased automatically), `retention.idempotencyKeys` and `retention.webhookEvents` (days kept). Whole days, 1 to 3650. 409 before the settings were first saved with PUT.
+         */
+        patch: operations["patchSettings"];
         trace?: never;
     };
     "/v1/jobs": {
@@ -4939,6 +4979,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/privacy/retention-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the retention schedule erased and purged, newest run first
+         * @description One item per run of the daily retention schedule (settings.retention): the applications it erased (ids, outcome, when they ended), erasures that failed, and how many idempotency responses and webhook events it purged. Ids only: nothing personal.
+         */
+        get: operations["listRetentionRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/applications/{id}/export": {
         parameters: {
             query?: never;
@@ -4991,6 +5051,202 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    patchSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    retention: {
+                        afterEnd?: {
+                            rejected?: number;
+                            withdrawn?: number;
+                            declined?: number;
+                            expired?: number;
+                        };
+                        idempotencyKeys?: number;
+                        webhookEvents?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The settings in force (as GET /v1/settings) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        companyName: string;
+                        retention: {
+                            /**
+                             * @default {
+                             *       "rejected": 180,
+                             *       "withdrawn": 180,
+                             *       "declined": 180,
+                             *       "expired": 180
+                             *     }
+                             */
+                            afterEnd: {
+                                /** @default 180 */
+                                rejected: number;
+                                /** @default 180 */
+                                withdrawn: number;
+                                /** @default 180 */
+                                declined: number;
+                                /** @default 180 */
+                                expired: number;
+                            };
+                            /** @default 30 */
+                            idempotencyKeys: number;
+                            /** @default 30 */
+                            webhookEvents: number;
+                        };
+                        saved: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     updateJob: {
         parameters: {
             query?: never;
@@ -9530,6 +9786,187 @@ export interface operations {
                         erasedAt: string;
                         alreadyErased: boolean;
                         filesDeleted: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listRetentionRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @description The retention workflow run (workflow id / run id) that wrote it */
+                            runKey: string;
+                            /** @description The clock it erased by */
+                            asOf: string;
+                            startedAt: string;
+                            /** @description null while running, or if its last attempt failed */
+                            finishedAt: string | null;
+                            erased: {
+                                applicationId: string;
+                                outcome: string;
+                                endedAt: string;
+                            }[];
+                            /** @description Erasures that failed (the next run tries again) */
+                            failed: {
+                                applicationId: string;
+                                error: string;
+                            }[];
+                            idempotencyKeysPurged: number;
+                            webhookEventsPurged: number;
+                            /** @description More applications were due than one run erases; the next run continues */
+                            more: boolean;
+                        }[];
+                        nextCursor: string | null;
                     };
                 };
             };
