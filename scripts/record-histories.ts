@@ -7,6 +7,10 @@
  *
  *   npx tsx scripts/record-histories.ts            # all five paths
  *   npx tsx scripts/record-histories.ts hired      # only some
+ *   npx tsx scripts/record-histories.ts --set=read-your-writes   # into fixtures/read-your-writes/
+ *
+ * A change that alters the commands of new histories (behind patched()) keeps the old
+ * fixtures as they are and records the new shape as a set of its own (`--set`).
  *
  * Standalone: its own in-memory Temporal dev server, a fresh PostgreSQL database (in
  * TEST_PG_URL, default the local server), the test SMTP server, a worker and the API
@@ -46,7 +50,7 @@ interface Status {
   onboarding: { employeeId: string } | null;
 }
 
-class Driver {
+export class Driver {
   constructor(
     private readonly app: FastifyInstance,
     readonly adminToken: string,
@@ -110,7 +114,7 @@ class Driver {
   }
 }
 
-interface Org {
+export interface Org {
   hr: { id: string; token: string };
   manager: { id: string; token: string };
   gm: { id: string; token: string };
@@ -119,7 +123,7 @@ interface Org {
   departmentId: string;
 }
 
-async function createOrg(d: Driver): Promise<Org> {
+export async function createOrg(d: Driver): Promise<Org> {
   const user = (name: string, roles: string[]) =>
     d.must<{ id: string; token: string }>(201, 'POST', '/v1/users', {
       body: { name, roles, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com` },
@@ -137,7 +141,7 @@ async function createOrg(d: Driver): Promise<Org> {
 }
 
 
-const OFFER = () => ({
+export const OFFER = () => ({
   position: 'Backend Engineer',
   salary: { amount: 300000, currency: 'CNY', period: 'year' },
   benefits: ['Health insurance', '15 days paid leave'],
@@ -146,7 +150,7 @@ const OFFER = () => ({
 });
 
 /** Submitted, screened, evaluated by HR and the manager, then `decision` recorded. */
-async function toDecision(d: Driver, org: Org, jobId: string, who: { name: string; email: string }, decision: 'advance' | 'reject') {
+export async function toDecision(d: Driver, org: Org, jobId: string, who: { name: string; email: string }, decision: 'advance' | 'reject') {
   const created = await d.must<{ id: string; workflowId: string }>(202, 'POST', '/v1/applications', {
     token: org.integrator.token,
     body: strongApplication(jobId, who.name, who.email),
@@ -234,7 +238,14 @@ const JOURNEYS: Record<TJourneyPath, Journey> = {
   },
 };
 
-async function main(argv: string[]) {
+async function main(args: string[]) {
+  const set = args.find((a) => a.startsWith('--set='))?.slice('--set='.length);
+  if (set !== undefined && !/^[a-z0-9-]+$/.test(set)) {
+    console.error(`--set must be a plain folder name, not ${set}`);
+    process.exit(2);
+  }
+  const outDir = set ? path.join(FIXTURES_DIR, set) : FIXTURES_DIR;
+  const argv = args.filter((a) => !a.startsWith('--set='));
   const unknown = argv.filter((a) => !(JOURNEY_PATHS as readonly string[]).includes(a));
   if (unknown.length) {
     console.error(`unknown path(s): ${unknown.join(', ')}; choose from ${JOURNEY_PATHS.join(', ')}`);
@@ -242,6 +253,43 @@ async function main(argv: string[]) {
   }
   const wanted = (argv.length ? argv : [...JOURNEY_PATHS]) as TJourneyPath[];
 
+  await withRecordingStack(async ({ d, org, temporal }) => {
+    const standard = await d.must(201, 'POST', '/v1/jobs', { token: org.hr.token, body: JOB(org.departmentId) });
+    const shortOffer = await d.must(201, 'POST', '/v1/jobs', {
+      token: org.hr.token,
+      body: { ...JOB(org.departmentId), title: 'Backend Engineer (short offer)', timers: { offerExpiry: '3s', offerReminder: '1s' } },
+    });
+    const jobs = { standard: standard.id, shortOffer: shortOffer.id };
+
+    await mkdir(outDir, { recursive: true });
+    const results = await Promise.all(
+      wanted.map(async (p) => {
+        const started = Date.now();
+        const { workflowId } = await JOURNEYS[p](d, org, jobs);
+        const handle = temporal.workflow.getHandle(workflowId);
+        const stage = await Promise.race([
+          handle.result() as Promise<string>,
+          new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${p}: the workflow did not complete`)), STEP_TIMEOUT_MS)),
+        ]);
+        if (stage !== p) throw new Error(`${p}: the workflow ended in ${stage}`);
+        const history = await handle.fetchHistory();
+        const file = path.join(outDir, `${p}.json`);
+        await writeFile(file, `${historyToJSON(history)}\n`);
+        return { path: p, events: history.events?.length ?? 0, seconds: (Date.now() - started) / 1000, file };
+      }),
+    );
+    for (const r of results) {
+      console.log(`${r.path.padEnd(10)} ${String(r.events).padStart(4)} events  ${r.seconds.toFixed(1)} s  ${path.relative(process.cwd(), r.file)}`);
+    }
+  });
+}
+
+/**
+ * Runs `fn` against a stack of its own (an in-memory Temporal dev server, a fresh database,
+ * the test SMTP server, a worker and the API) with the org created, and takes it all down.
+ * Also used by scripts/bench-approvals.ts.
+ */
+export async function withRecordingStack<T>(fn: (s: { d: Driver; org: Org; temporal: Client }) => Promise<T>): Promise<T> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
@@ -291,34 +339,7 @@ async function main(argv: string[]) {
     await app.ready();
 
     const d = new Driver(app, adminToken, smtp);
-    const org = await createOrg(d);
-    const standard = await d.must(201, 'POST', '/v1/jobs', { token: org.hr.token, body: JOB(org.departmentId) });
-    const shortOffer = await d.must(201, 'POST', '/v1/jobs', {
-      token: org.hr.token,
-      body: { ...JOB(org.departmentId), title: 'Backend Engineer (short offer)', timers: { offerExpiry: '3s', offerReminder: '1s' } },
-    });
-    const jobs = { standard: standard.id, shortOffer: shortOffer.id };
-
-    await mkdir(FIXTURES_DIR, { recursive: true });
-    const results = await Promise.all(
-      wanted.map(async (p) => {
-        const started = Date.now();
-        const { workflowId } = await JOURNEYS[p](d, org, jobs);
-        const handle = temporal.workflow.getHandle(workflowId);
-        const stage = await Promise.race([
-          handle.result() as Promise<string>,
-          new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${p}: the workflow did not complete`)), STEP_TIMEOUT_MS)),
-        ]);
-        if (stage !== p) throw new Error(`${p}: the workflow ended in ${stage}`);
-        const history = await handle.fetchHistory();
-        const file = path.join(FIXTURES_DIR, `${p}.json`);
-        await writeFile(file, `${historyToJSON(history)}\n`);
-        return { path: p, events: history.events?.length ?? 0, seconds: (Date.now() - started) / 1000, file };
-      }),
-    );
-    for (const r of results) {
-      console.log(`${r.path.padEnd(10)} ${String(r.events).padStart(4)} events  ${r.seconds.toFixed(1)} s  ${path.relative(process.cwd(), r.file)}`);
-    }
+    return await fn({ d, org: await createOrg(d), temporal });
   } finally {
     await cleanup();
   }
