@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { JOB } from './harness/actors';
 import { summarize, timed } from './bench/util';
-import { Driver, OFFER, toDecision, withRecordingStack, type Org } from './record-histories';
+import { OFFER, toDecision, withRecordingStack, type Driver, type Org } from './record-histories';
 
 async function toApproval(d: Driver, org: Org, jobId: string, i: number): Promise<string> {
   const { id } = await toDecision(d, org, jobId, { name: `Bench Approver ${i}`, email: `bench${i}@candidates.example.com` }, 'advance');

@@ -120,7 +120,7 @@ export function createContext(input: TApplicationWorkflowInput): TWorkflowContex
       parked = wakes;
       // Exactly the condition (and timer) the flow always waited with, returned as it is: no
       // new command and no extra microtask turn, so commands keep their order on replay.
-      return condition(wakes, timeout as Duration);
+      return condition(wakes, timeout);
     },
     answered:
       (handler) =>
