@@ -315,8 +315,10 @@ export async function withRecordingStack<T>(fn: (s: { d: Driver; org: Org; tempo
       ADMIN_TOKEN: adminToken,
       LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
       RATE_LIMIT_PER_MINUTE: '100000',
-      // No load shedding: a recording (or a benchmark) on a busy machine must not be refused.
+      // No load shedding and a long Temporal deadline: a recording (or a benchmark) on a busy
+      // machine must not be refused, and an answer includes the work that follows it.
       PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      TEMPORAL_RPC_TIMEOUT_MS: '120000',
       SMTP_URL: smtp.url,
       DOCUMENTS_DIR: documentsDir,
     });
