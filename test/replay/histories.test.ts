@@ -31,15 +31,13 @@ function fixture(name: string, set = ''): JsonHistory {
   return JSON.parse(readFileSync(new URL(`./fixtures/${set ? `${set}/` : ''}${name}.json`, import.meta.url), 'utf8')) as JsonHistory;
 }
 
-/** Whether the history recorded the marker of `patchId`. */
+/** Whether the history recorded the marker of `patchId` (core's `patch-data` detail names it). */
 function hasPatchMarker(history: JsonHistory, patchId: string): boolean {
-  return history.events.some(
-    (e) =>
-      e.eventType === 'EVENT_TYPE_MARKER_RECORDED' &&
-      Buffer.from(String(e.markerRecordedEventAttributes?.details?.patch_data?.payloads?.[0]?.data ?? ''), 'base64')
-        .toString('utf8')
-        .includes(patchId),
-  );
+  return history.events.some((e) => {
+    if (e.eventType !== 'EVENT_TYPE_MARKER_RECORDED') return false;
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data as string | undefined;
+    return data !== undefined && (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id?: string }).id === patchId;
+  });
 }
 
 /** The workflow's return value (its final stage), read from the completion event. */
