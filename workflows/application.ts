@@ -10,7 +10,7 @@
  * phase's rules.ts) refuse the wrong stage, actor, id or repeat before anything is
  * written to history.
  */
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, patched, setHandler } from '@temporalio/workflow';
 import type { TStage } from '../domain/contracts/application';
 import { createContext, type TWorkflowContext } from './context';
 import { reject } from './errors';
@@ -40,7 +40,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
   registerReviewHandlers(ctx);
   registerEvaluationHandlers(ctx);
   registerProbationHandlers(ctx);
-  setHandler(withdrawUpdate, (cmd) => withdraw(ctx, cmd), {
+  setHandler(withdrawUpdate, ctx.answered((cmd: TWithdrawCommand) => withdraw(ctx, cmd)), {
     validator: (_cmd) => {
       if (isTerminal(state.stage) || state.withdrawal) reject('WrongStage', `the application is already ${state.stage}`);
       if (state.stage === 'probation') reject('WrongStage', 'the application is in probation: the final review ends it');
@@ -78,7 +78,7 @@ export async function applicationWorkflow(input: TApplicationWorkflowInput): Pro
 
 async function finish(ctx: TWorkflowContext): Promise<TStage> {
   // Handlers may still be mirroring their stage and messages may still be retrying.
-  await condition(allHandlersFinished);
+  await ctx.park(allHandlersFinished);
   await ctx.messenger.drain();
   await ctx.events.drain();
   return ctx.state.stage;

@@ -3,7 +3,8 @@
  * moves (mirrored to the database with a sequence number, in the Stage search attribute
  * and as a webhook event), the messenger and the event pump.
  */
-import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { TStage } from '../domain/contracts/application';
 import { addDuration } from '../domain/durations';
 import { createEventPump, type EventPump } from './events';
@@ -37,7 +38,22 @@ export interface TWorkflowContext {
   stopped: () => boolean;
   /** Acceptances being signed, by version (not part of the queried state). */
   signing: Map<number, Promise<void>>;
+  /**
+   * The main flow waits on a person or a timer here, never on a bare `condition`: the same
+   * wait (and the same timer command), remembered so that `answered` knows whether a
+   * handler's change woke the flow.
+   */
+  park: (until: () => boolean, timeout?: Duration) => Promise<boolean>;
+  /**
+   * Read-your-writes: wraps an update handler so that it answers only once the main flow has
+   * applied what follows from the change (the next level opened, the stage moved, the mirror
+   * written) and is parked again waiting on a person or a timer. See docs/integrators.md.
+   */
+  answered: <A extends unknown[], R>(handler: (...args: A) => R | Promise<R>) => (...args: A) => R | Promise<R>;
 }
+
+/** The patch that made updates wait for their consequences (histories before it answered at once). */
+export const READ_YOUR_WRITES_PATCH = 'read-your-writes';
 
 export function createContext(input: TApplicationWorkflowInput): TWorkflowContext {
   // Business days count on the calendar snapshot the workflow was started with (its input);
@@ -51,6 +67,8 @@ export function createContext(input: TApplicationWorkflowInput): TWorkflowContex
   // The sequence number lets the database ignore a mirror write that arrives late, and keys
   // the change's row in stage_transitions (the timeline carries it for the backfill).
   let stageSeq = 0;
+  // What wakes the main flow while it is parked; null while it works (activities, moves).
+  let parked: (() => boolean) | null = null;
 
   const applyMove = (stage: TStage, actor: TActor | 'system', seq: number, at: string, detail?: TLogDetail): TStage => {
     const from = state.stage;
@@ -91,5 +109,30 @@ export function createContext(input: TApplicationWorkflowInput): TWorkflowContex
     nextStageSeq: () => ++stageSeq,
     stopped: () => state.withdrawal !== null,
     signing: new Map(),
+    park: (until, timeout) => {
+      const wakes = () => {
+        const woken = until();
+        // Woken: from now on the flow is working, not parked. (After a timeout `parked` stays
+        // until the next park: the flow then works on its timer, not on anyone's change.)
+        if (woken && parked === wakes) parked = null;
+        return woken;
+      };
+      parked = wakes;
+      // Exactly the condition (and timer) the flow always waited with, returned as it is: no
+      // new command and no extra microtask turn, so commands keep their order on replay.
+      return condition(wakes, timeout);
+    },
+    answered:
+      (handler) =>
+      (...args) => {
+        // Histories recorded before the patch answered as soon as the handler returned.
+        if (!patched(READ_YOUR_WRITES_PATCH)) return handler(...args);
+        return (async () => {
+          const result = await handler(...args);
+          // Settled: the flow is parked and nothing it waits for has happened.
+          await condition(() => parked !== null && !parked());
+          return result;
+        })();
+      },
   };
 }

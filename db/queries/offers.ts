@@ -25,7 +25,11 @@ export async function loadOfferDocument(
   return row ?? null;
 }
 
-/** For the API: the caller's pending approvals, soonest due first. */
+/**
+ * For the API: the caller's pending approvals, soonest due first. Only while the application
+ * is in offer_approval: a withdrawal ends the workflow with its last level's items still
+ * pending in the mirror, and the withdrawn stage is written before the withdrawal answers.
+ */
 export async function pendingApprovalsFor(deps: { db: DbHandle }, userId: string) {
   return deps.db.db
     .select({
@@ -40,6 +44,6 @@ export async function pendingApprovalsFor(deps: { db: DbHandle }, userId: string
     })
     .from(approvalItems)
     .innerJoin(applications, eq(applications.id, approvalItems.applicationId))
-    .where(and(eq(approvalItems.userId, userId), eq(approvalItems.status, 'pending')))
+    .where(and(eq(approvalItems.userId, userId), eq(approvalItems.status, 'pending'), eq(applications.stage, 'offer_approval')))
     .orderBy(approvalItems.dueAt);
 }

@@ -4,6 +4,11 @@
  * current workflow code without a nondeterminism error. A change that would break
  * workflows already running fails here; see the README for patched()/deprecatePatch.
  *
+ * Two sets: the histories recorded before the 'read-your-writes' patch (fixtures/), whose
+ * updates answered as soon as their handler returned, and those recorded after it
+ * (fixtures/read-your-writes/), whose updates answer once the workflow has applied what
+ * follows from them; both must keep replaying.
+ *
  * Two controls show the test has teeth: the same workflow with an unguarded extra timer
  * is refused on every history, and that change behind patched() replays cleanly.
  */
@@ -12,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { READ_YOUR_WRITES_PATCH } from '../../workflows/context';
 import { workflowBundle } from '../helpers/stack';
 
 /**
@@ -25,8 +31,18 @@ interface JsonHistory {
   events: { eventId: string; eventType: string; [k: string]: any }[];
 }
 
-function fixture(name: string): JsonHistory {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as JsonHistory;
+/** `set`: '' for the first recordings, else the folder of a later set. */
+function fixture(name: string, set = ''): JsonHistory {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${set ? `${set}/` : ''}${name}.json`, import.meta.url), 'utf8')) as JsonHistory;
+}
+
+/** Whether the history recorded the marker of `patchId` (core's `patch-data` detail names it). */
+function hasPatchMarker(history: JsonHistory, patchId: string): boolean {
+  return history.events.some((e) => {
+    if (e.eventType !== 'EVENT_TYPE_MARKER_RECORDED') return false;
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data as string | undefined;
+    return data !== undefined && (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id?: string }).id === patchId;
+  });
 }
 
 /** The workflow's return value (its final stage), read from the completion event. */
@@ -61,6 +77,23 @@ describe('recorded histories', () => {
 
   it.each(PATHS)('%s: replays against the current workflow code', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle: current, replayName: `replay-${name}` }, fixture(name))).resolves.toBeUndefined();
+  });
+});
+
+describe('histories recorded with read-your-writes', () => {
+  const SET = 'read-your-writes';
+  // Recorded before probation existed: the five endings of that time.
+  const RYW_PATHS = ['rejected', 'declined', 'expired', 'hired', 'withdrawn'] as const;
+
+  it.each(RYW_PATHS)('%s: recorded after the patch (its marker is in the history), ended in that stage', (name) => {
+    const history = fixture(name, SET);
+    expect(resultOf(history)).toBe(name);
+    expect(hasPatchMarker(history, READ_YOUR_WRITES_PATCH)).toBe(true);
+    expect(hasPatchMarker(fixture(name), READ_YOUR_WRITES_PATCH)).toBe(false);
+  });
+
+  it.each(RYW_PATHS)('%s: replays against the current workflow code', async (name) => {
+    await expect(Worker.runReplayHistory({ workflowBundle: current, replayName: `replay-${SET}-${name}` }, fixture(name, SET))).resolves.toBeUndefined();
   });
 });
 

@@ -5,11 +5,11 @@ import * as rules from './rules';
 import { submitEvaluation } from './steps';
 
 export function registerEvaluationHandlers(ctx: TWorkflowContext): void {
-  const { state, nowIso } = ctx;
-  setHandler(submitEvaluationUpdate, (cmd) => submitEvaluation(ctx, cmd), {
+  const { state, nowIso, answered } = ctx;
+  setHandler(submitEvaluationUpdate, answered((cmd: TEvaluationCommand) => submitEvaluation(ctx, cmd)), {
     validator: (cmd: TEvaluationCommand) => void rules.assertEvaluation(state, cmd),
   });
-  setHandler(decideUpdate, (cmd) => rules.decide(state, cmd, nowIso()), {
+  setHandler(decideUpdate, answered((cmd: TDecisionCommand) => rules.decide(state, cmd, nowIso())), {
     validator: (cmd: TDecisionCommand) => rules.assertDecision(state, cmd),
   });
 }

@@ -49,7 +49,7 @@ export async function runEvaluation(ctx: TWorkflowContext): Promise<boolean> {
   await ctx.moveTo('evaluation');
   askForEvaluations(ctx, false);
   void remindEvaluators(ctx);
-  await condition(() => stopped() || state.decision !== null);
+  await ctx.park(() => stopped() || state.decision !== null);
   if (stopped()) return false;
   if (state.decision!.decision === 'reject') {
     await ctx.moveTo('rejected', 'system', { reason: state.decision!.reason });

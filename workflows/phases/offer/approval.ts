@@ -3,7 +3,6 @@
  * asked when it starts and reminded once when its period runs out, the inbox mirror kept
  * true after every decision and delegation.
  */
-import { condition } from '@temporalio/workflow';
 import { addDuration } from '../../../domain/durations';
 import type { TWorkflowContext } from '../../context';
 import type { TApprovalLevelState, TOfferVersion } from '../../messages';
@@ -30,7 +29,7 @@ export async function runApproval(ctx: TWorkflowContext, v: TOfferVersion): Prom
     let reminded = false;
     for (;;) {
       const timeout = reminded ? undefined : Math.max(0, Date.parse(level.dueAt) - Date.now());
-      const changed = await condition(() => decided() || seen() !== last, timeout);
+      const changed = await ctx.park(() => decided() || seen() !== last, timeout);
       if (decided()) break;
       if (seen() !== last) {
         const delegated = !last.startsWith(`${level.approvers.join(',')}|`);

@@ -57,7 +57,7 @@ export async function runOffers(ctx: TWorkflowContext): Promise<void> {
   let seenVersion = 0;
   while (!done()) {
     // Wait for something to do: a submitted chain, a version to send, or a new draft.
-    await condition(() => {
+    await ctx.park(() => {
       const c = currentOffer(state);
       return done() || (c !== null && (c.version !== seenVersion || (c.status === 'in_approval' && c.levels.length > 0) || (!c.requiresApproval && c.status === 'draft')));
     });
@@ -111,7 +111,7 @@ async function awaitAnswer(ctx: TWorkflowContext, v: TOfferVersion): Promise<voi
   let viewedTold = false;
   for (;;) {
     const next = !v.remindedAt && reminderAt < expiresAt ? reminderAt : expiresAt;
-    const changed = await condition(() => moved() || (v.status === 'viewed' && !viewedTold), Math.max(0, next - Date.now()));
+    const changed = await ctx.park(() => moved() || (v.status === 'viewed' && !viewedTold), Math.max(0, next - Date.now()));
     if (moved()) break;
     if (v.status === 'viewed' && !viewedTold) {
       viewedTold = true;

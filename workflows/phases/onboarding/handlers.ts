@@ -14,13 +14,13 @@ import * as rules from './rules';
 import { recordCourseResult, rejectDocument } from './steps';
 
 export function registerOnboardingHandlers(ctx: TWorkflowContext): void {
-  const { state, nowIso } = ctx;
-  setHandler(completeTaskUpdate, (cmd) => rules.completeTask(state, cmd, nowIso()), {
+  const { state, nowIso, answered } = ctx;
+  setHandler(completeTaskUpdate, answered((cmd: TCompleteTaskCommand) => rules.completeTask(state, cmd, nowIso())), {
     validator: (cmd: TCompleteTaskCommand) => rules.assertTaskCompletable(state, cmd),
   });
-  setHandler(documentSubmittedUpdate, (doc) => rules.receiveDocument(state, doc, nowIso()), {
+  setHandler(documentSubmittedUpdate, answered((doc: TDocumentSubmitted) => rules.receiveDocument(state, doc, nowIso())), {
     validator: (doc: TDocumentSubmitted) => rules.assertDocumentExpected(state, doc),
   });
-  setHandler(rejectDocumentUpdate, (cmd) => rejectDocument(ctx, cmd), { validator: (cmd: TRejectDocumentCommand) => rules.assertDocumentRejectable(state, cmd) });
-  setHandler(courseResultUpdate, (cmd) => recordCourseResult(ctx, cmd), { validator: (cmd: TCourseResultCommand) => rules.assertCourseResult(state, cmd) });
+  setHandler(rejectDocumentUpdate, answered((cmd: TRejectDocumentCommand) => rejectDocument(ctx, cmd)), { validator: (cmd: TRejectDocumentCommand) => rules.assertDocumentRejectable(state, cmd) });
+  setHandler(courseResultUpdate, answered((cmd: TCourseResultCommand) => recordCourseResult(ctx, cmd)), { validator: (cmd: TCourseResultCommand) => rules.assertCourseResult(state, cmd) });
 }

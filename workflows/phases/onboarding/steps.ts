@@ -5,7 +5,7 @@
  * reminders before tasks are due and HR alerts when they are overdue. When every
  * required task is done and every required course passed, the application is `hired`.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import { isDocumentTask } from '../../../domain/onboarding';
 import type { TWorkflowContext } from '../../context';
 import type { TCourseRecord, TCourseResultCommand, TOnboardingState, TOnboardingTask, TRejectDocumentCommand } from '../../messages';
@@ -129,7 +129,7 @@ export async function runOnboarding(ctx: TWorkflowContext): Promise<void> {
     if (due.length) continue;
     const next = alerts[0];
     const seen = fingerprint();
-    await condition(() => stopped() || fingerprint() !== seen, next ? next.at - now : undefined);
+    await ctx.park(() => stopped() || fingerprint() !== seen, next ? next.at - now : undefined);
   }
 
   // 3. Hired: the employee active and the application closed, together.

@@ -12,14 +12,14 @@ import * as rules from './rules';
 import { reviewProbation } from './steps';
 
 export function registerProbationHandlers(ctx: TWorkflowContext): void {
-  const { state, nowIso } = ctx;
-  setHandler(probationCheckInUpdate, (cmd) => rules.recordCheckIn(state, cmd, nowIso()), {
+  const { state, nowIso, answered } = ctx;
+  setHandler(probationCheckInUpdate, answered((cmd: TProbationCheckInCommand) => rules.recordCheckIn(state, cmd, nowIso())), {
     validator: (cmd: TProbationCheckInCommand) => rules.assertCheckIn(state, cmd),
   });
-  setHandler(mentorNoteUpdate, (cmd) => rules.recordMentorNote(state, cmd, nowIso()), {
+  setHandler(mentorNoteUpdate, answered((cmd: TMentorNoteCommand) => rules.recordMentorNote(state, cmd, nowIso())), {
     validator: (cmd: TMentorNoteCommand) => rules.assertMentorNote(state, cmd),
   });
-  setHandler(probationReviewUpdate, (cmd) => reviewProbation(ctx, cmd), {
+  setHandler(probationReviewUpdate, answered((cmd: TProbationReviewCommand) => reviewProbation(ctx, cmd)), {
     validator: (cmd: TProbationReviewCommand) => rules.assertReview(state, cmd, Date.now()),
   });
 }

@@ -4,7 +4,6 @@
  * reminded of before they are due and HR is told when one is late; HR records the final
  * review (confirm, extend once, or end), which moves the stage and tells integrators.
  */
-import { condition, sleep } from '@temporalio/workflow';
 import { DEFAULT_PROBATION } from '../../../domain/policy';
 import type { TWorkflowContext } from '../../context';
 import { acts } from '../../proxies';
@@ -46,7 +45,8 @@ export async function runProbation(ctx: TWorkflowContext): Promise<void> {
   const calendar = state.calendar;
   // `hired` until the first day of work begins in the company's zone.
   const startsAt = rules.startOfDay(ob.startDate, calendar);
-  if (startsAt > Date.now()) await sleep(startsAt - Date.now());
+  // Parked on that timer (the same timer command as a sleep): an answer given meanwhile does not wait for it.
+  if (startsAt > Date.now()) await ctx.park(() => false, startsAt - Date.now());
 
   const p = rules.startProbation(ob.startDate, input.policy.probation ?? DEFAULT_PROBATION, ob.mentorUserId, calendar);
   state.probation = p;
@@ -61,7 +61,7 @@ export async function runProbation(ctx: TWorkflowContext): Promise<void> {
     if (due.length) continue;
     const seen = fingerprint();
     const next = alerts[0];
-    await condition(() => fingerprint() !== seen, next ? next.at - now : undefined);
+    await ctx.park(() => fingerprint() !== seen, next ? next.at - now : undefined);
   }
 }
 

@@ -3,7 +3,6 @@
  * review when a high-severity discrepancy is found), then screening against the job's
  * competency model. Returns false when the application was withdrawn meanwhile.
  */
-import { condition } from '@temporalio/workflow';
 import type { TWorkflowContext } from '../../context';
 import { acts } from '../../proxies';
 import { unresolvedHigh } from './rules';
@@ -27,7 +26,7 @@ export async function runReview(ctx: TWorkflowContext): Promise<boolean> {
       template: 'action_required',
       data: { action: 'discrepancy_review', ...ctx.candidate, dueAt: new Date(state.decisionDueAt).toISOString() },
     });
-    await condition(() => stopped() || unresolvedHigh(state).length === 0);
+    await ctx.park(() => stopped() || unresolvedHigh(state).length === 0);
     if (stopped()) return false;
   }
 
