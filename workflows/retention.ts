@@ -6,7 +6,6 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { TRetentionRunRow } from '../db/queries/retention';
 import { NON_RETRYABLE_ERROR_TYPES } from './retry';
 
 const { runRetention } = proxyActivities<Pick<Activities, 'runRetention'>>({
@@ -20,6 +19,9 @@ export interface TRetentionWorkflowInput {
   asOf?: string;
 }
 
-export async function retentionWorkflow(input: TRetentionWorkflowInput = {}): Promise<TRetentionRunRow> {
+/** What the run did (activities/retention.ts writes the same row to retention_runs). */
+export type TRetentionRunResult = Awaited<ReturnType<Activities['runRetention']>>;
+
+export async function retentionWorkflow(input: TRetentionWorkflowInput = {}): Promise<TRetentionRunResult> {
   return runRetention({ asOf: input.asOf ?? new Date().toISOString() });
 }
