@@ -98,7 +98,7 @@ async function tableUnder(page: Page, title: string): Promise<string[][]> {
 async function chartDrawn(page: Page, name: string) {
   const chart = page.getByRole('img', { name });
   await chart.waitFor();
-  await expect.poll(() => chart.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width * c.height)).toBeGreaterThan(0);
+  await expect.poll(() => chart.locator('canvas').evaluate<number>('(c) => c.width * c.height')).toBeGreaterThan(0);
 }
 
 describe('the Reports page', () => {
@@ -115,7 +115,8 @@ describe('the Reports page', () => {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Reports' }).click();
     await page.waitForURL('**/app/reports');
     await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
-    expect(await page.getByRole('tab', { name: 'Funnel', selected: true }).count()).toBe(1);
+    const reports = page.getByRole('navigation', { name: 'Which report' });
+    expect(await reports.getByRole('link', { name: 'Funnel' }).getAttribute('aria-current')).toBe('page');
     await chartDrawn(page, 'Chart: Funnel');
 
     // The job filter: the request carries it, the table shows what the API computed.
@@ -148,10 +149,10 @@ describe('the Reports page', () => {
     await page.screenshot({ path: path.join(SHOTS, 'reports-1440.png'), fullPage: true });
 
     // Another report, then the same checks on a phone-sized screen.
-    await page.getByRole('tab', { name: 'Stage times' }).click();
+    await reports.getByRole('link', { name: 'Stage times' }).click();
     await chartDrawn(page, 'Chart: Stage times');
     await page.setViewportSize(PHONE);
-    await page.getByRole('tab', { name: 'Funnel' }).click();
+    await reports.getByRole('link', { name: 'Funnel' }).click();
     await chartDrawn(page, 'Chart: Funnel');
     await expect.poll(() => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);
@@ -164,7 +165,8 @@ describe('the Reports page', () => {
     await page.goto(`${base}/app/reports?report=offers`);
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('heading', { name: '报表', level: 1 }).waitFor();
-    await page.getByRole('tab', { name: '录用通知', selected: true }).waitFor();
+    await page.getByRole('heading', { name: '录用通知', level: 2 }).waitFor();
+    expect(await page.getByRole('navigation', { name: '报表类型' }).getByRole('link', { name: '录用通知' }).getAttribute('aria-current')).toBe('page');
     await page.getByRole('region', { name: '概要' }).getByText('接受率').waitFor();
     await page.getByRole('link', { name: '下载 CSV' }).waitFor();
     await chartDrawn(page, '图表：录用通知');

@@ -246,6 +246,7 @@ export const en = {
   'timeline.withdrawn': 'Withdrawn',
 
   'nav.reports': 'Reports',
+  'reports.which': 'Which report',
   'reports.title': 'Reports',
   'reports.filters': 'Report filters',
   'reports.from': 'From',

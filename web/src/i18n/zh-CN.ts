@@ -248,6 +248,7 @@ export const zhCN: Record<TMessageKey, string> = {
   'timeline.withdrawn': '已撤回',
 
   'nav.reports': '报表',
+  'reports.which': '报表类型',
   'reports.title': '报表',
   'reports.filters': '报表筛选',
   'reports.from': '开始日期',

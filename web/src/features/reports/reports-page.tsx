@@ -8,8 +8,8 @@
  */
 import { lazy, Suspense, useId, useMemo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Grid, Spin, Table, Tabs, Typography } from 'antd';
-import { useSearchParams } from 'react-router';
+import { Card, Grid, Spin, Table, Typography } from 'antd';
+import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isHr, useJobs, useMe } from '../../api/queries';
 import type { TMessageKey } from '../../i18n/en';
@@ -106,12 +106,12 @@ function ReportTable({ view }: { view: TTableView }) {
   }
   const data = view.rows.map((r, i) => ({ ...r, __key: i }));
   return (
-    <section aria-labelledby={titleId}>
+    // The section scrolls sideways on a narrow screen, so it takes focus (keyboard users can scroll it).
+    <section aria-labelledby={titleId} className="report-table-scroll" tabIndex={0}>
       {title}
       <Table<TRow>
         size="small"
         rowKey="__key"
-        scroll={{ x: 'max-content' }}
         pagination={data.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
         dataSource={data}
         locale={{ emptyText: i18n.t('reports.empty') }}
@@ -233,16 +233,26 @@ export function ReportsPage() {
           ))}
         </select>
       </form>
-      <Tabs
-        activeKey={name}
-        onChange={(k) => set('report', k)}
-        destroyOnHidden
-        items={REPORT_NAMES.map((r) => ({
-          key: r,
-          label: t(`reports.name.${r}` as TMessageKey),
-          children: <ReportPanel name={r} filters={filters} />,
-        }))}
-      />
+      {/* Links that wrap rather than tabs that scroll: every report stays one tap away at 390 px. */}
+      <nav aria-label={t('reports.which')}>
+        <ul className="report-list">
+          {REPORT_NAMES.map((r) => {
+            const next = new URLSearchParams(params);
+            next.set('report', r);
+            return (
+              <li key={r}>
+                <Link to={{ search: next.toString() }} replace aria-current={r === name ? 'page' : undefined}>
+                  {t(`reports.name.${r}` as TMessageKey)}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <Typography.Title level={2} className="report-name">
+        {t(`reports.name.${name}` as TMessageKey)}
+      </Typography.Title>
+      <ReportPanel key={name} name={name} filters={filters} />
     </>
   );
 }
