@@ -98,7 +98,7 @@ async function tableUnder(page: Page, title: string): Promise<string[][]> {
 async function chartDrawn(page: Page, name: string) {
   const chart = page.getByRole('img', { name });
   await chart.waitFor();
-  await expect.poll(() => chart.locator('canvas').evaluate<number>('(c) => c.width * c.height')).toBeGreaterThan(0);
+  await expect.poll(() => chart.locator('canvas').evaluate((c) => (c as unknown as { width: number; height: number }).width * (c as unknown as { height: number }).height)).toBeGreaterThan(0);
 }
 
 describe('the Reports page', () => {
