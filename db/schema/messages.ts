@@ -62,5 +62,9 @@ export const messages = pgTable(
     // Metrics (db/queries/metrics.ts): messages by outcome, index-only; broken decision promises.
     index('messages_template_channel_status_idx').on(t.template, t.channel, t.status),
     index('messages_decision_overdue_idx').on(t.applicationId).where(sql`purpose = 'decision_overdue'`),
+    // The approvals report's reminders per approver in a period.
+    index('messages_approval_reminder_idx')
+      .on(t.createdAt, t.recipientUserId, t.applicationId)
+      .where(sql`purpose = 'offer_approval_reminder'`),
   ],
 );

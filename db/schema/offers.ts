@@ -90,5 +90,11 @@ export const approvalItems = pgTable(
     index('approval_items_user_status_idx').on(t.userId, t.status),
     // Metrics: approvals past their due time (db/queries/metrics.ts).
     index('approval_items_pending_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+    // The approvals report: the requests made in a period, read from the index alone.
+    index('approval_items_requested_idx')
+      .on(t.requestedAt, t.applicationId, t.level, t.userId, t.status, t.decidedAt)
+      .where(sql`requested_at is not null`),
+    // Its list of rejections with their comments: only the rejected items' rows are read.
+    index('approval_items_rejected_idx').on(t.requestedAt).where(sql`status = 'rejected'`),
   ],
 );

@@ -42,6 +42,8 @@ export function reportPeriod(q: TReportQuery, now: Date): { from: Date; to: Date
 const count = z.number().int();
 const secs = z.number().nullable();
 const rate = z.number().nullable();
+/** A duration's continuous median and 90th percentile, seconds; null when nothing was measured. */
+const ZPercentileSecondsSchema = z.object({ p50Seconds: secs, p90Seconds: secs });
 
 export const ZFunnelRowSchema = z.object({
   stage: z.string(),
@@ -59,8 +61,7 @@ export type TFunnelRow = z.infer<typeof ZFunnelRowSchema>;
 export const ZStageTimeRowSchema = z.object({
   stage: z.string(),
   completed: count,
-  p50Seconds: secs,
-  p90Seconds: secs,
+  ...ZPercentileSecondsSchema.shape,
   maxSeconds: secs,
   current: count,
   currentP50Seconds: secs,
@@ -89,8 +90,7 @@ const ZApprovalTimesSchema = z.object({
   approved: count,
   rejected: count,
   delegated: count,
-  p50Seconds: secs,
-  p90Seconds: secs,
+  ...ZPercentileSecondsSchema.shape,
 });
 export type TApprovalTimes = z.infer<typeof ZApprovalTimesSchema>;
 export const ZApprovalsSchema = z.object({

@@ -33,7 +33,7 @@ const PATHS: string[][] = [
 /** Which path application g takes: by g % 20. */
 const KIND_SQL = `case when g % 20 < 7 then 0 when g % 20 < 13 then 1 when g % 20 < 16 then 2 when g % 20 < 19 then 3 else 4 end`;
 
-async function seed(ctx: BenchContext, applications: number): Promise<string> {
+export async function seed(ctx: Pick<BenchContext, 'stack' | 'org'>, applications: number): Promise<string> {
   const { sql } = ctx.stack;
   const { org } = ctx;
   await sql`insert into departments (name, manager_user_id) select 'Reports dept ' || d, ${org.manager.id}::uuid from generate_series(2, ${DEPARTMENTS}::int) d`;

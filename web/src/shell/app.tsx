@@ -28,6 +28,7 @@ const router = createBrowserRouter(
           lazy: async () => ({ Component: (await import('../features/candidates/candidate-page')).CandidatePage }),
         },
         { path: 'approvals', lazy: async () => ({ Component: (await import('../features/approvals/approvals-page')).ApprovalsPage }) },
+        { path: 'reports', lazy: async () => ({ Component: (await import('../features/reports/reports-page')).ReportsPage }) },
       ],
     },
   ],

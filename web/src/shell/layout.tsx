@@ -31,6 +31,7 @@ export function Layout() {
             </NavLink>
             <NavLink to="/jobs">{t('nav.jobs')}</NavLink>
             <NavLink to="/approvals">{t('nav.approvals')}</NavLink>
+            {me.data.roles.some((r) => r === 'admin' || r === 'hr' || r === 'hiring_manager') && <NavLink to="/reports">{t('nav.reports')}</NavLink>}
           </nav>
         )}
         <div className="shell-tools">
