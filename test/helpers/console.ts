@@ -69,16 +69,16 @@ export async function checkScreen(page: TConsolePage, name: string, opts: { noHo
 
 /** The focused element's accessible name (aria-label, its label's text, or its own text). */
 function focusedName(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+  // A string, so the browser-side code needs no DOM types here (the tests compile without lib.dom).
+  return page.evaluate<string>(`(() => {
+    const el = document.activeElement;
     if (!el || el === document.body) return '';
-    const labelled = el.getAttribute('aria-labelledby');
-    return (
-      el.getAttribute('aria-label') ??
-      (labelled ? (document.getElementById(labelled)?.textContent ?? '') : '') ??
-      ''
-    ).trim() || (el.textContent ?? '').trim();
-  });
+    const label = el.getAttribute('aria-label');
+    if (label) return label.trim();
+    const by = el.getAttribute('aria-labelledby');
+    if (by) return (document.getElementById(by)?.textContent ?? '').trim();
+    return (el.textContent ?? '').trim();
+  })()`);
 }
 
 /** Presses Tab (only the keyboard) until the focused element's accessible name is `name`. */
