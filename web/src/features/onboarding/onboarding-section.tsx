@@ -6,12 +6,12 @@
  */
 import { useState } from 'react';
 import { Button, Card, Descriptions, Input, List, Tag, Typography } from 'antd';
-import { api, unwrap } from '../../api/client';
+import { api, unwrap, type ApiError } from '../../api/client';
 import { isHr, useApplicationAction, useEmployee } from '../../api/queries';
 import type { TApplication, TEmployee, TMe, TOnboardingTask } from '../../api/responses';
 import { useI18n } from '../../i18n/i18n';
 import { Due, useWho } from '../../shell/bits';
-import { ErrorNote } from '../../shell/error-note';
+import { ErrorNote, fieldError } from '../../shell/error-note';
 import './onboarding.css';
 
 const ASSIGNEES = ['candidate', 'hr', 'it', 'mentor'] as const;
@@ -25,21 +25,26 @@ export function mayCompleteTask(task: TOnboardingTask, me: TMe, mentorUserId: st
   return false;
 }
 
-function CompleteTask({ a, employeeId, task }: { a: TApplication; employeeId: string; task: TOnboardingTask }) {
+/** One text field and one button, submitted by Enter or the button; the error shows under it and nothing typed is lost. */
+function TextActionForm(props: {
+  formLabel?: string;
+  fieldLabel: string;
+  placeholder: string;
+  button: string;
+  danger?: boolean;
+  requireText?: boolean;
+  run: (text: string) => void;
+  pending: boolean;
+  error: ApiError | null;
+  errorField?: string;
+}) {
   const { t } = useI18n();
-  const [note, setNote] = useState('');
-  const complete = useApplicationAction(a.id, (n: string) =>
-    unwrap(
-      api.POST('/v1/employees/{id}/onboarding/tasks/{taskKey}/complete', {
-        params: { path: { id: employeeId, taskKey: task.key } },
-        body: n.trim() ? { note: n.trim() } : {},
-      }),
-    ),
-  );
-  const submit = () => complete.mutate(note);
+  const [text, setText] = useState('');
+  const submit = () => props.run(text.trim());
+  const refused = props.errorField ? fieldError(props.error, props.errorField, t) : {};
   return (
     <form
-      aria-label={t('onboarding.completeTask', { title: task.title })}
+      aria-label={props.formLabel}
       className="onboarding-complete"
       onSubmit={(e) => {
         e.preventDefault();
@@ -47,51 +52,62 @@ function CompleteTask({ a, employeeId, task }: { a: TApplication; employeeId: st
       }}
     >
       <Input
-        aria-label={t('onboarding.noteFor', { title: task.title })}
-        placeholder={t('candidate.note')}
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
+        aria-label={props.fieldLabel}
+        placeholder={props.placeholder}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        status={refused.help ? 'error' : undefined}
       />
-      <Button type="primary" htmlType="submit" loading={complete.isPending}>
-        {t('onboarding.complete')}
+      {refused.help && <span className="field-error">{refused.help}</span>}
+      <Button type={props.danger ? 'default' : 'primary'} danger={props.danger} htmlType="submit" disabled={props.requireText && !text.trim()} loading={props.pending}>
+        {props.button}
       </Button>
-      {complete.error && <ErrorNote error={complete.error} onRetry={submit} />}
+      {props.error && <ErrorNote error={props.error} onRetry={submit} />}
     </form>
+  );
+}
+
+function CompleteTask({ a, employeeId, task }: { a: TApplication; employeeId: string; task: TOnboardingTask }) {
+  const { t } = useI18n();
+  const complete = useApplicationAction(a.id, (note: string) =>
+    unwrap(
+      api.POST('/v1/employees/{id}/onboarding/tasks/{taskKey}/complete', {
+        params: { path: { id: employeeId, taskKey: task.key } },
+        body: note ? { note } : {},
+      }),
+    ),
+  );
+  return (
+    <TextActionForm
+      formLabel={t('onboarding.completeTask', { title: task.title })}
+      fieldLabel={t('onboarding.noteFor', { title: task.title })}
+      placeholder={t('candidate.note')}
+      button={t('onboarding.complete')}
+      run={(note) => complete.mutate(note)}
+      pending={complete.isPending}
+      error={complete.error}
+      errorField="note"
+    />
   );
 }
 
 function RejectDocument({ a, employeeId, doc }: { a: TApplication; employeeId: string; doc: TEmployee['documents'][number] }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const reject = useApplicationAction(a.id, (r: string) =>
-    unwrap(
-      api.POST('/v1/employees/{id}/documents/{documentId}/reject', {
-        params: { path: { id: employeeId, documentId: doc.id } },
-        body: { reason: r },
-      }),
-    ),
+  const reject = useApplicationAction(a.id, (reason: string) =>
+    unwrap(api.POST('/v1/employees/{id}/documents/{documentId}/reject', { params: { path: { id: employeeId, documentId: doc.id } }, body: { reason } })),
   );
-  const submit = () => reject.mutate(reason.trim());
   return (
-    <form
-      className="onboarding-complete"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <Input
-        aria-label={t('onboarding.rejectReasonFor', { name: doc.filename })}
-        placeholder={t('onboarding.rejectReason')}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        status={reject.error?.forField('reason') ? 'error' : undefined}
-      />
-      <Button danger htmlType="submit" disabled={!reason.trim()} loading={reject.isPending}>
-        {t('onboarding.rejectDocument')}
-      </Button>
-      {reject.error && <ErrorNote error={reject.error} onRetry={submit} />}
-    </form>
+    <TextActionForm
+      fieldLabel={t('onboarding.rejectReasonFor', { name: doc.filename })}
+      placeholder={t('onboarding.rejectReason')}
+      button={t('onboarding.rejectDocument')}
+      danger
+      requireText
+      run={(reason) => reject.mutate(reason)}
+      pending={reject.isPending}
+      error={reject.error}
+      errorField="reason"
+    />
   );
 }
 
