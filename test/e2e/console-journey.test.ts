@@ -28,7 +28,7 @@ import { futureDate } from '../helpers/journey';
 import { emailOf } from '../helpers/offers';
 import { application, createUser, JOB, type Org } from '../helpers/org';
 import { createOrg } from '../helpers/org';
-import { atStage, offerToken, status, until } from '../helpers/scenario';
+import { offerToken, status, until as untilShort } from '../helpers/scenario';
 import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
@@ -95,7 +95,7 @@ afterAll(async () => {
 
 /** A person's page in the console, in their language (chosen in the header, as a person would). */
 async function consoleAs(token: string, lang: TLang, path = '/app/'): Promise<TConsolePage> {
-  const page = await openAs(browser, contexts, token);
+  const page = await openAs(browser, contexts, token, { timeoutMs: UI_MS });
   await page.goto(`${base}${path}`);
   if (lang !== 'en') {
     await page.getByRole('combobox', { name: en['nav.language'] }).selectOption(lang);
@@ -104,9 +104,16 @@ async function consoleAs(token: string, lang: TLang, path = '/app/'): Promise<TC
   return page;
 }
 
+/** A journey step waits on the workflow; on two cores shared by many test runs, a step can take a minute. */
+const STEP_MS = 120_000;
+/** Waits shorter than a step: an element to show once the page has its data. */
+const UI_MS = 45_000;
+const until = (st: Stack, o: Org, id: string, what: string, ok: (x: any) => boolean) => untilShort(st, o, id, what, ok, STEP_MS);
+const atStage = (st: Stack, o: Org, id: string, stage: string) => until(st, o, id, stage, (x) => x.stage === stage);
+
 const fill = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m));
 
-describe.each<TLang>(['en', 'zh-CN'])('the whole hire through the console (%s)', { timeout: 240_000 }, (lang) => {
+describe.each<TLang>(['en', 'zh-CN'])('the whole hire through the console (%s)', { timeout: 600_000 }, (lang) => {
   const t = (key: TKey, vars: Record<string, string | number> = {}) => fill(DICTS[lang][key], vars);
   const shot = (name: string) => `journey-${lang}-${name}`;
   const cand = { id: '', name: lang === 'en' ? 'Lena Journey' : '林 旅程', email: `journey.${lang}.${Date.now()}@candidates.example.com` };
@@ -212,7 +219,7 @@ describe.each<TLang>(['en', 'zh-CN'])('the whole hire through the console (%s)',
   });
 
   it('the candidate accepts on their offer page', async () => {
-    const page = await openAs(browser, contexts, null);
+    const page = await openAs(browser, contexts, null, { timeoutMs: UI_MS });
     await page.goto(`${base}/offers/${offerToken(s, cand.id)}`);
     const words = lang === 'en'
       ? { typeName: 'Type your full name to sign', consent: /I agree to sign/, accept: 'Accept and sign' }
@@ -229,7 +236,7 @@ describe.each<TLang>(['en', 'zh-CN'])('the whole hire through the console (%s)',
     const itEmail = await emailOf(s, org.it.id);
     const link = `${base}/app/applications/${cand.id}#onboarding`;
     // The action_required e-mail to IT carries the link to the page where the task is done.
-    const mail = await eventually(async () => smtp.to(itEmail).find((m) => (m.parsed.text ?? '').includes(link)) ?? null, 30_000);
+    const mail = await eventually(async () => smtp.to(itEmail).find((m) => (m.parsed.text ?? '').includes(link)) ?? null, STEP_MS);
     expect(mail.parsed.html || '').toContain(link);
 
     const page = await consoleAs(org.it.token, lang);

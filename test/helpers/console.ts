@@ -23,14 +23,15 @@ export async function pageAs(
   browser: Browser,
   contexts: BrowserContext[],
   token: string | null,
-  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+  opts: { locale?: string; viewport?: { width: number; height: number }; timeoutMs?: number } = {},
 ): Promise<TConsolePage> {
   const context = await browser.newContext({
     viewport: opts.viewport ?? WIDE,
     locale: opts.locale ?? 'en-US',
     ...(token ? { extraHTTPHeaders: { Authorization: `Bearer ${token}` } } : {}),
   });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(opts.timeoutMs ?? 10_000);
+  context.setDefaultNavigationTimeout(Math.max(opts.timeoutMs ?? 10_000, 30_000));
   contexts.push(context);
   const page = (await context.newPage()) as TConsolePage;
   page.cspErrors = [];
