@@ -38,6 +38,12 @@ const router = createBrowserRouter(
 const THEME = {
   token: {
     colorPrimary: '#1f5fbf',
+    // Hovered and pressed default buttons take these as their text colour: Ant Design's lighter
+    // defaults fall below AA on white (axe caught "Save draft" under the pointer after a click).
+    colorPrimaryHover: '#1a4f9f',
+    colorPrimaryActive: '#143f7f',
+    colorErrorHover: '#991b1b',
+    colorErrorActive: '#7f1d1d',
     colorLink: '#1a4f9f',
     colorError: '#b91c1c',
     colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
