@@ -58,11 +58,11 @@ export const horizontalOverflow = (page: Page) =>
 
 /** Accessibility, both widths and a screenshot of each: the checks every main screen gets. */
 export async function checkScreen(page: TConsolePage, name: string, opts: { noHorizontalScroll: boolean }) {
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page), name).toEqual([]);
   await page.screenshot({ path: path.join(SHOTS, `${name}-1440.png`), fullPage: true });
   await page.setViewportSize(PHONE);
   if (opts.noHorizontalScroll) await expect.poll(() => horizontalOverflow(page)).toBeLessThanOrEqual(0);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page), `${name} at 390 px`).toEqual([]);
   await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
   await page.setViewportSize(WIDE);
   expect(page.cspErrors).toEqual([]);
