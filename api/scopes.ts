@@ -20,6 +20,7 @@ export const ROUTE_SCOPES: Record<string, TRouteScope> = {
   'GET /v1/me/sessions': ANY_KEY,
   'DELETE /v1/me/sessions/:id': ANY_KEY,
   'GET /v1/approvals': ANY_KEY,
+  'GET /v1/me/assignments': ANY_KEY,
 
   'GET /v1/users': 'organisation:manage',
   'POST /v1/users': 'organisation:manage',

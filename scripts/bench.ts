@@ -44,6 +44,7 @@ import { benchEvaluations, benchStatus } from './bench/phases/round-trips';
 import { benchJourneys } from './bench/phases/journeys';
 import { benchMemory, type MemoryVariant } from './bench/phases/memory';
 import { benchPdf } from './bench/phases/pdf';
+import { benchConsole } from './bench/phases/console';
 import { benchRanking } from './bench/phases/ranking';
 import { benchReports } from './bench/phases/reports';
 import { benchStarts } from './bench/phases/starts';
@@ -57,7 +58,7 @@ import { buildWorkflowBundle } from './bench/build-bundle';
 import { envInt, envList, log, pool } from './bench/util';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker';
 
-const ALL_PHASES = ['pdf', 'starts', 'batch', 'evaluations', 'status', 'ranking', 'reports', 'memory', 'journeys'];
+const ALL_PHASES = ['console', 'pdf', 'starts', 'batch', 'evaluations', 'status', 'ranking', 'reports', 'memory', 'journeys'];
 const QUICK = process.env.BENCH_QUICK === '1';
 const DEFAULTS = {
   starts: QUICK ? 200 : 1000,
@@ -124,6 +125,15 @@ async function main() {
 
   const results: { name: string; result: PhaseResult }[] = [];
   const started = new Date();
+  // Reads only the web build: no stack, so `BENCH_PHASES=console` takes seconds.
+  if (cfg.phases.includes('console')) {
+    log('── console ──');
+    results.push({ name: 'console', result: await benchConsole() });
+  }
+  if (cfg.phases.every((p) => p === 'console')) {
+    finish(results, started, stack);
+    return;
+  }
   try {
     await stack.start();
     const org = await seedOrg(stack.http, stack.adminToken);
@@ -232,6 +242,10 @@ async function main() {
     }
   }
 
+  finish(results, started, stack);
+}
+
+function finish(results: { name: string; result: PhaseResult }[], started: Date, stack: BenchStack) {
   const rows = results.flatMap((r) => r.result.rows);
   printTable(rows);
   const out = process.env.BENCH_OUT ?? (isFullRun ? path.join(ROOT, 'bench/RESULTS.md') : path.join(stack.runDir, 'RESULTS.md'));

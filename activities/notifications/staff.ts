@@ -4,6 +4,7 @@ import type { ActivityDeps } from '../deps';
 import { autoFill, loadApplicationContext, loadDefaultLocale, type TApplicationContext } from './context';
 import { MessageInFlightError, NotificationInputError, TemporaryDeliveryError } from './errors';
 import { messageKey } from './keys';
+import { staffLinkFor } from './console-links';
 import type { TNotifyStaffInput, TNotifyStaffResult, TSendMessageInput, TSendResult } from './types';
 
 /**
@@ -12,7 +13,7 @@ import type { TNotifyStaffInput, TNotifyStaffResult, TSendMessageInput, TSendRes
  * temporary failure is thrown, so one slow mailbox does not hold up the others.
  */
 export function createNotifyStaff(
-  { db, log }: ActivityDeps,
+  { db, log, config }: ActivityDeps,
   sendMessage: (input: TSendMessageInput) => Promise<TSendResult>,
 ) {
   return async function notifyStaff(input: TNotifyStaffInput): Promise<TNotifyStaffResult> {
@@ -30,7 +31,10 @@ export function createNotifyStaff(
       ? messageKey(ctx.workflowId, input.keyPrefix ?? input.purpose, input.version ?? 1, 'email')
       : input.keyPrefix!;
     const locale = input.locale ?? ctx?.defaultLocale ?? (await loadDefaultLocale(db));
-    const data = { ...(ctx ? autoFill(ctx) : {}), ...input.data };
+    const data: Record<string, unknown> = { ...(ctx ? autoFill(ctx) : {}), ...input.data };
+    // The deep link to the console page where the action is done.
+    const link = staffLinkFor(config.publicUrl, input.template, input.applicationId, data);
+    if (link) data.link = link;
 
     const selectors: SQL[] = [];
     if (input.role) {

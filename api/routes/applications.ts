@@ -24,6 +24,7 @@ import {
 } from '../../workflows/messages';
 import { RATINGS } from '../../domain/composite';
 import { listMessages } from '../../db/queries/messages';
+import { isAssignedTo } from '../../db/queries/assignments';
 import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
 import { jobForSubmission } from '../job-cache';
@@ -88,17 +89,26 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
 
 type ApplicationRow = typeof applications.$inferSelect;
 
-/** The row if the caller may see it; 404 otherwise (also for another department's). */
-function visibleTo<R extends { departmentId: string }>(req: FastifyRequest, row: R | undefined): R {
+/**
+ * The row if the caller may see it: their department scope, or they are named on it (an
+ * approver, the new hire's mentor, IT during onboarding: db/queries/assignments.ts). 404
+ * otherwise, also for another department's.
+ */
+async function visibleTo<R extends { id: string; departmentId: string }>(app: FastifyInstance, req: FastifyRequest, row: R | undefined): Promise<R> {
   if (!row) throw notFound('application');
-  assertCanSeeDepartment(principalOf(req), row.departmentId);
+  const p = principalOf(req);
+  try {
+    assertCanSeeDepartment(p, row.departmentId);
+  } catch (e) {
+    if (!(await isAssignedTo(app.db.db, p, row.id))) throw e;
+  }
   return row;
 }
 
 /** The application if the caller may see it; 404 otherwise (also for another department's). */
 export async function loadVisibleApplication(app: FastifyInstance, req: FastifyRequest, id: string): Promise<ApplicationRow> {
   const [row] = await app.db.db.select().from(applications).where(eq(applications.id, id));
-  return visibleTo(req, row);
+  return visibleTo(app, req, row);
 }
 
 /** Who may see an application: for routes that need nothing else of its row (Updates, messages). */
@@ -113,7 +123,7 @@ const refById = perDb((db) =>
 /** The application's id if the caller may see it; 404 otherwise. Reads two columns, not the row. */
 async function visibleApplicationId(app: FastifyInstance, req: FastifyRequest, id: string): Promise<string> {
   const [row] = await refById(app.db.db).execute({ id });
-  return visibleTo(req, row).id;
+  return (await visibleTo(app, req, row)).id;
 }
 
 /** What GET /v1/applications/:id shows besides the workflow's status: no resume, no answers. */
@@ -419,7 +429,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       const statusQuery = queryStatus(app, req.params.id);
       statusQuery.catch(() => {});
       const [found] = await statusRowById(db).execute({ id: req.params.id });
-      const row = visibleTo(req, found);
+      const row = await visibleTo(app, req, found);
       // Erased: its workflow is gone; what is left is the fact and the date (api/erasure.ts).
       if (row.stage === 'erased') return { id: row.id, workflowId: row.workflowId, stage: 'erased', erasedAt: row.erasedAt, createdAt: row.createdAt, candidate: null };
       // Salary, signature evidence and evaluators' comments only for those entitled (api/status-redaction.ts).

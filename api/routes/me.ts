@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZIdSchema } from '../../domain/contracts/common';
+import { assignmentsOf } from '../../db/queries/assignments';
 import { deleteSessionOf, listSessions, sessionEndsAt } from '../../db/queries/sign-in';
 import { authenticate, principalOf } from '../auth';
 import { ERROR_RESPONSES, notFound } from '../errors';
@@ -78,6 +79,28 @@ export default async function meRoutes(fastify: FastifyInstance) {
             }
           : null,
       };
+    },
+  );
+
+  app.get(
+    '/v1/me/assignments',
+    {
+      onRequest: [authenticate],
+      schema: {
+        tags: ['organisation'],
+        operationId: 'listMyAssignments',
+        summary: 'The applications I am named on beyond my department: approver, mentor, IT during onboarding',
+        description:
+          "What the console's My work reads for people who cannot list applications (approvers, IT, mentors); each application listed here is readable by the caller at GET /v1/applications/:id.",
+        response: {
+          200: z.object({ items: z.array(z.object({ applicationId: z.string(), reason: z.enum(['approver', 'mentor', 'it']) })) }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return { items: await assignmentsOf(db, p) };
     },
   );
 

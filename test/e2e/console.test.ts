@@ -6,23 +6,18 @@
  * Each main screen is checked with axe-core, at 1440 px and 390 px, and photographed
  * into .data/screenshots/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { buildConsole, consoleBuildIsStale } from '../../scripts/build-console';
 import { launchBrowser, listen } from '../helpers/browser';
+import { checkScreen, pageAs as openAs, seriousViolations, SHOTS } from '../helpers/console';
 import { futureDate } from '../helpers/journey';
 import { createOrg, type Org } from '../helpers/org';
 import { atStage, inApproval, inDiscrepancyReview, inDrafting, inEvaluation, quickJob, status, until, type Candidate } from '../helpers/scenario';
 import { startStack, type Stack } from '../helpers/stack';
 
-const SHOTS = path.resolve('.data/screenshots');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WIDE = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let s: Stack;
 let org: Org;
@@ -58,50 +53,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** A page signed in as `token` (null: nobody), in `locale`, at `viewport`. */
-async function pageAs(token: string | null, opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: opts.viewport ?? WIDE,
-    locale: opts.locale ?? 'en-US',
-    ...(token ? { extraHTTPHeaders: { Authorization: `Bearer ${token}` } } : {}),
-  });
-  context.setDefaultTimeout(10_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  const cspErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-  });
-  (page as Page & { cspErrors: string[] }).cspErrors = cspErrors;
-  return page;
-}
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run();
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-const horizontalOverflow = (page: Page) =>
-  page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-
-/** Accessibility, both widths and a screenshot of each: the checks every main screen gets. */
-async function checkScreen(page: Page, name: string, opts: { noHorizontalScroll: boolean }) {
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(SHOTS, `${name}-1440.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  if (opts.noHorizontalScroll) await expect.poll(() => horizontalOverflow(page)).toBeLessThanOrEqual(0);
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
-  await page.setViewportSize(WIDE);
-  expect((page as Page & { cspErrors: string[] }).cspErrors).toEqual([]);
-}
+const pageAs = (token: string | null, opts: { locale?: string; viewport?: { width: number; height: number } } = {}) => openAs(browser, contexts, token, opts);
 
 describe('serving the console', () => {
   it('redirects / to /app/, serves index.html uncached and hashed assets for a year, and falls back for client routes', async () => {

@@ -153,6 +153,7 @@ const ROWS: Row[] = [
 
   // Organisation
   { method: 'GET', route: '/v1/me', kind: 'staff', url: () => '/v1/me', expected: () => staff(ROLES_200) },
+  { method: 'GET', route: '/v1/me/assignments', kind: 'staff', url: () => '/v1/me/assignments', expected: () => staff(ROLES_200) },
   { method: 'GET', route: '/v1/users', kind: 'staff', url: () => '/v1/users', expected: () => staff({ admin: 200, hr: 200 }) },
   {
     method: 'POST',

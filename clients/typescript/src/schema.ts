@@ -4308,6 +4308,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The applications I am named on beyond my department: approver, mentor, IT during onboarding
+         * @description What the console's My work reads for people who cannot list applications (approvers, IT, mentors); each application listed here is readable by the caller at GET /v1/applications/:id.
+         */
+        get: operations["listMyAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -6815,6 +6835,164 @@ export interface operations {
                         };
                         secret: string;
                         previousSecretExpiresAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                            message: string;
+                            details?: ({
+                                path?: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listMyAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            applicationId: string;
+                            /** @enum {string} */
+                            reason: "approver" | "mentor" | "it";
+                        }[];
                     };
                 };
             };

@@ -9,6 +9,7 @@ import type {
   TApplication,
   TApplicationListItem,
   TApprovalItem,
+  TEmployee,
   TJob,
   TJobListItem,
   TMe,
@@ -102,6 +103,24 @@ export function useRanking(jobId: string, cursor: string | undefined, includeClo
   });
 }
 
+/** Applications I am named on beyond my department (approver, mentor, IT during onboarding). */
+export function useAssignments() {
+  return useQuery({
+    queryKey: ['assignments'],
+    queryFn: () => unwrap<{ items: { applicationId: string; reason: 'approver' | 'mentor' | 'it' }[] }>(api.GET('/v1/me/assignments')),
+    ...poll,
+  });
+}
+
+export function useEmployee(id: string | undefined) {
+  return useQuery({
+    queryKey: ['employee', id],
+    queryFn: () => unwrap<TEmployee>(api.GET('/v1/employees/{id}', { params: { path: { id: id! } } })),
+    enabled: !!id,
+    ...poll,
+  });
+}
+
 export function useApprovals() {
   return useQuery({ queryKey: ['approvals'], queryFn: () => unwrap<{ items: TApprovalItem[] }>(api.GET('/v1/approvals')), ...poll });
 }
@@ -122,6 +141,8 @@ export function useApplicationAction<TVarsIn>(applicationId: string, run: (v: TV
         qc.invalidateQueries({ queryKey: ['approvals'] }),
         qc.invalidateQueries({ queryKey: ['messages', applicationId] }),
         qc.invalidateQueries({ queryKey: ['ranking'] }),
+        qc.invalidateQueries({ queryKey: ['employee'] }),
+        qc.invalidateQueries({ queryKey: ['assignments'] }),
       ]);
     },
   });

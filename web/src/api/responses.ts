@@ -5,14 +5,14 @@
  * (type-only imports, erased from the bundle), so they cannot drift either. When a route
  * gains a response schema, its type here should become `components[...]` from schema.d.ts.
  */
-import type { TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState } from '../../../workflows/messages';
+import type { TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState, TOnboardingTask, TCourseRecord } from '../../../workflows/messages';
 import type { TRedactedStatus } from '../../../workflows/status-view';
 import type { TStage } from '../../../domain/contracts/application';
 import type { TRole } from '../../../domain/contracts/common';
 import type { TRating } from '../../../domain/composite';
 import type { TJob } from '../../../domain/contracts/job';
 
-export type { TJob, TStage, TRole, TRating, TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState };
+export type { TJob, TStage, TRole, TRating, TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState, TOnboardingTask, TCourseRecord };
 
 export interface TMe {
   userId: string;
@@ -92,4 +92,28 @@ export interface TMessage {
 export interface TPage<T> {
   items: T[];
   nextCursor?: string | null;
+}
+
+/** GET /v1/employees/:id: the new hire's record; documents show their status, the bytes are HR's. */
+export interface TEmployee {
+  id: string;
+  employeeNumber: string;
+  name: string;
+  applicationId: string;
+  startDate: string;
+  status: 'onboarding' | 'active';
+  mentorUserId: string | null;
+  stage: TStage;
+  checklist: TOnboardingTask[];
+  trainingRecord: TCourseRecord[];
+  documents: {
+    id: string;
+    kind: string;
+    filename: string;
+    contentType: string;
+    size: number;
+    status: 'submitted' | 'rejected';
+    rejectReason: string | null;
+    uploadedAt: string;
+  }[];
 }

@@ -1,9 +1,11 @@
 /** The current offer's approval levels (who, status, when, comments), with approve/reject for a pending approver. */
 import { Card, List, Tag, Typography } from 'antd';
+import { isHr } from '../../api/queries';
 import type { TApplication, TMe } from '../../api/responses';
 import { useI18n } from '../../i18n/i18n';
 import { Due, useWho } from '../../shell/bits';
 import { ApprovalForm } from '../approvals/approval-form';
+import { DelegateForm } from '../approvals/delegate-form';
 
 const LEVEL_COLOURS = { waiting: 'default', pending: '#92400e', approved: '#166534', rejected: '#b91c1c', cancelled: 'default' } as const;
 
@@ -16,6 +18,8 @@ export function ApprovalsSection({ a, me }: { a: TApplication; me: TMe }) {
   const pending = current.levels[pendingIndex];
   const decidedHere = current.decisions.some((d) => d.level === pendingIndex && d.userId === me.userId);
   const mayDecide = a.stage === 'offer_approval' && !!pending && pending.approvers.includes(me.userId) && !decidedHere;
+  const undecided = pending ? pending.approvers.filter((id) => !current.decisions.some((d) => d.level === pendingIndex && d.userId === id)) : [];
+  const mayDelegate = a.stage === 'offer_approval' && isHr(me) && undecided.length > 0;
   return (
     <Card title={t('candidate.approvals')} id="approvals">
       <List
@@ -43,6 +47,7 @@ export function ApprovalsSection({ a, me }: { a: TApplication; me: TMe }) {
         )}
       />
       {mayDecide && <ApprovalForm applicationId={a.id} version={current.version} candidateName={a.candidate.name} />}
+      {mayDelegate && <DelegateForm key={undecided.join()} applicationId={a.id} undecided={undecided} />}
     </Card>
   );
 }

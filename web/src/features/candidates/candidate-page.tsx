@@ -19,6 +19,7 @@ import { OfferSection } from './offer-section';
 import { ApprovalsSection } from './approvals-section';
 import { MessagesSection } from './messages-section';
 import { TimelineSection } from './timeline-section';
+import { OnboardingSection } from '../onboarding/onboarding-section';
 import './candidate-page.css';
 
 export function CandidatePage() {
@@ -52,6 +53,7 @@ export function CandidatePage() {
       <DecisionSection a={a} me={me} />
       <OfferSection a={a} me={me} job={job.data} />
       <ApprovalsSection a={a} me={me} />
+      <OnboardingSection a={a} me={me} />
       {isHr(me) && <MessagesSection id={a.id} />}
       <TimelineSection a={a} />
     </article>

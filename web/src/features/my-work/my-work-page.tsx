@@ -6,7 +6,7 @@
 import { useQueries } from '@tanstack/react-query';
 import { List, Spin, Typography } from 'antd';
 import { Link } from 'react-router';
-import { applicationQuery, canList, useApprovals, useMe } from '../../api/queries';
+import { applicationQuery, canList, useApprovals, useAssignments, useMe } from '../../api/queries';
 import { useI18n } from '../../i18n/i18n';
 import { Due, StageTag, useActionText } from '../../shell/bits';
 import { ErrorNote } from '../../shell/error-note';
@@ -16,8 +16,16 @@ export function MyWorkPage() {
   const { t, dateTime } = useI18n();
   const me = useMe().data!;
   const approvals = useApprovals();
+  // Approvers, IT and mentors are named on applications they cannot list (another department's).
+  const assignments = useAssignments();
   const listed = useOwnedApplicationIds(me, canList(me));
-  const ids = [...new Set([...(approvals.data?.items.map((a) => a.applicationId) ?? []), ...listed.ids])];
+  const ids = [
+    ...new Set([
+      ...(approvals.data?.items.map((a) => a.applicationId) ?? []),
+      ...(assignments.data?.items.map((a) => a.applicationId) ?? []),
+      ...listed.ids,
+    ]),
+  ];
   const statuses = useQueries({ queries: ids.map((id) => applicationQuery(id)) });
   const actionText = useActionText();
 
@@ -25,8 +33,8 @@ export function MyWorkPage() {
     me,
     statuses.flatMap((q) => (q.data ? [q.data] : [])),
   );
-  const loading = approvals.isPending || listed.loading || statuses.some((q) => q.isPending);
-  const error = approvals.error ?? listed.error;
+  const loading = approvals.isPending || assignments.isPending || listed.loading || statuses.some((q) => q.isPending);
+  const error = approvals.error ?? assignments.error ?? listed.error;
 
   return (
     <section aria-labelledby="my-work-title">

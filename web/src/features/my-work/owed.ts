@@ -42,8 +42,7 @@ export function anchorFor(action: string): string {
   if (action === 'submit_evaluation') return 'evaluation';
   if (action === 'record_decision') return 'decision';
   if (action === 'approve_offer') return 'approvals';
-  // Onboarding has no screen yet: its tasks are listed under the profile's "Waiting for".
-  if (action.startsWith('task:') || action.startsWith('course')) return 'profile';
+  if (action.startsWith('task:') || action.startsWith('course')) return 'onboarding';
   return 'offer';
 }
 
