@@ -119,9 +119,12 @@ process.once('exit', () => {
   }
 });
 
-/** Starts `tsx worker.ts` with `env` and resolves once it polls its task queue. */
-export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<WorkerChild> {
-  const child: ChildProcess = spawn(TSX, ['worker.ts'], {
+/** `tsx worker.ts` (`npm run worker`); the compiled worker is `[process.execPath, 'dist/worker.js']` (`npm run worker:prod`). */
+export const TSX_WORKER_COMMAND: readonly string[] = [TSX, 'worker.ts'];
+
+/** Starts `command` (by default `tsx worker.ts`) with `env` and resolves once it polls its task queue. */
+export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 120_000, command: readonly string[] = TSX_WORKER_COMMAND): Promise<WorkerChild> {
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env },
     detached: true,
