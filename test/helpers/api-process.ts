@@ -14,6 +14,9 @@ export interface ApiProcess {
   url: string;
   /** Everything the process has written so far. */
   output(): string;
+  readonly pid: number;
+  /** SIGKILL: the process dies with whatever it was doing. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,12 @@ export async function startApiProcess(env: Record<string, string>, timeoutMs = 3
   return {
     url,
     output: () => out,
+    pid: child.pid!,
+    async kill() {
+      if (exited !== undefined) return;
+      child.kill('SIGKILL');
+      await exit;
+    },
     async stop() {
       if (exited !== undefined) return;
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
