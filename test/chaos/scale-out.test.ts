@@ -94,7 +94,8 @@ beforeAll(async () => {
     RATE_LIMIT_PER_MINUTE: '1000000',
     AUTH_FAILURES_PER_MINUTE: '1000000',
   };
-  const [w1, w2, a1, a2] = await Promise.all([spawnWorker(env), spawnWorker(env), startApiProcess(apiEnv, 60_000), startApiProcess(apiEnv, 60_000)]);
+  // Both APIs migrate at start: the second waits on the first's migration lock (db/client.ts).
+  const [w1, w2, a1, a2] = await Promise.all([spawnWorker(env), spawnWorker(env), startApiProcess(apiEnv, 150_000), startApiProcess(apiEnv, 150_000)]);
   workers.push(w1, w2);
   apis.push(a1, a2);
   connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
