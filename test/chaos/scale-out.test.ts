@@ -47,12 +47,16 @@ let org: ActorOrg;
 let config: Config;
 const adminToken = `admin_${randomBytes(24).toString('hex')}`;
 
-/** Round robin over the APIs; a request an API does not answer (refused, cut) goes to the next one, with the same Idempotency-Key. */
+/**
+ * Round robin over the APIs; a request an API does not answer (refused, cut) goes to the
+ * next one, with the same Idempotency-Key, for up to two rounds (a kept-alive connection the
+ * live API had just closed fails once too).
+ */
 function balancer(backends: ApiFn[]): ApiFn {
   let next = 0;
   return async (method, url, o) => {
     let lastError: unknown;
-    for (let tries = 0; tries < backends.length; tries++) {
+    for (let tries = 0; tries < 2 * backends.length; tries++) {
       const i = next++ % backends.length;
       try {
         const res = await backends[i]!(method, url, o);
