@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Sql } from 'postgres';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -105,7 +106,7 @@ export async function migrate(handle: DbHandle, migrationsFolder = MIGRATIONS_DI
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
     // API replicas started together each migrate at start: one at a time, under a session
     // advisory lock held on a connection of its own (the others wait, then find nothing to do).
-    const client = (handle.db as unknown as { $client: import('postgres').Sql }).$client;
+    const client = (handle.db as unknown as { $client: Sql }).$client;
     const lock = await client.reserve();
     try {
       await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;

@@ -101,7 +101,7 @@ describe('production build', () => {
       );
       return m!.unsent === 0 ? m : null;
     }, 30_000);
-    expect(smtp.received.length).toBeGreaterThanOrEqual(mail!.sent);
+    expect(smtp.received.length).toBeGreaterThanOrEqual(mail.sent);
     expect(stats.unexpected).toEqual([]);
     expect(stats.thrown).toEqual([]);
     // Neither process logged an error on the way.
