@@ -14,6 +14,7 @@ export default tseslint.config(
       'clients/typescript/src/schema.ts',
       'clients/typescript/dist/**',
       'web/dist/**',
+      'dist/**',
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

@@ -109,7 +109,7 @@ export async function loadWorkflowBundle(config: Pick<Config, 'WORKFLOW_BUNDLE_P
   }
 }
 
-async function main() {
+export async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
   const sdkMetricsAddress = await installWorkerRuntime(config);
   const workflowBundle = await loadWorkflowBundle(config);

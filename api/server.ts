@@ -155,7 +155,7 @@ export function closeOnSignals(close: () => Promise<void>) {
   process.once('SIGTERM', handler);
 }
 
-async function main() {
+export async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the API' });
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await migrate(db);

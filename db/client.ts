@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Sql } from 'postgres';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -111,11 +112,24 @@ async function openPglite(dir: string): Promise<DbHandle> {
   };
 }
 
+/** The advisory lock `migrate` holds while it migrates (any fixed 64-bit number; "hwe-migr" in ASCII). */
+const MIGRATION_LOCK_KEY = '7527596547956631410';
+
 /** Applies the migrations not yet applied; `migrationsFolder` is for tests of an upgrade from an older schema. */
 export async function migrate(handle: DbHandle, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
   if (handle.kind === 'postgres') {
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-    await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder });
+    // API replicas started together each migrate at start: one at a time, under a session
+    // advisory lock held on a connection of its own (the others wait, then find nothing to do).
+    const client = (handle.db as unknown as { $client: Sql }).$client;
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+      await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`.catch(() => {});
+      lock.release();
+    }
   } else {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     await run(handle.db as unknown as Parameters<typeof run>[0], { migrationsFolder });

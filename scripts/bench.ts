@@ -18,6 +18,9 @@
  *                 before (webpack in the worker, the SDK's cache size), with the SDK's cache,
  *                 with the deployment flags README suggests, and with the cache sizes below
  *   BENCH_CACHE_VARIANTS [250]  worker cache sizes the memory phase also measures ('' for none)
+ *   BENCH_COMPILED [1]  0: measure the tsx worker only, not also the compiled one (npm run build,
+ *                 npm run worker:prod) in the memory phase and again in the journeys phase
+ *   BENCH_COMPILED_API=1  run the API compiled (npm run api:prod) instead of through tsx
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
  *                 (e.g. --cpu-prof --cpu-prof-dir=DIR, --max-semi-space-size=32)
@@ -93,7 +96,9 @@ const cfg = {
   cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250']).map(Number),
   memoryVariants: process.env.BENCH_MEMORY_VARIANTS !== '0',
   profile: envList('BENCH_PROFILE', []),
+  compiled: process.env.BENCH_COMPILED !== '0',
 };
+const COMPILED_LABEL = 'compiled worker (npm run build; npm run worker:prod)';
 for (const p of cfg.phases) if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase ${p} (know ${ALL_PHASES.join(', ')})`);
 const isFullRun =
   !QUICK &&
@@ -102,6 +107,8 @@ const isFullRun =
   !process.env.BENCH_WORKFLOW_BUNDLE &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&
+  !process.env.BENCH_COMPILED_API &&
+  process.env.BENCH_COMPILED !== '0' &&
   !process.env.BENCH_WORKER_DEBUG_MODE &&
   !process.env.WORKFLOW_STACK_TRACES &&
   Object.keys(DEFAULTS).every((k) => process.env[`BENCH_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] === undefined);
@@ -202,6 +209,7 @@ async function main() {
       if (inEvaluation.length < cfg.openWorkflows) await ensureFresh(fresh.length + cfg.openWorkflows - inEvaluation.length);
       const global = process.env.BENCH_WORKFLOW_BUNDLE;
       const variants: MemoryVariant[] = [{ label: global ? `BENCH_WORKFLOW_BUNDLE=${path.basename(global)}` : 'as shipped', env: {} }];
+      if (cfg.compiled) variants.push({ label: COMPILED_LABEL, env: { BENCH_COMPILED: '1' } });
       const built = await buildWorkflowBundle(path.join(stack.runDir, 'workflow-bundle.js'));
       const pkgs = Object.entries(built.packages).map(([p, n]) => `${p} ${n}`).join(', ');
       const bundles = `\n\nThe workflow bundle: ${built.kib.toFixed(0)} KiB, modules from ${pkgs}${built.packages.zod ? ' — zod is back in the bundle: every cached workflow evaluates it again' : ''}.`;
@@ -232,7 +240,13 @@ async function main() {
       // A fresh worker, so its peak memory is the journeys' own.
       await stack.restartWorker();
       inEvaluation = [];
-      return benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency);
+      const tsx = await benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency, cfg.compiled ? 'tsx worker (npm run worker)' : undefined);
+      if (!cfg.compiled) return tsx;
+      await stack.restartWorker({ BENCH_COMPILED: '1' });
+      const compiled = await benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency, COMPILED_LABEL);
+      return { rows: [...tsx.rows, ...compiled.rows], details: `${tsx.details}
+
+${compiled.details}` };
     });
   } finally {
     if (!stopping) {

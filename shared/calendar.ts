@@ -24,13 +24,28 @@ export const CHINA_TIME_ZONE = 'Asia/Shanghai';
 export const timeZoneOf = (defaults: Pick<TSettingsDefaults, 'timeZone' | 'locale'>) =>
   defaults.timeZone ?? (defaults.locale === 'zh-CN' ? CHINA_TIME_ZONE : 'UTC');
 
+/** Per year: the package's data never changes while the process runs (each start used to filter and sort all of it). */
+const chinaYears = new Map<number, TCalendarYear | null>();
+
 /** China's official days off and make-up working days for `year`, or null when the package has none yet. */
 export function chinaYear(year: number): TCalendarYear | null {
+  const cached = chinaYears.get(year);
+  if (cached !== undefined) return cached === null ? null : { holidays: [...cached.holidays], workdays: [...cached.workdays] };
   const { holidays, workdays } = chineseDays();
   const of = (days: Record<string, string>) => Object.keys(days).filter((d) => d.startsWith(`${year}-`)).sort();
   const out = { holidays: of(holidays), workdays: of(workdays) };
-  return out.holidays.length ? out : null;
+  const found = out.holidays.length ? out : null;
+  chinaYears.set(year, found === null ? null : { holidays: [...out.holidays], workdays: [...out.workdays] });
+  return found;
 }
+
+/** One year formatter per time zone: building an Intl.DateTimeFormat costs more than the rest of a snapshot. */
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+const yearIn = (timeZone: string, ms: number) => {
+  let f = yearFormats.get(timeZone);
+  if (!f) yearFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })));
+  return Number(f.format(ms));
+};
 
 /** A year of the calendar: the company's entry, else China's schedule for a company in China, else none. */
 export function calendarYear(defaults: Pick<TSettingsDefaults, 'timeZone' | 'locale' | 'calendar'>, year: number): TCalendarYear | null {
@@ -40,7 +55,7 @@ export function calendarYear(defaults: Pick<TSettingsDefaults, 'timeZone' | 'loc
 /** The calendar a workflow starting at `fromMs` runs on: this year and the next, in the company's zone. */
 export function calendarSnapshot(defaults: Pick<TSettingsDefaults, 'timeZone' | 'locale' | 'calendar'>, fromMs: number): TCalendar {
   const timeZone = timeZoneOf(defaults);
-  const year = Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(fromMs));
+  const year = yearIn(timeZone, fromMs);
   const years = [year, year + 1].map((y) => calendarYear(defaults, y));
   return {
     timeZone,

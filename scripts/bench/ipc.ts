@@ -134,7 +134,7 @@ export function tellParentReady(info: Record<string, unknown> = {}) {
   process.send?.({ ready: true, ...info });
 }
 
-/** In the parent: a child Node process running a TypeScript entry through tsx. */
+/** In the parent: a child Node process running a TypeScript entry through tsx, or a compiled .js one. */
 export class BenchChild {
   private nextId = 1;
   private waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -151,7 +151,9 @@ export class BenchChild {
   ) {
     mkdirSync(path.dirname(logFile), { recursive: true });
     const out = openSync(logFile, 'a');
-    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+    // A compiled entry (dist/, npm run build) runs on plain node, as npm run worker:prod does.
+    const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+    this.proc = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
       env: { ...process.env, ...env },
       stdio: ['ignore', out, out, 'ipc'],
     });

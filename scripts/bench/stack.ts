@@ -18,6 +18,7 @@ import { Http } from './http';
 import { cpuDelta, cpuSnapshot } from './proc';
 import { log, sleep } from './util';
 import { newPayloadKeyEntry } from '../../privacy/keys';
+import { buildProduction } from '../build';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WORK_DIR = path.join(ROOT, '.data/bench');
@@ -50,6 +51,7 @@ export class BenchStack {
   taskQueue = `bench-${randomUUID()}`;
   versions: Versions = { temporalCli: '', postgres: '' };
   private workerGeneration = 0;
+  private build: Promise<string> | undefined;
   private dbCreated = false;
   readonly runDir = path.join(WORK_DIR, new Date().toISOString().replace(/[:.]/g, '-'));
 
@@ -104,10 +106,11 @@ export class BenchStack {
       SMS_GATEWAY_KEY: '',
     };
     await this.startWorker();
-    log('starting the API');
+    const compiledApi = process.env.BENCH_COMPILED_API === '1';
+    log(`starting the API${compiledApi ? ' (compiled, on plain node, as npm run api:prod does)' : ''}`);
     this.api = new BenchChild(
       'api',
-      path.join(ROOT, 'scripts/bench/api-process.ts'),
+      compiledApi ? path.join(await this.compiled(), 'bench/api-process.js') : path.join(ROOT, 'scripts/bench/api-process.ts'),
       this.env,
       path.join(this.runDir, 'api.log'),
       (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
@@ -119,18 +122,36 @@ export class BenchStack {
   async startWorker(extraEnv: Record<string, string> = {}): Promise<void> {
     this.workerGeneration += 1;
     const bundle = extraEnv.BENCH_WORKFLOW_BUNDLE ?? process.env.BENCH_WORKFLOW_BUNDLE;
-    const how = bundle ? `loads the pre-built ${path.basename(bundle)}` : extraEnv.BENCH_BUNDLE_IN_WORKER === '1' ? 'runs webpack itself' : 'bundles workflows/ in a child process, as npm run worker does';
+    const compiled = extraEnv.BENCH_COMPILED === '1';
+    const how = compiled
+      ? 'compiled, on plain node, loading the bundle built with it, as npm run worker:prod does'
+      : bundle
+        ? `loads the pre-built ${path.basename(bundle)}`
+        : extraEnv.BENCH_BUNDLE_IN_WORKER === '1'
+          ? 'runs webpack itself'
+          : 'bundles workflows/ in a child process, as npm run worker does';
     log(`starting worker #${this.workerGeneration} (${how})`);
     const t0 = performance.now();
     this.worker = new BenchChild(
       'worker',
-      path.join(ROOT, 'scripts/bench/worker-process.ts'),
+      compiled ? path.join(await this.compiled(), 'bench/worker-process.js') : path.join(ROOT, 'scripts/bench/worker-process.ts'),
       { ...this.env, ...extraEnv },
       path.join(this.runDir, `worker-${this.workerGeneration}.log`),
       (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     );
     await this.worker.ready;
     log(`worker #${this.workerGeneration} polling after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  /** The production build (npm run build's scripts/build.ts), made once per run into the run's directory. */
+  compiled(): Promise<string> {
+    this.build ??= (async () => {
+      const t0 = performance.now();
+      const { outDir } = await buildProduction(path.join(this.runDir, 'dist'));
+      log(`built the compiled API and worker in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      return outDir;
+    })();
+    return this.build;
   }
 
   async restartWorker(extraEnv: Record<string, string> = {}): Promise<void> {

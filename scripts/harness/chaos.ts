@@ -119,9 +119,12 @@ process.once('exit', () => {
   }
 });
 
-/** Starts `tsx worker.ts` with `env` and resolves once it polls its task queue. */
-export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<WorkerChild> {
-  const child: ChildProcess = spawn(TSX, ['worker.ts'], {
+/** `tsx worker.ts` (`npm run worker`); the compiled worker is `[process.execPath, 'dist/worker.js']` (`npm run worker:prod`). */
+export const TSX_WORKER_COMMAND: readonly string[] = [TSX, 'worker.ts'];
+
+/** Starts `command` (by default `tsx worker.ts`) with `env` and resolves once it polls its task queue. */
+export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 120_000, command: readonly string[] = TSX_WORKER_COMMAND): Promise<WorkerChild> {
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env },
     detached: true,
@@ -590,7 +593,8 @@ export interface WebhookTally {
   refused: number;
 }
 
-export async function outcome(s: ChaosStack): Promise<Outcome> {
+/** What the stack ended with; `s` may be any set of processes on one database, SMTP server and webhook receiver. */
+export async function outcome(s: Pick<ChaosStack, 'db' | 'smtp' | 'config' | 'api' | 'webhooks'>): Promise<Outcome> {
   const rows = <T extends Record<string, unknown>>(q: SQL) => s.db.handle.rows<T>(q);
   const stages = Object.fromEntries(
     (await rows<{ stage: string; n: number }>(sql`select stage, count(*)::int as n from applications group by stage`)).map((r) => [r.stage, r.n]),
@@ -658,7 +662,7 @@ export async function outcome(s: ChaosStack): Promise<Outcome> {
  * left sending: the end of a test.
  * Returns how long that took.
  */
-export function settle(s: ChaosStack, workflowIds: string[], timeoutMs = 180_000): Promise<number> {
+export function settle(s: Pick<ChaosStack, 'client' | 'db'>, workflowIds: string[], timeoutMs = 180_000): Promise<number> {
   return waitUntilQuiet(s, workflowIds, 'closed', timeoutMs);
 }
 
@@ -667,13 +671,13 @@ export function settle(s: ChaosStack, workflowIds: string[], timeoutMs = 180_000
  * sending, while the workflows themselves wait for people. A fault injected after this
  * strikes only the work that follows, never a delivery already on the wire.
  */
-export function quiesce(s: ChaosStack, workflowIds: string[], timeoutMs = 60_000): Promise<number> {
+export function quiesce(s: Pick<ChaosStack, 'client' | 'db'>, workflowIds: string[], timeoutMs = 60_000): Promise<number> {
   return waitUntilQuiet(s, workflowIds, 'idle', timeoutMs);
 }
 
 const AFTER_HIRE = new Set(['hired', 'probation']);
 
-async function waitUntilQuiet(s: ChaosStack, workflowIds: string[], until: 'closed' | 'idle', timeoutMs: number): Promise<number> {
+async function waitUntilQuiet(s: Pick<ChaosStack, 'client' | 'db'>, workflowIds: string[], until: 'closed' | 'idle', timeoutMs: number): Promise<number> {
   const t0 = Date.now();
   const deadline = t0 + timeoutMs;
   const open = new Set(workflowIds);
@@ -777,7 +781,7 @@ export async function probe(api: ApiFn, routes: ProbeRoute[], stop: Promise<unkn
 }
 
 /** What is stuck and why: unsent messages, pending webhook deliveries, pending activities. */
-export async function diagnose(s: ChaosStack, workflowIds: string[]): Promise<unknown> {
+export async function diagnose(s: Pick<ChaosStack, 'client' | 'db' | 'workers'>, workflowIds: string[]): Promise<unknown> {
   const messages = await s.db.handle.rows(
     sql`select key, template, status, attempts, error, locked_until, created_at, sent_at from messages where status not in ('sent', 'opened') order by created_at`,
   );

@@ -1,5 +1,6 @@
 /**
- * The API as its own process (`api/server.ts`, exactly as `npm run api` starts it), with
+ * The API as its own process (`api/server.ts`, exactly as `npm run api` starts it, or the
+ * compiled `dist/api.js` as `npm run api:prod` does), with
  * everything it writes to stdout and stderr captured: for tests that read the real logs
  * with the real logger configuration.
  */
@@ -13,12 +14,18 @@ export interface ApiProcess {
   url: string;
   /** Everything the process has written so far. */
   output(): string;
+  readonly pid: number;
+  /** SIGKILL: the process dies with whatever it was doing. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
+/** `npm run api`; the compiled API (`npm run api:prod`) is `['dist/api.js']`. */
+export const TSX_API_ARGS: readonly string[] = ['--import', 'tsx', 'api/server.ts'];
+
+export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000, nodeArgs: readonly string[] = TSX_API_ARGS): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +59,12 @@ export async function startApiProcess(env: Record<string, string>, timeoutMs = 3
   return {
     url,
     output: () => out,
+    pid: child.pid!,
+    async kill() {
+      if (exited !== undefined) return;
+      child.kill('SIGKILL');
+      await exit;
+    },
     async stop() {
       if (exited !== undefined) return;
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

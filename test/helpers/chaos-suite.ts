@@ -79,7 +79,7 @@ export const restOfTheJourneys = (j: JourneysAtTheFault) =>
  * the receiver accepted just as the worker died, before the worker could record it.
  */
 export function expectEverythingExactlyOnce(
-  suite: ChaosSuite,
+  suite: Pick<ChaosSuite, 'stats'> & { s: Pick<ChaosStack, 'apiErrors'> },
   journeys: Journey[],
   o: Outcome,
   opts: { resentInTheWindow?: (d: Copies) => boolean } = {},

@@ -19,7 +19,8 @@ interface JourneyStats {
   retries: number;
 }
 
-export async function benchJourneys(ctx: BenchContext, n: number, concurrency: number): Promise<PhaseResult> {
+/** `label` names the worker the journeys ran on (a second run, e.g. the compiled worker, needs its own candidates). */
+export async function benchJourneys(ctx: BenchContext, n: number, concurrency: number, label?: string): Promise<PhaseResult> {
   const { stack, org, watcher } = ctx;
   const http = stack.http;
   const stats: JourneyStats = { requests: 0, retries: 0 };
@@ -64,7 +65,7 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
 
   async function journey(i: number): Promise<void> {
     const t0 = performance.now();
-    const body = application(org.jobId, i, 'journey');
+    const body = application(org.jobId, i, label ? `journey-${label.replace(/\W+/g, '-')}` : 'journey');
     // Each candidate comes from their own address (the per-client limits on candidate routes are per IP).
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     const created = await call<{ id: string }>(202, 'POST', '/v1/applications', { token: org.integrator.token, body });
@@ -143,7 +144,7 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
   return {
     rows: [
       {
-        measure: `5. Journeys to hired (N=${n}, c=${concurrency})`,
+        measure: `5. Journeys to hired (N=${n}, c=${concurrency})${label ? ` [${label}]` : ''}`,
         ours: `${fmt(perMin)}/min (${done}/${n} hired); worker CPU ${fmt((workerCpuMs / wallMs) * 100, 0)}% of a core, ${fmt(workerCpuMs / Math.max(done, 1), 0)} ms/journey; worker peak RSS ${fmt(peakRss, 0)} MiB`,
         reference: `Temporal server ${perJourney('temporal')} ms CPU/journey`,
         comparison: `engine (worker + API + PostgreSQL) ${fmt(engineMs, 0)} ms CPU/journey = ${fmt(engineMs / Math.max(temporalMs, 1), 2)}× Temporal's`,
@@ -152,7 +153,7 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
       },
     ],
     details: [
-      `${n} journeys, ${concurrency} at a time: ${done} reached \`hired\` in ${(wallMs / 1000).toFixed(1)} s (${fmt(perMin)} per minute), ${stats.requests} HTTP requests (${fmt(stats.requests / Math.max(done, 1), 0)} per journey, ${stats.retries} of them retries of an action the workflow was a moment from accepting).`,
+      `${label ? `**${label}**: ` : ''}${n} journeys, ${concurrency} at a time: ${done} reached \`hired\` in ${(wallMs / 1000).toFixed(1)} s (${fmt(perMin)} per minute), ${stats.requests} HTTP requests (${fmt(stats.requests / Math.max(done, 1), 0)} per journey, ${stats.retries} of them retries of an action the workflow was a moment from accepting).`,
       `One journey took p50 ${fmt(dur.p50 / 1000)} s, p99 ${fmt(dur.p99 / 1000)} s from submission to hired.`,
       '',
       `CPU during the phase (share of one core): ${formatCpu(d)}.`,
