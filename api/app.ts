@@ -15,6 +15,7 @@ import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
 import auditPlugin from './audit';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
+import { completeRouteContract, finishDocument } from './contract';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
 import { EmailLinkOutbox } from './email-link';
@@ -147,8 +148,11 @@ export default fp<AppDeps>(
         throw new AppError('rate_limited', `too many requests; retry in ${r.ttlInSeconds}s`);
       }
     });
+    // Before the document plugin and every route: each route is completed as it is registered.
+    app.addHook('onRoute', completeRouteContract);
     await app.register(fastifySwagger, {
       openapi: {
+        openapi: '3.1.0',
         info: {
           title: 'Hiring workflow engine API',
           version: '1.0.0',
@@ -164,6 +168,7 @@ export default fp<AppDeps>(
         security: [{ bearer: [] }, { session: [] }],
       },
       transform: jsonSchemaTransform,
+      transformObject: finishDocument,
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
     await app.register(idempotencyPlugin);

@@ -71,7 +71,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/login',
     {
       config: PAGE_RATE,
-      schema: {
+      schema: { operationId: 'oidcLogin',
         tags: ['sign-in'],
         summary: 'Single sign-on: redirects to the identity provider (OIDC, code flow with PKCE)',
         security: [],
@@ -101,7 +101,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/callback',
     {
       config: PAGE_RATE,
-      schema: {
+      schema: { operationId: 'oidcCallback',
         tags: ['sign-in'],
         summary: 'Single sign-on: the identity provider sends the browser back here',
         description:
@@ -149,7 +149,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/email-link',
     {
       config: LINK_RATE,
-      schema: {
+      schema: { operationId: 'requestEmailLink',
         tags: ['sign-in'],
         summary: 'Mail a single-use sign-in link (valid 15 minutes) to a user',
         description:
@@ -172,7 +172,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/email-link/:token',
     {
       config: PAGE_RATE,
-      schema: {
+      schema: { operationId: 'useEmailLink',
         tags: ['sign-in'],
         summary: 'Open an e-mail sign-in link: starts a session and redirects to the console',
         security: [],
@@ -194,7 +194,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/logout',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'logout',
         tags: ['sign-in'],
         summary: 'End this browser session (cookie); needs the X-CSRF-Token header',
         response: { 204: z.null().describe('Signed out; the cookie is cleared'), ...ERROR_RESPONSES },
