@@ -16,6 +16,7 @@ import idempotencyPlugin from './plugins/idempotency';
 import auditPlugin from './audit';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
 import { completeRouteContract, finishDocument } from './contract';
+import { NEVER_SHED } from './plugins/load-shedding';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
 import { EmailLinkOutbox } from './email-link';
@@ -174,7 +175,8 @@ export default fp<AppDeps>(
     await app.register(idempotencyPlugin);
     await app.register(auditPlugin);
 
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    // Never shed: the document is static, and scripts/openapi.ts asks for it on a busy machine.
+    app.get('/openapi.json', { config: NEVER_SHED, schema: { hide: true } }, async () => app.swagger());
     await app.register(healthRoutes);
     await app.register(organisationRoutes);
     await app.register(jobRoutes);

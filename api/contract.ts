@@ -88,12 +88,43 @@ export function finishDocument(input: Parameters<typeof jsonSchemaTransformObjec
     schemas?: Record<string, Json>;
   };
   hoistParameters(doc.paths ?? {}, (components.parameters ??= {}));
+  describeResponses(doc.paths ?? {});
   if (!Object.keys(components.parameters).length) delete components.parameters;
   const used = JSON.stringify({ ...doc, components: { ...components, schemas: undefined } });
   for (const name of Object.keys(components.schemas ?? {})) {
     if (!used.includes(`"#/components/schemas/${name}"`)) delete components.schemas![name];
   }
   return doc;
+}
+
+/** What each status means in this API, for responses that say nothing of their own. */
+const STATUS_MEANINGS: Record<string, string> = {
+  200: 'Done: the result',
+  201: 'Created',
+  202: 'Accepted: the work goes on in the background',
+  204: 'Done: nothing to answer',
+  302: 'Redirect',
+  303: 'See the page named in Location',
+  400: 'The request is not valid: `details` names each field at fault (also a reference to something that does not exist)',
+  401: 'No, an invalid or an expired credential',
+  403: 'The caller may not do this (role, API key scope, or not the actor the step waits for)',
+  404: 'No such resource, or not visible to the caller',
+  409: 'Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body)',
+  410: 'Gone: the link has expired',
+  413: 'The body is larger than the limit',
+  415: 'The content type is not accepted here',
+  429: 'Too many requests: retry after Retry-After seconds',
+  503: 'Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly)',
+};
+
+function describeResponses(paths: Record<string, Record<string, Json>>): void {
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item)) {
+      for (const [status, res] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+        if (res.description === 'Default Response' && STATUS_MEANINGS[status]) res.description = STATUS_MEANINGS[status];
+      }
+    }
+  }
 }
 
 /** The component name of a parameter: `id` in the path is `IdPath`, `limit` in the query `LimitQuery`. */

@@ -13,11 +13,12 @@ import { AppError, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { authorizationUrl, finishSignIn, newAttempt, OIDC_ATTEMPT_TTL_MS, oidcClient, oidcSettings } from '../oidc';
 import { signInProblem, type TSignInProblem } from '../pages/sign-in-page';
 import { clearSessionCookie, cookieOptions, randomSecret, sha256Hex, startSession } from '../sessions';
+import { htmlPageOrError } from '../response-schemas';
 
 /** Where a signed-in person lands: the staff console. */
 export const CONSOLE_PATH = '/app/';
 
-const ZHtmlPageSchema = z.string().describe('An HTML page saying why the sign-in cannot go on');
+const ZHtmlPageSchema = htmlPageOrError('An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page)');
 const ZRedirectSchema = z.null().describe(`Signed in: the session cookie is set and the browser goes to ${CONSOLE_PATH}`);
 const HTML_REFUSALS = { 400: ZHtmlPageSchema, 401: ZHtmlPageSchema, 403: ZHtmlPageSchema, 404: ZHtmlPageSchema, 410: ZHtmlPageSchema };
 
