@@ -64,7 +64,7 @@ export function derivedOperationId(method: string, url: string): string {
 export function completeRouteContract(route: RouteOptions): void {
   const schema = (route.schema ?? {}) as RouteSchema;
   if (schema.hide) return;
-  route.schema = schema as RouteOptions['schema'];
+  route.schema = schema;
   const method = [route.method].flat()[0]!;
   schema.operationId ??= derivedOperationId(method, route.url);
   const response = (schema.response ??= {});

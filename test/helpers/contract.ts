@@ -66,7 +66,8 @@ export class ContractChecker {
     const documented = op.responses[String(res.statusCode)] ?? op.responses.default;
     if (!documented) return [`${what}: status not documented (documented: ${Object.keys(op.responses).join(', ')}): ${res.body.slice(0, 300)}`];
     if (!res.body.length && (res.statusCode === 204 || (res.statusCode >= 300 && res.statusCode < 400))) return [];
-    const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const header = res.headers['content-type'];
+    const type = (typeof header === 'string' ? header : '').split(';')[0]!.trim();
     const content = documented.content ?? {};
     const entry = content[type];
     if (!entry) return [`${what}: content type ${type || '(none)'} not documented (documented: ${Object.keys(content).join(', ') || 'none'})`];
