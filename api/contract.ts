@@ -42,7 +42,8 @@ export function machineryStatuses(
   const hooks = [route.onRequest ?? []].flat();
   const statuses = [400, 429];
   if (hooks.includes(authenticate)) statuses.push(401, 403);
-  if (/[:*]/.test(route.url)) statuses.push(404);
+  // 414: a path parameter longer than the router takes (maxParamLength) is refused before the route.
+  if (/[:*]/.test(route.url)) statuses.push(404, 414);
   if (methods.some((m) => CHANGING.has(m))) statuses.push(409, 413, 415);
   const neverShed =
     (route.config as { pressureHandler?: unknown } | undefined)?.pressureHandler ===
@@ -112,6 +113,7 @@ const STATUS_MEANINGS: Record<string, string> = {
   409: 'Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body)',
   410: 'Gone: the link has expired',
   413: 'The body is larger than the limit',
+  414: 'A path parameter is too long',
   415: 'The content type is not accepted here',
   429: 'Too many requests: retry after Retry-After seconds',
   503: 'Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly)',
