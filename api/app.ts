@@ -16,6 +16,8 @@ import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
 import auditPlugin from './audit';
 import { AppError, errorBody, errorHandler, validationFailed } from './errors';
+import { completeRouteContract, finishDocument } from './contract';
+import { NEVER_SHED } from './plugins/load-shedding';
 import { temporalCallsSettled } from './workflow-client';
 import { scheduleOpenSignalSweep } from './open-signals';
 import { EmailLinkOutbox } from './email-link';
@@ -151,8 +153,11 @@ export default fp<AppDeps>(
         throw new AppError('rate_limited', `too many requests; retry in ${r.ttlInSeconds}s`);
       }
     });
+    // Before the document plugin and every route: each route is completed as it is registered.
+    app.addHook('onRoute', completeRouteContract);
     await app.register(fastifySwagger, {
       openapi: {
+        openapi: '3.1.0',
         info: {
           title: 'Hiring workflow engine API',
           version: '1.0.0',
@@ -168,12 +173,14 @@ export default fp<AppDeps>(
         security: [{ bearer: [] }, { session: [] }],
       },
       transform: jsonSchemaTransform,
+      transformObject: finishDocument,
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
     await app.register(idempotencyPlugin);
     await app.register(auditPlugin);
 
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    // Never shed: the document is static, and scripts/openapi.ts asks for it on a busy machine.
+    app.get('/openapi.json', { config: NEVER_SHED, schema: { hide: true } }, async () => app.swagger());
     await app.register(healthRoutes);
     await app.register(organisationRoutes);
     await app.register(jobRoutes);

@@ -44,7 +44,9 @@ export const ZErrorResponseSchema = z.object({
     details: z.array(z.object({ path: z.string().optional(), message: z.string() }).loose()).optional(),
     requestId: z.string(),
   }),
-});
+})
+  .describe('Every refusal and failure: a stable code, a message for people, the fields at fault, and the request id to quote')
+  .meta({ id: 'ErrorResponse' });
 
 export function statusFor(code: TErrorCode): number {
   switch (code) {

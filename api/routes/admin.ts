@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authenticate, requireRoles } from '../auth';
 import { queryStatus, withTemporalDeadline } from '../workflow-client';
+import { z } from 'zod';
+import { zOpen } from '../response-schemas';
 
 interface Contradiction {
   kind:
@@ -26,7 +28,7 @@ export default async function adminRoutes(fastify: FastifyInstance) {
     '/v1/admin/consistency',
     {
       onRequest: [authenticate, requireRoles('admin')],
-      schema: {
+      schema: { operationId: 'checkConsistency', response: { 200: z.object({ checkedApplications: z.number().int(), contradictions: z.array(zOpen({ kind: z.string(), applicationId: z.string() })) }) },
         tags: ['operations'],
         summary: 'Contradictions between workflow state and the database (expected: none)',
         description:

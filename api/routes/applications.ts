@@ -34,6 +34,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
 import { decodeCursor, encodeCursor, isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
 import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline, workflowIdFor } from '../workflow-client';
+import { ZApplicationSchema, ZDecisionResultSchema, ZDiscrepancyStateSchema, ZEvaluationSchema, ZNextCursorSchema, ZStageResultSchema, ZTimestampSchema, zOpen } from '../response-schemas';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
@@ -185,7 +186,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
-      schema: {
+      schema: { operationId: 'submitApplication',
         tags: ['applications'],
         summary: 'Submit an application (resume + AI interview) and start its workflow',
         description:
@@ -347,7 +348,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator', 'hiring_manager')],
-      schema: {
+      schema: { operationId: 'listApplications', response: { 200: z.object({ items: z.array(zOpen({ id: z.string(), externalId: z.string().nullable(), jobId: z.string(), departmentId: z.string(), candidateName: z.string().nullable(), stage: z.string(), matchScore: z.number().nullable(), compositeScore: z.number().nullable(), createdAt: ZTimestampSchema, updatedAt: ZTimestampSchema })), nextCursor: ZNextCursorSchema }) },
         tags: ['applications'],
         summary: 'List applications, newest first (or, with updatedSince, oldest change first)',
         description:
@@ -415,7 +416,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'getApplication', response: { 200: ZApplicationSchema },
         tags: ['applications'],
         summary: "The application's full status, from its workflow",
         description:
@@ -431,7 +432,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       const [found] = await statusRowById(db).execute({ id: req.params.id });
       const row = await visibleTo(app, req, found);
       // Erased: its workflow is gone; what is left is the fact and the date (api/erasure.ts).
-      if (row.stage === 'erased') return { id: row.id, workflowId: row.workflowId, stage: 'erased', erasedAt: row.erasedAt, createdAt: row.createdAt, candidate: null };
+      if (row.stage === 'erased') return { id: row.id, workflowId: row.workflowId, stage: 'erased' as const, erasedAt: row.erasedAt, createdAt: row.createdAt, candidate: null };
       // Salary, signature evidence and evaluators' comments only for those entitled (api/status-redaction.ts).
       const status = redactStatusFor(principalOf(req), await statusQuery);
       const now = Date.now();
@@ -453,7 +454,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/report',
     {
       onRequest: [authenticate],
-      schema: { tags: ['applications'], summary: 'The match report', params: ZParamsSchema },
+      schema: { operationId: 'getApplicationReport', response: { 200: zOpen({ applicationId: z.string(), jobId: z.string(), candidateName: z.string().nullable(), stage: ZStageSchema, generatedAt: ZTimestampSchema }), 409: ZErrorResponseSchema }, tags: ['applications'], summary: 'The match report', params: ZParamsSchema },
     },
     async (req) => {
       const row = await loadVisibleApplication(app, req, req.params.id);
@@ -480,7 +481,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/discrepancies/:discrepancyId/resolution',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'resolveDiscrepancy', response: { 200: ZDiscrepancyStateSchema },
         tags: ['applications'],
         summary: 'Resolve a discrepancy (confirmed, dismissed, or retest requested)',
         params: z.object({ id: z.uuid(), discrepancyId: z.string().min(1).max(200) }),
@@ -502,7 +503,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/withdraw',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
-      schema: {
+      schema: { operationId: 'withdrawApplication', response: { 200: ZStageResultSchema },
         tags: ['applications'],
         summary: 'Withdraw or cancel an application at any stage before it ends',
         params: ZParamsSchema,
@@ -519,7 +520,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/evaluations',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'hiring_manager')],
-      schema: {
+      schema: { operationId: 'submitEvaluation', response: { 200: ZEvaluationSchema },
         tags: ['evaluation'],
         summary: "Submit or revise the caller's evaluation",
         description:
@@ -542,7 +543,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/decision',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'decideApplication', response: { 200: ZDecisionResultSchema },
         tags: ['evaluation'],
         summary: 'Record the hiring decision: advance to an offer, or reject with feedback',
         description: 'Needs an HR evaluation and a hiring-manager evaluation unless the job says otherwise (409 names what is missing).',
@@ -560,7 +561,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/messages',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'listApplicationMessages', response: { 200: z.object({ items: z.array(zOpen({ id: z.string(), channel: z.string(), template: z.string(), status: z.string(), createdAt: z.string() })) }) },
         tags: ['applications'],
         summary: 'Every e-mail and SMS of the application, with delivery and open status',
         description: 'Bodies carry signed candidate links, so they are included only with includeBodies=true.',

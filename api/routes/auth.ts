@@ -13,11 +13,12 @@ import { AppError, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { authorizationUrl, finishSignIn, newAttempt, OIDC_ATTEMPT_TTL_MS, oidcClient, oidcSettings } from '../oidc';
 import { signInProblem, type TSignInProblem } from '../pages/sign-in-page';
 import { clearSessionCookie, cookieOptions, randomSecret, sha256Hex, startSession } from '../sessions';
+import { htmlPageOrError } from '../response-schemas';
 
 /** Where a signed-in person lands: the staff console. */
 export const CONSOLE_PATH = '/app/';
 
-const ZHtmlPageSchema = z.string().describe('An HTML page saying why the sign-in cannot go on');
+const ZHtmlPageSchema = htmlPageOrError('An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page)');
 const ZRedirectSchema = z.null().describe(`Signed in: the session cookie is set and the browser goes to ${CONSOLE_PATH}`);
 const HTML_REFUSALS = { 400: ZHtmlPageSchema, 401: ZHtmlPageSchema, 403: ZHtmlPageSchema, 404: ZHtmlPageSchema, 410: ZHtmlPageSchema };
 
@@ -71,7 +72,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/login',
     {
       config: PAGE_RATE,
-      schema: {
+      schema: { operationId: 'oidcLogin',
         tags: ['sign-in'],
         summary: 'Single sign-on: redirects to the identity provider (OIDC, code flow with PKCE)',
         security: [],
@@ -101,7 +102,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/callback',
     {
       config: PAGE_RATE,
-      schema: {
+      schema: { operationId: 'oidcCallback',
         tags: ['sign-in'],
         summary: 'Single sign-on: the identity provider sends the browser back here',
         description:
@@ -149,7 +150,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/email-link',
     {
       config: LINK_RATE,
-      schema: {
+      schema: { operationId: 'requestEmailLink',
         tags: ['sign-in'],
         summary: 'Mail a single-use sign-in link (valid 15 minutes) to a user',
         description:
@@ -172,7 +173,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/email-link/:token',
     {
       config: PAGE_RATE,
-      schema: {
+      schema: { operationId: 'useEmailLink',
         tags: ['sign-in'],
         summary: 'Open an e-mail sign-in link: starts a session and redirects to the console',
         security: [],
@@ -194,7 +195,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/logout',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'logout',
         tags: ['sign-in'],
         summary: 'End this browser session (cookie); needs the X-CSRF-Token header',
         response: { 204: z.null().describe('Signed out; the cookie is cleared'), ...ERROR_RESPONSES },

@@ -14,9 +14,10 @@ import type { TLocale } from '../../domain/contracts/common';
 import { applications } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { candidateResponseUpdate, offerViewedSignal, type TOfferVersion } from '../../workflows/messages';
-import { AppError, toAppError } from '../errors';
+import { AppError, toAppError, ZErrorResponseSchema } from '../errors';
 import { messagePage, offerPage } from '../pages/offer-page';
 import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline } from '../workflow-client';
+import { TOKEN_REFUSALS, ZCandidateResponseResultSchema, fileOf, htmlPage, htmlPageOrError, zOpen } from '../response-schemas';
 
 const CANDIDATE_RATE = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 const ZTokenQuerySchema = z.object({ token: z.string().min(1).max(1000) });
@@ -96,7 +97,7 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
     '/v1/candidate/offer',
     {
       config: CANDIDATE_RATE,
-      schema: { tags: ['candidates'], summary: 'The offer of this link, as JSON', security: [], querystring: ZTokenQuerySchema },
+      schema: { operationId: 'getCandidateOffer', response: { 200: zOpen({ company: z.object({ name: z.string(), address: z.string() }), candidateName: z.string(), version: z.number().int(), status: z.string(), expiresAt: z.string().nullable(), letterSha256: z.string().nullable(), response: z.object({ kind: z.string(), at: z.string() }).nullable(), pdfUrl: z.string(), signedPdfUrl: z.string() }), ...TOKEN_REFUSALS }, tags: ['candidates'], summary: 'The offer of this link, as JSON', security: [], querystring: ZTokenQuerySchema },
     },
     async (req) => {
       const r = await resolve(req.query.token);
@@ -121,7 +122,7 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
     '/v1/candidate/offer.pdf',
     {
       config: CANDIDATE_RATE,
-      schema: {
+      schema: { operationId: 'getCandidateOfferPdf', response: { 200: fileOf('The PDF', 'application/pdf'), ...TOKEN_REFUSALS },
         tags: ['candidates'],
         summary: 'The offer letter (or, once accepted, the signed copy with copy=signed)',
         security: [],
@@ -151,7 +152,7 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
     '/v1/candidate/offer/accept',
     {
       config: CANDIDATE_RATE,
-      schema: {
+      schema: { operationId: 'acceptOffer', response: { 200: ZCandidateResponseResultSchema, ...TOKEN_REFUSALS },
         tags: ['candidates'],
         summary: 'Accept the offer with a typed-name e-signature',
         description: 'The name must match the candidate’s. Accepting twice is harmless; an expired or superseded offer is a 409.',
@@ -176,7 +177,7 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
     '/v1/candidate/offer/decline',
     {
       config: CANDIDATE_RATE,
-      schema: {
+      schema: { operationId: 'declineOffer', response: { 200: ZCandidateResponseResultSchema, ...TOKEN_REFUSALS },
         tags: ['candidates'],
         summary: 'Decline the offer',
         security: [],
@@ -242,7 +243,7 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
     '/offers/:token',
     {
       config: CANDIDATE_RATE,
-      schema: { tags: ['candidates'], summary: 'The offer page (HTML)', security: [], params: ZPageParamsSchema },
+      schema: { operationId: 'offerPage', response: { 200: htmlPage('The offer'), 401: htmlPageOrError('The link is not valid'), 409: htmlPageOrError('Superseded by a newer offer'), 410: htmlPage('The offer expired') }, tags: ['candidates'], summary: 'The offer page (HTML)', security: [], params: ZPageParamsSchema },
     },
     async (req, reply) => renderPage(reply, req.params.token),
   );
@@ -251,7 +252,7 @@ export default async function candidateRoutes(fastify: FastifyInstance) {
     '/offers/:token',
     {
       config: CANDIDATE_RATE,
-      schema: {
+      schema: { operationId: 'offerPageAction', response: { 200: htmlPage('The offer, with its response'), 400: htmlPageOrError('The form was not filled in right'), 401: htmlPageOrError('The link is not valid'), 403: ZErrorResponseSchema, 409: htmlPageOrError('Superseded by a newer offer'), 410: htmlPage('The offer expired') },
         tags: ['candidates'],
         summary: 'The offer page’s form: accept (typed name + consent) or decline',
         security: [],

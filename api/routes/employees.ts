@@ -8,6 +8,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ZStageSchema } from '../../domain/contracts/application';
 import { employeeDocuments, employees } from '../../db/schema';
 import { ERASED } from '../../db/queries/erasure';
 import { completeTaskUpdate, courseResultUpdate, rejectDocumentUpdate } from '../../workflows/messages';
@@ -15,6 +16,7 @@ import { actorOf, authenticate, hasRole, principalOf, requireRoles } from '../au
 import { AppError, ERROR_RESPONSES, notFound } from '../errors';
 import { isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
 import { queryStatus, runUpdate } from '../workflow-client';
+import { ZCourseRecordSchema, ZOnboardingTaskSchema, ZTimestampSchema, fileOf, zOpen } from '../response-schemas';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
@@ -115,7 +117,7 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
     '/v1/employees/:id',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'getEmployee', response: { 200: zOpen({ id: z.string(), employeeNumber: z.string(), name: z.string(), email: z.string(), position: z.string(), departmentId: z.string(), jobId: z.string(), applicationId: z.string(), startDate: z.string(), status: z.string(), mentorUserId: z.string().nullable(), hiredAt: ZTimestampSchema.nullable(), stage: ZStageSchema, checklist: z.array(ZOnboardingTaskSchema), trainingRecord: z.array(ZCourseRecordSchema) }) },
         tags: ['onboarding'],
         summary: 'The employee: number, onboarding checklist, documents, training record and mentor',
         params: ZParamsSchema,
@@ -169,7 +171,7 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
     '/v1/employees/:id/onboarding/tasks/:taskKey/complete',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'it', 'mentor', 'hiring_manager')],
-      schema: {
+      schema: { operationId: 'completeOnboardingTask', response: { 200: ZOnboardingTaskSchema },
         tags: ['onboarding'],
         summary: "Complete an onboarding task (its assignee role, the employee's mentor, or HR)",
         params: z.object({ id: z.uuid(), taskKey: z.string().min(1).max(63) }),
@@ -190,7 +192,7 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
     '/v1/employees/:id/courses/:courseKey/result',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
-      schema: {
+      schema: { operationId: 'recordCourseResult', response: { 200: ZCourseRecordSchema },
         tags: ['onboarding'],
         summary: 'Record a course result (an LMS integration); a failure allows a retake up to the attempts limit',
         params: z.object({ id: z.uuid(), courseKey: z.string().min(1).max(63) }),
@@ -211,7 +213,7 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
     '/v1/employees/:id/documents/:documentId/reject',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'rejectEmployeeDocument', response: { 200: ZOnboardingTaskSchema },
         tags: ['onboarding'],
         summary: 'Reject a document: its task reopens and the new hire is told why',
         params: z.object({ id: z.uuid(), documentId: z.uuid() }),
@@ -245,7 +247,7 @@ export default async function employeeRoutes(fastify: FastifyInstance) {
       // has their portal. Everyone else who may see the employee sees in GET /v1/employees/:id
       // that the document exists and its status, not its content.
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'getEmployeeDocument', response: { 200: fileOf('The file as uploaded', 'application/pdf', 'image/jpeg', 'image/png') },
         tags: ['onboarding'],
         summary: 'Download a document the new hire uploaded (HR and admins only)',
         params: z.object({ id: z.uuid(), documentId: z.uuid() }),

@@ -14,7 +14,7 @@ export default async function healthRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/healthz',
-    { config: NEVER_SHED, schema: { tags: ['operations'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    { config: NEVER_SHED, schema: { operationId: 'health', tags: ['operations'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -25,7 +25,7 @@ export default async function healthRoutes(fastify: FastifyInstance) {
       // Not shed: under pressure it answers 503 in its own shape (load.ok false), so the load
       // balancer takes this replica out until it recovers.
       config: NEVER_SHED,
-      schema: { tags: ['operations'], security: [], response: { 200: ZReadySchema, 503: ZReadySchema } },
+      schema: { operationId: 'readiness', tags: ['operations'], security: [], response: { 200: ZReadySchema, 503: ZReadySchema } },
     },
     async (_req, reply) => {
       if (app.isUnderPressure()) {

@@ -11,6 +11,7 @@ import { assertCanSeeDepartment, authenticate, principalOf, requireRoles } from 
 import { notFound, validationFailed, ERROR_RESPONSES, type TErrorDetail } from '../errors';
 import { jobReferenceProblems } from '../job-references';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
+import { ZNextCursorSchema, ZTimestampSchema, zOpen } from '../response-schemas';
 
 const ZJobParamsSchema = z.object({ id: z.uuid() });
 
@@ -69,7 +70,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     '/v1/jobs',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'createJob',
         tags: ['jobs'],
         summary: 'Create a job with its competency model',
         body: ZCreateJobSchema,
@@ -100,7 +101,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     '/v1/jobs',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'listJobs', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), departmentId: z.string(), status: z.string(), version: z.number().int(), createdAt: ZTimestampSchema })) }) },
         tags: ['jobs'],
         summary: 'List jobs',
         querystring: z.object({ departmentId: z.uuid().optional() }),
@@ -120,7 +121,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     '/v1/jobs/:id',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'getJob', response: { 200: zOpen({ id: z.string(), createdAt: ZTimestampSchema, title: z.string(), departmentId: z.string(), status: z.string(), version: z.number().int(), versions: z.array(zOpen({ version: z.number().int(), changedBy: z.string().nullable(), createdAt: ZTimestampSchema })) }) },
         tags: ['jobs'],
         summary: 'A job and its competency model',
         description:
@@ -150,7 +151,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     '/v1/jobs/:id/ranking',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'hiring_manager')],
-      schema: {
+      schema: { operationId: 'getJobRanking', response: { 200: z.object({ items: z.array(zOpen({ id: z.string() })), nextCursor: ZNextCursorSchema }) },
         tags: ['jobs'],
         summary: 'Screened applications, best first',
         description:
@@ -185,7 +186,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     '/v1/jobs/:id/question-stats',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr', 'hiring_manager')],
-      schema: {
+      schema: { operationId: 'getJobQuestionStats', response: { 200: z.object({ rule: z.object({ minClaimers: z.number(), minFailRate: z.number(), minExcess: z.number() }), flagged: z.array(zOpen({ questionId: z.string() })), questions: z.array(zOpen({ questionId: z.string() })) }) },
         tags: ['jobs'],
         summary: 'Interview questions that candidates who claim the skill fail unusually often',
         description: `A question is flagged when at least ${MIN_CLAIMERS} candidates claiming its skill at expert or proficient level answered it, at least ${MIN_FAIL_RATE * 100}% of them failed it, and that rate exceeds their failure rate on the job's other questions by at least ${MIN_EXCESS * 100} points.`,

@@ -52,7 +52,7 @@ export default async function meRoutes(fastify: FastifyInstance) {
     '/v1/me',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'getMe',
         tags: ['organisation'],
         summary: 'Who the token or session belongs to (with the CSRF token for a browser session)',
         response: { 200: ZMeSchema, ...ERROR_RESPONSES },
@@ -108,7 +108,7 @@ export default async function meRoutes(fastify: FastifyInstance) {
     '/v1/me/sessions',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'listMySessions',
         tags: ['sign-in'],
         summary: 'My browser sessions that are still alive, newest first',
         response: { 200: z.object({ items: z.array(ZSessionSchema) }), ...ERROR_RESPONSES },
@@ -138,7 +138,7 @@ export default async function meRoutes(fastify: FastifyInstance) {
     '/v1/me/sessions/:id',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'revokeMySession',
         tags: ['sign-in'],
         summary: 'End one of my browser sessions (another device, or this one)',
         params: z.object({ id: ZIdSchema }),

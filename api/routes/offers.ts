@@ -16,6 +16,7 @@ import { actorOf, authenticate, principalOf, requireRoles } from '../auth';
 import { ERROR_RESPONSES, notFound, validationFailed } from '../errors';
 import { runUpdate } from '../workflow-client';
 import { loadVisibleApplication } from './applications';
+import { ZApprovalResultSchema, ZDelegateResultSchema, ZSubmitOfferResultSchema, ZTimestampSchema, zOpen } from '../response-schemas';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
@@ -27,7 +28,7 @@ export default async function offerRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/offer',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'putOfferDraft',
         tags: ['offers'],
         summary: 'Draft the offer, or revise it (a new version each time)',
         description:
@@ -47,7 +48,7 @@ export default async function offerRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/offer/submit',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: { tags: ['offers'], summary: 'Start the approval chain for the current version', params: ZParamsSchema },
+      schema: { operationId: 'submitOffer', response: { 200: ZSubmitOfferResultSchema }, tags: ['offers'], summary: 'Start the approval chain for the current version', params: ZParamsSchema },
     },
     async (req) => {
       const row = await loadVisibleApplication(app, req, req.params.id);
@@ -59,7 +60,7 @@ export default async function offerRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/offer/approvals',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'decideOfferApproval', response: { 200: ZApprovalResultSchema },
         tags: ['offers'],
         summary: "Approve or reject the offer (the current level's approvers only)",
         description: 'Anyone not an approver of the current level gets 403; a decision naming an older version gets 409.',
@@ -83,7 +84,7 @@ export default async function offerRoutes(fastify: FastifyInstance) {
     '/v1/applications/:id/offer/approvals/delegate',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'delegateOfferApproval', response: { 200: ZDelegateResultSchema },
         tags: ['offers'],
         summary: 'Hand a pending approval to another user (logged with both names)',
         description: 'Never to the caller nor to whoever drafted the current version (403): nobody approves their own hand-off or their own offer.',
@@ -109,7 +110,7 @@ export default async function offerRoutes(fastify: FastifyInstance) {
     '/v1/approvals',
     {
       onRequest: [authenticate],
-      schema: { tags: ['offers'], summary: "The caller's pending offer approvals, soonest due first" },
+      schema: { operationId: 'listApprovals', response: { 200: z.object({ items: z.array(zOpen({ applicationId: z.string(), version: z.number().int(), level: z.number().int(), dueAt: ZTimestampSchema.nullable(), candidateName: z.string().nullable(), jobId: z.string(), departmentId: z.string(), stage: z.string() })) }) }, tags: ['offers'], summary: "The caller's pending offer approvals, soonest due first" },
     },
     async (req) => ({ items: await pendingApprovalsFor(app, principalOf(req).userId) }),
   );

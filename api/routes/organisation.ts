@@ -11,6 +11,7 @@ import { apiKeys, departments, settings, users } from '../../db/schema';
 import { getSettings } from '../../db/settings';
 import { authenticate, generateToken, hashToken, requireRoles } from '../auth';
 import { AppError, ERROR_RESPONSES, isUniqueViolation, validationFailed } from '../errors';
+import { ZSettingsResponseSchema } from '../response-schemas';
 
 export const ZCreateUserSchema = z
   .object({
@@ -45,7 +46,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
       onRequest: [authenticate, requireRoles('admin')],
       // The token is shown once: a replay by Idempotency-Key answers the id with token null.
       config: { idempotencyRedact: ['token'] },
-      schema: {
+      schema: { operationId: 'createUser',
         tags: ['organisation'],
         summary: "Create a user; the token (the user's first API key) is shown once and stored hashed",
         body: ZCreateUserSchema,
@@ -86,7 +87,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     '/v1/users',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: { tags: ['organisation'], summary: 'List users', response: { 200: z.object({ items: z.array(ZUserSchema) }) } },
+      schema: { operationId: 'listUsers', tags: ['organisation'], summary: 'List users', response: { 200: z.object({ items: z.array(ZUserSchema) }) } },
     },
     async () => {
       const rows = await db
@@ -101,7 +102,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     '/v1/departments',
     {
       onRequest: [authenticate, requireRoles('admin', 'hr')],
-      schema: {
+      schema: { operationId: 'createDepartment',
         tags: ['organisation'],
         summary: 'Create a department with its manager',
         description: 'A manager who belongs to no department yet is placed in this one.',
@@ -134,7 +135,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     '/v1/departments',
     {
       onRequest: [authenticate],
-      schema: {
+      schema: { operationId: 'listDepartments',
         tags: ['organisation'],
         summary: 'List departments',
         response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), managerUserId: z.string() })) }) },
@@ -152,7 +153,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
     '/v1/settings',
     {
       onRequest: [authenticate, requireRoles('admin')],
-      schema: { tags: ['organisation'], summary: 'Replace the organisation settings', body: ZPutSettingsSchema },
+      schema: { operationId: 'putSettings', response: { 200: ZSettingsResponseSchema }, tags: ['organisation'], summary: 'Replace the organisation settings', body: ZPutSettingsSchema },
     },
     async (req) => {
       const body = req.body;
@@ -207,7 +208,7 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/v1/settings',
-    { onRequest: [authenticate], schema: { tags: ['organisation'], summary: 'The organisation settings in force' } },
+    { onRequest: [authenticate], schema: { operationId: 'getSettings', response: { 200: ZSettingsResponseSchema }, tags: ['organisation'], summary: 'The organisation settings in force' } },
     async () => getSettings(db),
   );
 }

@@ -14,9 +14,10 @@ import { PORTAL_TOKEN_PURPOSE, verifyToken } from '../../shared/links';
 import { DOCUMENT_KINDS, sniffDocumentType, type TDocumentKind } from '../../domain/onboarding';
 import { applications, employeeDocuments, employees } from '../../db/schema';
 import { documentSubmittedUpdate } from '../../workflows/messages';
-import { AppError, validationFailed } from '../errors';
+import { AppError, validationFailed, ZErrorResponseSchema } from '../errors';
 import { esc } from '../pages/offer-page';
 import { queryStatus, runUpdate } from '../workflow-client';
+import { TOKEN_REFUSALS, htmlPage, htmlPageOrError } from '../response-schemas';
 
 const RATE = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 const EXT: Record<string, string> = { 'application/pdf': '.pdf', 'image/jpeg': '.jpg', 'image/png': '.png' };
@@ -42,7 +43,7 @@ export default async function portalRoutes(fastify: FastifyInstance) {
     '/v1/candidate/documents',
     {
       config: RATE,
-      schema: {
+      schema: { operationId: 'uploadCandidateDocument', response: { 201: z.object({ id: z.string(), kind: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string() }), 303: z.null().describe('A browser (Accept: text/html) goes back to its portal page'), ...TOKEN_REFUSALS },
         tags: ['candidates'],
         summary: 'Upload an onboarding document (multipart: field kind = id_copy | diploma | medical_report, and the file)',
         description: 'PDF, JPEG or PNG, recognised by content; larger than DOCUMENT_MAX_BYTES is a 413.',
@@ -112,7 +113,7 @@ export default async function portalRoutes(fastify: FastifyInstance) {
     '/portal/:token',
     {
       config: RATE,
-      schema: { tags: ['candidates'], summary: 'The new hire’s portal page (HTML)', security: [], params: z.object({ token: z.string().min(1).max(1000) }) },
+      schema: { operationId: 'portalPage', response: { 200: htmlPage('The portal'), 401: htmlPageOrError('The link is not valid'), 409: ZErrorResponseSchema }, tags: ['candidates'], summary: 'The new hire’s portal page (HTML)', security: [], params: z.object({ token: z.string().min(1).max(1000) }) },
     },
     async (req, reply) => portalPage(reply, req.params.token),
   );

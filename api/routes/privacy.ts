@@ -16,6 +16,7 @@ import { ERROR_RESPONSES, notFound } from '../errors';
 import { decodeCursor, encodeCursor, ZLimitSchema } from '../pagination';
 import { auditPrivacy } from '../privacy-audit';
 import { queryStatus } from '../workflow-client';
+import { fileOf, ZAnyObjectSchema } from '../response-schemas';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 const ZEraseSchema = z.object({ reason: z.string().trim().min(3).max(500) });
@@ -116,7 +117,10 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
           'One JSON document: the application, interview answers, match report, messages, offers (terms, letters, signatures), the employee record and documents, webhook events, and the workflow\'s status. `format=zip`: a zip with `export.json` and the files (offer letters, signed copies, uploaded documents). Audited.',
         params: ZParamsSchema,
         querystring: ZExportQuerySchema,
-        response: { 200: z.any(), ...ERROR_RESPONSES },
+        response: {
+          200: { description: 'The export: JSON, or with format=zip the zip', content: { 'application/json': { schema: ZAnyObjectSchema }, ...fileOf('', 'application/zip').content } },
+          ...ERROR_RESPONSES,
+        },
       },
     },
     async (req, reply) => {

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { markOpenedByToken } from '../../db/queries/messages';
 import { signalOpen } from '../open-signals';
+import { fileOf } from '../response-schemas';
 
 /** A transparent 1x1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -15,7 +16,7 @@ export default async function trackingRoutes(fastify: FastifyInstance) {
     '/t/:file',
     {
       config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
-      schema: {
+      schema: { operationId: 'trackMessageOpen', response: { 200: fileOf('A 1x1 transparent GIF', 'image/gif') },
         tags: ['candidates'],
         summary: 'Open-tracking pixel (signed token)',
         description:

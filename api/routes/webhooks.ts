@@ -176,7 +176,7 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     '/v1/webhooks',
     {
       onRequest: [authenticate, requireRoles('admin', 'integrator')],
-      schema: {
+      schema: { operationId: 'createWebhook',
         tags: ['webhooks'],
         summary: 'Register an endpoint for signed event deliveries',
         description:
@@ -200,7 +200,7 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     '/v1/webhooks',
     {
       onRequest: [authenticate, requireRoles('admin', 'integrator')],
-      schema: {
+      schema: { operationId: 'listWebhooks',
         tags: ['webhooks'],
         summary: 'The registered endpoints, newest first (never their secrets)',
         querystring: z.object({ includeInactive: z.enum(['true', 'false']).default('false') }),
@@ -221,7 +221,7 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     '/v1/webhooks/:id',
     {
       onRequest: [authenticate, requireRoles('admin', 'integrator')],
-      schema: {
+      schema: { operationId: 'deleteWebhook',
         tags: ['webhooks'],
         summary: 'Deactivate an endpoint: nothing more is posted to it',
         description: 'Its delivery log stays readable. Deliveries still pending are marked failed.',
@@ -252,7 +252,7 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     '/v1/webhooks/:id/deliveries',
     {
       onRequest: [authenticate, requireRoles('admin', 'integrator')],
-      schema: {
+      schema: { operationId: 'listWebhookDeliveries',
         tags: ['webhooks'],
         summary: 'Every delivery attempt to this endpoint, newest first',
         description: 'Keyset pagination: pass nextCursor back as cursor.',

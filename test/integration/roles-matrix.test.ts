@@ -790,11 +790,9 @@ describe('every route x every caller', () => {
     expect(documented.filter((r) => !covered.has(r)).sort()).toEqual([]);
   });
 
-  it.for(ROWS.map((r) => ({ ...r, label: `${r.method} ${r.route}` })))('$label', async (row, ctx) => {
-    if (!s.app.hasRoute({ method: row.method, url: row.route })) {
-      ctx.skip(`${row.method} ${row.route} is not registered`);
-      return;
-    }
+  it.for(ROWS.map((r) => ({ ...r, label: `${r.method} ${r.route}` })))('$label', async (row) => {
+    // A route this table names must exist: a missing route fails, it is not skipped.
+    expect(s.app.hasRoute({ method: row.method, url: row.route }), `${row.method} ${row.route} is not registered`).toBe(true);
     const actual = {} as Expected;
     const badErrors: string[] = [];
     for (const who of WHO) {

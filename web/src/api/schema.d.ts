@@ -7,29 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -45,65 +23,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ready" | "unavailable";
-                            database: {
-                                ok: boolean;
-                                error?: string;
-                            };
-                            temporal: {
-                                ok: boolean;
-                                error?: string;
-                            };
-                            load: {
-                                ok: boolean;
-                                error?: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ready" | "unavailable";
-                            database: {
-                                ok: boolean;
-                                error?: string;
-                            };
-                            temporal: {
-                                ok: boolean;
-                                error?: string;
-                            };
-                            load: {
-                                ok: boolean;
-                                error?: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["readiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -120,204 +40,10 @@ export interface paths {
             cookie?: never;
         };
         /** List users */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                name: string;
-                                email: string;
-                                roles: string[];
-                                departmentId: string | null;
-                                active: boolean;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listUsers"];
         put?: never;
         /** Create a user; the token (the user's first API key) is shown once and stored hashed */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            /** @description A hiring manager sees the applications of their department. One created without a department joins the department it is made manager of. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        /** Format: email */
-                        email: string;
-                        roles: ("admin" | "hr" | "hiring_manager" | "approver" | "it" | "mentor" | "integrator")[];
-                        /** Format: uuid */
-                        departmentId?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            token: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -332,206 +58,13 @@ export interface paths {
             cookie?: never;
         };
         /** List departments */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                name: string;
-                                managerUserId: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listDepartments"];
         put?: never;
         /**
          * Create a department with its manager
          * @description A manager who belongs to no department yet is placed in this one.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        /** Format: uuid */
-                        managerUserId: string;
-                        defaultCourses?: {
-                            key: string;
-                            title: string;
-                            passScore: number;
-                            /** @default true */
-                            required?: boolean;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createDepartment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -546,190 +79,14 @@ export interface paths {
             cookie?: never;
         };
         /** The organisation settings in force */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getSettings"];
         /** Replace the organisation settings */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        companyName: string;
-                        companyAddress: string;
-                        logoPngBase64?: string;
-                        /** Format: uuid */
-                        generalManagerUserId: string;
-                        /**
-                         * @default {
-                         *       "weights": {
-                         *         "ai": 0.4,
-                         *         "human": 0.6
-                         *       },
-                         *       "timers": {
-                         *         "decisionPromise": "3bd",
-                         *         "evaluationReminder": "2d",
-                         *         "approvalReminder": "1d",
-                         *         "offerReminder": "3d",
-                         *         "offerExpiry": "7d"
-                         *       },
-                         *       "locale": "en",
-                         *       "calendar": {},
-                         *       "ratingScale": {
-                         *         "excellent": 100,
-                         *         "good": 75,
-                         *         "fair": 50,
-                         *         "poor": 25
-                         *       },
-                         *       "courseMaxAttempts": 3,
-                         *       "taskReminderDays": 1,
-                         *       "employeeNumberFormat": "E{year}-{seq:5}"
-                         *     }
-                         */
-                        defaults?: {
-                            /**
-                             * @default {
-                             *       "ai": 0.4,
-                             *       "human": 0.6
-                             *     }
-                             */
-                            weights?: {
-                                ai: number;
-                                human: number;
-                            };
-                            /**
-                             * @default {
-                             *       "decisionPromise": "3bd",
-                             *       "evaluationReminder": "2d",
-                             *       "approvalReminder": "1d",
-                             *       "offerReminder": "3d",
-                             *       "offerExpiry": "7d"
-                             *     }
-                             */
-                            timers?: {
-                                /** @default 3bd */
-                                decisionPromise?: string;
-                                /** @default 2d */
-                                evaluationReminder?: string;
-                                /** @default 1d */
-                                approvalReminder?: string;
-                                /** @default 3d */
-                                offerReminder?: string;
-                                /** @default 7d */
-                                offerExpiry?: string;
-                            };
-                            /**
-                             * @default en
-                             * @enum {string}
-                             */
-                            locale?: "en" | "zh-CN";
-                            timeZone?: string;
-                            /** @default {} */
-                            calendar?: {
-                                [key: string]: {
-                                    holidays: string[];
-                                    workdays: string[];
-                                };
-                            };
-                            /**
-                             * @default {
-                             *       "excellent": 100,
-                             *       "good": 75,
-                             *       "fair": 50,
-                             *       "poor": 25
-                             *     }
-                             */
-                            ratingScale?: {
-                                excellent: number;
-                                good: number;
-                                fair: number;
-                                poor: number;
-                            };
-                            /** @default 3 */
-                            courseMaxAttempts?: number;
-                            /** @default 1 */
-                            taskReminderDays?: number;
-                            /** @default E{year}-{seq:5} */
-                            employeeNumberFormat?: string;
-                        };
-                        /**
-                         * @default {
-                         *       "afterEnd": {
-                         *         "rejected": 180,
-                         *         "withdrawn": 180,
-                         *         "declined": 180,
-                         *         "expired": 180
-                         *       },
-                         *       "idempotencyKeys": 30,
-                         *       "webhookEvents": 30
-                         *     }
-                         */
-                        retention?: {
-                            /**
-                             * @default {
-                             *       "rejected": 180,
-                             *       "withdrawn": 180,
-                             *       "declined": 180,
-                             *       "expired": 180
-                             *     }
-                             */
-                            afterEnd?: {
-                                /** @default 180 */
-                                rejected?: number;
-                                /** @default 180 */
-                                withdrawn?: number;
-                                /** @default 180 */
-                                declined?: number;
-                                /** @default 180 */
-                                expired?: number;
-                            };
-                            /** @default 30 */
-                            idempotencyKeys?: number;
-                            /** @default 30 */
-                            webhookEvents?: number;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        put: operations["putSettings"];
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Change part of the organisation settings (today: retention)
-         * @description Only the fields given change: `retention.afterEnd.<outcome>` (days after an application ended rejected, withdrawn, declined or expired before it is erased automatically), `retention.idempotencyKeys` and `retention.webhookEvents` (days kept). Whole days, 1 to 3650. 409 before the settings were first saved with PUT.
-         */
-        patch: operations["patchSettings"];
+        patch?: never;
         trace?: never;
     };
     "/v1/jobs": {
@@ -740,261 +97,10 @@ export interface paths {
             cookie?: never;
         };
         /** List jobs */
-        get: {
-            parameters: {
-                query?: {
-                    departmentId?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listJobs"];
         put?: never;
         /** Create a job with its competency model */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
-                        /** Format: uuid */
-                        departmentId: string;
-                        competencies: {
-                            key: string;
-                            name: string;
-                            weight: number;
-                            requiredLevel: number;
-                            passScore: number;
-                            /** @default [] */
-                            skills?: string[];
-                            suggestion?: {
-                                en?: string;
-                                "zh-CN"?: string;
-                            };
-                        }[];
-                        weights?: {
-                            ai: number;
-                            human: number;
-                        };
-                        salaryBand: {
-                            min: number;
-                            max: number;
-                            currency: string;
-                            /** @enum {string} */
-                            period: "year" | "month" | "hour";
-                        };
-                        approvalChain?: {
-                            approvers: string[];
-                            quorum?: ("any" | "all") | number;
-                        }[];
-                        /** Format: uuid */
-                        aboveBandApproverUserId?: string;
-                        timers?: {
-                            decisionPromise?: string;
-                            evaluationReminder?: string;
-                            approvalReminder?: string;
-                            offerReminder?: string;
-                            offerExpiry?: string;
-                        };
-                        evaluation?: {
-                            /** @default true */
-                            requireHr?: boolean;
-                            /** @default true */
-                            requireHiringManager?: boolean;
-                        };
-                        onboarding?: {
-                            /** @default [] */
-                            tasks?: {
-                                key: string;
-                                title: string;
-                                /** @enum {string} */
-                                assignee: "candidate" | "hr" | "it" | "mentor";
-                                dueDaysFromStart: number;
-                                /** @default true */
-                                required?: boolean;
-                            }[];
-                            /** @default [] */
-                            courses?: {
-                                key: string;
-                                title: string;
-                                passScore: number;
-                                /** @default true */
-                                required?: boolean;
-                            }[];
-                            /** Format: uuid */
-                            mentorUserId?: string;
-                        };
-                        probation?: {
-                            /** @default 3 */
-                            months?: number;
-                            /** @default 5 */
-                            reminderDays?: number;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1012,26 +118,7 @@ export interface paths {
          * A job and its competency model
          * @description `version` is the definition in force for applications submitted now; `versions` lists every definition with what changed and who changed it. An application keeps the definition in force when it was submitted.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1055,30 +142,7 @@ export interface paths {
          * Screened applications, best first
          * @description Ordered by the composite score once there is one, by the match score before. Withdrawn and rejected applications are left out unless includeClosed=true. Keyset pagination: pass nextCursor back as cursor.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    includeClosed?: "true" | "false";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJobRanking"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1098,26 +162,7 @@ export interface paths {
          * Interview questions that candidates who claim the skill fail unusually often
          * @description A question is flagged when at least 5 candidates claiming its skill at expert or proficient level answered it, at least 50% of them failed it, and that rate exceeds their failure rate on the job's other questions by at least 25 points.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJobQuestionStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1137,275 +182,13 @@ export interface paths {
          * List applications, newest first (or, with updatedSince, oldest change first)
          * @description A hiring manager sees only their own department's applications. With `updatedSince`, the list is a sync feed: the applications changed since then, by (updatedAt, id) ascending; page with nextCursor, and to poll ask again from the last updatedAt minus a few seconds and drop ids already seen.
          */
-        get: {
-            parameters: {
-                query?: {
-                    jobId?: string;
-                    stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
-                    departmentId?: string;
-                    /** @description Sync: only rows changed at or after this time, oldest change first (ISO-8601) */
-                    updatedSince?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listApplications"];
         put?: never;
         /**
          * Submit an application (resume + AI interview) and start its workflow
          * @description Idempotent by externalId: the same body again answers 200 with the same ids; another body with the same externalId is a 409.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        externalId?: string;
-                        /** Format: uuid */
-                        jobId: string;
-                        candidate: {
-                            name: string;
-                            /** Format: email */
-                            email: string;
-                            phone?: string;
-                            /** @enum {string} */
-                            locale?: "en" | "zh-CN";
-                        };
-                        resume: {
-                            skills: {
-                                name: string;
-                                /** @enum {string} */
-                                level: "expert" | "proficient" | "familiar";
-                                years?: number;
-                            }[];
-                            experienceYears: number;
-                            workHistory: {
-                                company: string;
-                                title: string;
-                                from: string;
-                                to?: string;
-                                summary?: string;
-                            }[];
-                            projects: {
-                                name: string;
-                                summary: string;
-                                skills: string[];
-                            }[];
-                            certificates: string[];
-                            education: {
-                                school: string;
-                                degree: string;
-                                field: string;
-                                year: number;
-                            }[];
-                        };
-                        interview: {
-                            /** Format: date-time */
-                            completedAt: string;
-                            accuracy: number;
-                            questions: {
-                                id: string;
-                                skill: string;
-                                correct: boolean;
-                            }[];
-                            skillScores: {
-                                [key: string]: number;
-                            };
-                            competencyScores: {
-                                [key: string]: number;
-                            };
-                            behavior: {
-                                eyeContact: number;
-                                toneVariation: number;
-                            };
-                            keywordsMatched: string[];
-                            /** Format: uri */
-                            recordingUrl: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            workflowId: string;
-                            /** @enum {string} */
-                            stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            workflowId: string;
-                            /** @enum {string} */
-                            stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["submitApplication"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1443,26 +226,7 @@ export interface paths {
          * The application's full status, from its workflow
          * @description Salary (each offer version's `offer.salary`), signature evidence (`response.signature.ip`, `.userAgent`) and evaluators' comments are shown to HR, admins and the current offer's approvers only; for anyone else they are null and `redacted` lists them. A scoped API key without `offers:read` gets no salary or signature evidence.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getApplication"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1479,26 +243,7 @@ export interface paths {
             cookie?: never;
         };
         /** The match report */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getApplicationReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1517,35 +262,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Resolve a discrepancy (confirmed, dismissed, or retest requested) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    discrepancyId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        resolution: "confirmed" | "dismissed" | "retest";
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["resolveDiscrepancy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1562,32 +279,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Withdraw or cancel an application at any stage before it ends */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["withdrawApplication"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,37 +299,7 @@ export interface paths {
          * Submit or revise the caller's evaluation
          * @description Every competency of the job must be rated. Each evaluator has one current evaluation, revisable until the decision; earlier revisions stay in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        ratings: {
-                            [key: string]: "excellent" | "good" | "fair" | "poor";
-                        };
-                        comment?: string;
-                        /** @enum {string} */
-                        recommendation?: "advance" | "reject";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["submitEvaluation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1657,34 +319,7 @@ export interface paths {
          * Record the hiring decision: advance to an offer, or reject with feedback
          * @description Needs an HR evaluation and a hiring-manager evaluation unless the job says otherwise (409 names what is missing).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        decision: "advance" | "reject";
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["decideApplication"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1702,28 +337,7 @@ export interface paths {
          * Every e-mail and SMS of the application, with delivery and open status
          * @description Bodies carry signed candidate links, so they are included only with includeBodies=true.
          */
-        get: {
-            parameters: {
-                query?: {
-                    includeBodies?: "true" | "false";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listApplicationMessages"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1743,26 +357,7 @@ export interface paths {
          * Open-tracking pixel (signed token)
          * @description Always answers the image, so a forged or expired token learns nothing; a valid token marks its message opened once and tells the workflow (later, if Temporal is unreachable then).
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    file: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["trackMessageOpen"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1783,180 +378,7 @@ export interface paths {
          * Draft the offer, or revise it (a new version each time)
          * @description Start date must be in the future, salary positive, in the currency and period of the job’s band. A revision of a sent offer that stays within the approved salary and the band is re-issued directly; otherwise it needs approval again (submit).
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        position: string;
-                        salary: {
-                            amount: number;
-                            currency: string;
-                            /** @enum {string} */
-                            period: "year" | "month" | "hour";
-                        };
-                        benefits: string[];
-                        /** Format: date */
-                        startDate: string;
-                        terms?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            version: number;
-                            requiresApproval: boolean;
-                            stage: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putOfferDraft"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1974,26 +396,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Start the approval chain for the current version */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["submitOffer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2013,35 +416,7 @@ export interface paths {
          * Approve or reject the offer (the current level's approvers only)
          * @description Anyone not an approver of the current level gets 403; a decision naming an older version gets 409.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        decision: "approve" | "reject";
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["decideOfferApproval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2061,35 +436,7 @@ export interface paths {
          * Hand a pending approval to another user (logged with both names)
          * @description Never to the caller nor to whoever drafted the current version (403): nobody approves their own hand-off or their own offer.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        fromUserId: string;
-                        /** Format: uuid */
-                        toUserId: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["delegateOfferApproval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2104,24 +451,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's pending offer approvals, soonest due first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listApprovals"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2138,26 +468,7 @@ export interface paths {
             cookie?: never;
         };
         /** The offer of this link, as JSON */
-        get: {
-            parameters: {
-                query: {
-                    token: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getCandidateOffer"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2174,27 +485,7 @@ export interface paths {
             cookie?: never;
         };
         /** The offer letter (or, once accepted, the signed copy with copy=signed) */
-        get: {
-            parameters: {
-                query: {
-                    token: string;
-                    copy?: "letter" | "signed";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getCandidateOfferPdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2216,34 +507,7 @@ export interface paths {
          * Accept the offer with a typed-name e-signature
          * @description The name must match the candidate’s. Accepting twice is harmless; an expired or superseded offer is a 409.
          */
-        post: {
-            parameters: {
-                query: {
-                    token: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        signatureName: string;
-                        /** @enum {boolean} */
-                        consent: true;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["acceptOffer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2260,32 +524,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Decline the offer */
-        post: {
-            parameters: {
-                query: {
-                    token: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["declineOffer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2300,58 +539,10 @@ export interface paths {
             cookie?: never;
         };
         /** The offer page (HTML) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["offerPage"];
         put?: never;
         /** The offer page’s form: accept (typed name + consent) or decline */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        action: "accept" | "decline";
-                        signatureName?: string;
-                        consent?: string;
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["offerPageAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2386,26 +577,7 @@ export interface paths {
             cookie?: never;
         };
         /** The employee: number, onboarding checklist, documents, training record and mentor */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getEmployee"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2424,33 +596,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Complete an onboarding task (its assignee role, the employee's mentor, or HR) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    taskKey: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["completeOnboardingTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2467,33 +613,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record a course result (an LMS integration); a failure allows a retake up to the attempts limit */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    courseKey: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        score: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["recordCourseResult"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2510,33 +630,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reject a document: its task reopens and the new hire is told why */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    documentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["rejectEmployeeDocument"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2551,89 +645,9 @@ export interface paths {
             cookie?: never;
         };
         /** Download a document the new hire uploaded (HR and admins only) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    documentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getEmployeeDocument"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/applications/{id}/probation/check-in": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The hiring manager's mid-point probation check-in (once)
-         * @description In `probation` only (409 `wrong_stage` otherwise); the hiring manager of the department or HR; a second check-in is 409.
-         */
-        post: operations["recordProbationCheckIn"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/applications/{id}/probation/mentor-note": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The mentor's note for the final review (a later note replaces it)
-         * @description The new hire's mentor (or HR), in `probation` only. Anyone else gets 403, or 404 if they may not see the application.
-         */
-        post: operations["recordProbationMentorNote"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/applications/{id}/probation/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Record the final probation review: confirm, extend (once) or end
-         * @description `confirm` moves the application to `confirmed`, `end` to `probation_failed` (a `reason` is required); `extend` (once, with a `reason`) sets a new `endDate` after the current one, in the future and at most six months from the start date (400 `validation_failed` otherwise; a second extension is 409). Webhooks: `probation.confirmed`, `probation.extended`, `probation.ended`.
-         */
-        post: operations["recordProbationReview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2653,26 +667,7 @@ export interface paths {
          * Upload an onboarding document (multipart: field kind = id_copy | diploma | medical_report, and the file)
          * @description PDF, JPEG or PNG, recognised by content; larger than DOCUMENT_MAX_BYTES is a 413.
          */
-        post: {
-            parameters: {
-                query: {
-                    token: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["uploadCandidateDocument"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2687,26 +682,7 @@ export interface paths {
             cookie?: never;
         };
         /** The new hire’s portal page (HTML) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["portalPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2726,24 +702,7 @@ export interface paths {
          * Contradictions between workflow state and the database (expected: none)
          * @description Checks: an accepted offer without an employee, an employee without an accepted offer, an employee active while the application is not hired (or the reverse), an application without its workflow, and a database stage that differs from the workflow (confirmed by querying the workflow, so visibility lag is not reported).
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["checkConsistency"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2760,351 +719,13 @@ export interface paths {
             cookie?: never;
         };
         /** The registered endpoints, newest first (never their secrets) */
-        get: {
-            parameters: {
-                query?: {
-                    includeInactive?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                url: string;
-                                events: string[];
-                                scopes: string[] | null;
-                                active: boolean;
-                                createdAt: string;
-                                previousSecretExpiresAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listWebhooks"];
         put?: never;
         /**
          * Register an endpoint for signed event deliveries
          * @description Each delivery is a POST of `{ id, type, occurredAt, applicationId, data }` with `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, `X-Event-Id` and `X-Event-Type`. Delivered at least once (retried with backoff until a 2xx), in order per application; deduplicate by event id. 400 (`body.url`) when the host resolves to a loopback, private, link-local (cloud metadata), CGNAT or unspecified address that `WEBHOOK_ALLOWED_NETWORKS` does not list; every delivery checks again and connects only to the address checked.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uri */
-                        url: string;
-                        /**
-                         * @description Event types to receive; empty for all: application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed, probation.confirmed, probation.extended, probation.ended
-                         * @default []
-                         */
-                        events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed" | "probation.confirmed" | "probation.extended" | "probation.ended")[];
-                        /** @description Shared secret for the X-Signature HMAC; write-only, never returned */
-                        secret: string;
-                        /** @description What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise) */
-                        scopes?: "offers:salary"[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            url: string;
-                            events: string[];
-                            scopes: string[] | null;
-                            active: boolean;
-                            createdAt: string;
-                            previousSecretExpiresAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3125,168 +746,7 @@ export interface paths {
          * Deactivate an endpoint: nothing more is posted to it
          * @description Its delivery log stays readable. Deliveries still pending are marked failed.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            url: string;
-                            events: string[];
-                            scopes: string[] | null;
-                            active: boolean;
-                            createdAt: string;
-                            previousSecretExpiresAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3303,179 +763,7 @@ export interface paths {
          * Every delivery attempt to this endpoint, newest first
          * @description Keyset pagination: pass nextCursor back as cursor.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                    eventId?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                attemptId: string;
-                                eventId: string;
-                                type: string;
-                                applicationId: string | null;
-                                attemptNo: number;
-                                at: string;
-                                statusCode: number | null;
-                                error: string | null;
-                                durationMs: number;
-                                delivered: boolean;
-                                deliveryStatus: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3552,66 +840,7 @@ export interface paths {
             cookie?: never;
         };
         /** Single sign-on: redirects to the identity provider (OIDC, code flow with PKCE) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description To the identity provider */
-                302: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": null;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-            };
-        };
+        get: operations["oidcLogin"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3631,108 +860,7 @@ export interface paths {
          * Single sign-on: the identity provider sends the browser back here
          * @description Matches the person to an active user by their verified e-mail and starts a session. A wrong state, a code used before, an unknown, unverified or deactivated person: an HTML page, no session.
          */
-        get: {
-            parameters: {
-                query?: {
-                    code?: string;
-                    state?: string;
-                    iss?: string;
-                    error?: string;
-                    error_description?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed in: the session cookie is set and the browser goes to /app/ */
-                302: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": null;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-            };
-        };
+        get: operations["oidcCallback"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3754,81 +882,7 @@ export interface paths {
          * Mail a single-use sign-in link (valid 15 minutes) to a user
          * @description Always 202 for a well-formed address, whether or not it belongs to an active user, so the answer tells nobody who has an account. At most 5 links per address per 15 minutes are mailed.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "accepted";
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["requestEmailLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3843,95 +897,7 @@ export interface paths {
             cookie?: never;
         };
         /** Open an e-mail sign-in link: starts a session and redirects to the console */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed in: the session cookie is set and the browser goes to /app/ */
-                302: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": null;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description An HTML page saying why the sign-in cannot go on */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["useEmailLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3950,158 +916,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End this browser session (cookie); needs the X-CSRF-Token header */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed out; the cookie is cleared */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": null;
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4116,206 +931,7 @@ export interface paths {
             cookie?: never;
         };
         /** Who the token or session belongs to (with the CSRF token for a browser session) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            userId: string;
-                            name: string;
-                            email: string | null;
-                            roles: string[];
-                            departmentId: string | null;
-                            /** @description The ADMIN_TOKEN from the environment, not a user */
-                            bootstrap: boolean;
-                            /** @description The browser session this request came with; null for bearer tokens */
-                            session: {
-                                id: string;
-                                /** @enum {string} */
-                                method: "oidc" | "email_link";
-                                /** Format: date-time */
-                                createdAt: string;
-                                /**
-                                 * Format: date-time
-                                 * @description The absolute end (SESSION_MAX_AGE after sign-in)
-                                 */
-                                expiresAt: string;
-                                /**
-                                 * Format: date-time
-                                 * @description When it ends if no further request comes (idle lifetime)
-                                 */
-                                endsAt: string;
-                                /** @description Send as the X-CSRF-Token header with every POST, PUT, PATCH and DELETE */
-                                csrfToken: string;
-                            } | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/assignments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The applications I am named on beyond my department: approver, mentor, IT during onboarding
-         * @description What the console's My work reads for people who cannot list applications (approvers, IT, mentors); each application listed here is readable by the caller at GET /v1/applications/:id.
-         */
-        get: operations["listMyAssignments"];
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4332,176 +948,7 @@ export interface paths {
             cookie?: never;
         };
         /** My browser sessions that are still alive, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                /** @enum {string} */
-                                method: "oidc" | "email_link";
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** Format: date-time */
-                                lastSeenAt: string;
-                                /** Format: date-time */
-                                expiresAt: string;
-                                /** Format: date-time */
-                                endsAt: string;
-                                ip: string | null;
-                                userAgent: string | null;
-                                /** @description The session this request came with */
-                                current: boolean;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listMySessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4521,160 +968,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** End one of my browser sessions (another device, or this one) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Ended */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": null;
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                                message: string;
-                                details?: ({
-                                    path?: string;
-                                    message: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["revokeMySession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4995,26 +1289,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/privacy/retention-runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What the retention schedule erased and purged, newest run first
-         * @description One item per run of the daily retention schedule (settings.retention): the applications it erased (ids, outcome, when they ended), erasures that failed, and how many idempotency responses and webhook events it purged. Ids only: nothing personal.
-         */
-        get: operations["listRetentionRuns"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/applications/{id}/export": {
         parameters: {
             query?: never;
@@ -5058,16 +1332,425 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description Every refusal and failure: a stable code, a message for people, the fields at fault, and the request id to quote */
+        ErrorResponse: {
+            error: {
+                /** @enum {string} */
+                code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
+                message: string;
+                details?: ({
+                    path?: string;
+                    message: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                requestId: string;
+            };
+        };
+    };
     responses: never;
-    parameters: never;
+    parameters: {
+        FromQuery: string;
+        ToQuery: string;
+        FormatQuery: "json" | "csv";
+        LimitQuery: number;
+        /** @description Sync: only rows changed at or after this time, oldest change first (ISO-8601) */
+        UpdatedSinceQuery: string;
+        DocumentIdPath: string;
+        IdPath: string;
+        DepartmentIdQuery: string;
+        JobIdQuery: string;
+        CursorQuery: string;
+        TokenPath: string;
+        TokenQuery: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    patchSettings: {
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready" | "unavailable";
+                        database: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                        temporal: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                        load: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready" | "unavailable";
+                        database: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                        temporal: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                        load: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            email: string;
+                            roles: string[];
+                            departmentId: string | null;
+                            active: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A hiring manager sees the applications of their department. One created without a department joins the department it is made manager of. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** Format: email */
+                    email: string;
+                    roles: ("admin" | "hr" | "hiring_manager" | "approver" | "it" | "mentor" | "integrator")[];
+                    /** Format: uuid */
+                    departmentId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        token: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listDepartments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            managerUserId: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createDepartment: {
         parameters: {
             query?: never;
             header?: never;
@@ -5077,21 +1760,124 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    retention: {
-                        afterEnd?: {
-                            rejected?: number;
-                            withdrawn?: number;
-                            declined?: number;
-                            expired?: number;
-                        };
-                        idempotencyKeys?: number;
-                        webhookEvents?: number;
-                    };
+                    name: string;
+                    /** Format: uuid */
+                    managerUserId: string;
+                    defaultCourses?: {
+                        key: string;
+                        title: string;
+                        passScore: number;
+                        /** @default true */
+                        required?: boolean;
+                    }[];
                 };
             };
         };
         responses: {
-            /** @description The settings in force (as GET /v1/settings) */
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5099,29 +1885,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         companyName: string;
-                        retention: {
-                            /**
-                             * @default {
-                             *       "rejected": 180,
-                             *       "withdrawn": 180,
-                             *       "declined": 180,
-                             *       "expired": 180
-                             *     }
-                             */
-                            afterEnd: {
-                                /** @default 180 */
-                                rejected: number;
-                                /** @default 180 */
-                                withdrawn: number;
-                                /** @default 180 */
-                                declined: number;
-                                /** @default 180 */
-                                expired: number;
-                            };
-                            /** @default 30 */
-                            idempotencyKeys: number;
-                            /** @default 30 */
-                            webhookEvents: number;
+                        companyAddress: string;
+                        logoPngBase64?: string;
+                        generalManagerUserId?: string;
+                        defaults: {
+                            [key: string]: unknown;
                         };
                         saved: boolean;
                     } & {
@@ -5129,136 +1897,610 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
-            404: {
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    putSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    companyName: string;
+                    companyAddress: string;
+                    logoPngBase64?: string;
+                    /** Format: uuid */
+                    generalManagerUserId: string;
+                    /**
+                     * @default {
+                     *       "weights": {
+                     *         "ai": 0.4,
+                     *         "human": 0.6
+                     *       },
+                     *       "timers": {
+                     *         "decisionPromise": "3bd",
+                     *         "evaluationReminder": "2d",
+                     *         "approvalReminder": "1d",
+                     *         "offerReminder": "3d",
+                     *         "offerExpiry": "7d"
+                     *       },
+                     *       "locale": "en",
+                     *       "calendar": {},
+                     *       "ratingScale": {
+                     *         "excellent": 100,
+                     *         "good": 75,
+                     *         "fair": 50,
+                     *         "poor": 25
+                     *       },
+                     *       "courseMaxAttempts": 3,
+                     *       "taskReminderDays": 1,
+                     *       "employeeNumberFormat": "E{year}-{seq:5}"
+                     *     }
+                     */
+                    defaults?: {
+                        /**
+                         * @default {
+                         *       "ai": 0.4,
+                         *       "human": 0.6
+                         *     }
+                         */
+                        weights?: {
+                            ai: number;
+                            human: number;
                         };
+                        /**
+                         * @default {
+                         *       "decisionPromise": "3bd",
+                         *       "evaluationReminder": "2d",
+                         *       "approvalReminder": "1d",
+                         *       "offerReminder": "3d",
+                         *       "offerExpiry": "7d"
+                         *     }
+                         */
+                        timers?: {
+                            /** @default 3bd */
+                            decisionPromise?: string;
+                            /** @default 2d */
+                            evaluationReminder?: string;
+                            /** @default 1d */
+                            approvalReminder?: string;
+                            /** @default 3d */
+                            offerReminder?: string;
+                            /** @default 7d */
+                            offerExpiry?: string;
+                        };
+                        /**
+                         * @default en
+                         * @enum {string}
+                         */
+                        locale?: "en" | "zh-CN";
+                        timeZone?: string;
+                        /** @default {} */
+                        calendar?: {
+                            [key: string]: {
+                                holidays: string[];
+                                workdays: string[];
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "excellent": 100,
+                         *       "good": 75,
+                         *       "fair": 50,
+                         *       "poor": 25
+                         *     }
+                         */
+                        ratingScale?: {
+                            excellent: number;
+                            good: number;
+                            fair: number;
+                            poor: number;
+                        };
+                        /** @default 3 */
+                        courseMaxAttempts?: number;
+                        /** @default 1 */
+                        taskReminderDays?: number;
+                        /** @default E{year}-{seq:5} */
+                        employeeNumberFormat?: string;
                     };
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        companyName: string;
+                        companyAddress: string;
+                        logoPngBase64?: string;
+                        generalManagerUserId?: string;
+                        defaults: {
+                            [key: string]: unknown;
+                        };
+                        saved: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            departmentId: string;
+                            status: string;
+                            version: number;
+                            /** @description ISO-8601 timestamp */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** Format: uuid */
+                    departmentId: string;
+                    competencies: {
+                        key: string;
+                        name: string;
+                        weight: number;
+                        requiredLevel: number;
+                        passScore: number;
+                        /** @default [] */
+                        skills?: string[];
+                        suggestion?: {
+                            en?: string;
+                            "zh-CN"?: string;
+                        };
+                    }[];
+                    weights?: {
+                        ai: number;
+                        human: number;
+                    };
+                    salaryBand: {
+                        min: number;
+                        max: number;
+                        currency: string;
+                        /** @enum {string} */
+                        period: "year" | "month" | "hour";
+                    };
+                    approvalChain?: {
+                        approvers: string[];
+                        quorum?: ("any" | "all") | number;
+                    }[];
+                    /** Format: uuid */
+                    aboveBandApproverUserId?: string;
+                    timers?: {
+                        decisionPromise?: string;
+                        evaluationReminder?: string;
+                        approvalReminder?: string;
+                        offerReminder?: string;
+                        offerExpiry?: string;
+                    };
+                    evaluation?: {
+                        /** @default true */
+                        requireHr?: boolean;
+                        /** @default true */
+                        requireHiringManager?: boolean;
+                    };
+                    onboarding?: {
+                        /** @default [] */
+                        tasks?: {
+                            key: string;
+                            title: string;
+                            /** @enum {string} */
+                            assignee: "candidate" | "hr" | "it" | "mentor";
+                            dueDaysFromStart: number;
+                            /** @default true */
+                            required?: boolean;
+                        }[];
+                        /** @default [] */
+                        courses?: {
+                            key: string;
+                            title: string;
+                            passScore: number;
+                            /** @default true */
+                            required?: boolean;
+                        }[];
+                        /** Format: uuid */
+                        mentorUserId?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description ISO-8601 timestamp */
+                        createdAt: string;
+                        title: string;
+                        departmentId: string;
+                        status: string;
+                        version: number;
+                        versions: ({
+                            version: number;
+                            changedBy: string | null;
+                            /** @description ISO-8601 timestamp */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5268,7 +2510,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
@@ -5302,7 +2544,6 @@ export interface operations {
                         approvers: string[];
                         quorum?: ("any" | "all") | number;
                     }[] | null;
-                    /** Format: uuid */
                     aboveBandApproverUserId?: string | null;
                     evaluation?: {
                         /** @default true */
@@ -5332,17 +2573,11 @@ export interface operations {
                         /** Format: uuid */
                         mentorUserId?: string;
                     } | null;
-                    probation?: {
-                        /** @default 3 */
-                        months?: number;
-                        /** @default 5 */
-                        reminderDays?: number;
-                    } | null;
                 };
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5357,136 +2592,571 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getJobRanking: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["LimitQuery"];
+                cursor?: components["parameters"]["CursorQuery"];
+                includeClosed?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
+                        items: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Pass back as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getJobQuestionStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rule: {
+                            minClaimers: number;
+                            minFailRate: number;
+                            minExcess: number;
+                        };
+                        flagged: ({
+                            questionId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        questions: ({
+                            questionId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listApplications: {
+        parameters: {
+            query?: {
+                jobId?: components["parameters"]["JobIdQuery"];
+                stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                /** @description Sync: only rows changed at or after this time, oldest change first (ISO-8601) */
+                updatedSince?: components["parameters"]["UpdatedSinceQuery"];
+                limit?: components["parameters"]["LimitQuery"];
+                cursor?: components["parameters"]["CursorQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            id: string;
+                            externalId: string | null;
+                            jobId: string;
+                            departmentId: string;
+                            candidateName: string | null;
+                            stage: string;
+                            matchScore: number | null;
+                            compositeScore: number | null;
+                            /** @description ISO-8601 timestamp */
+                            createdAt: string;
+                            /** @description ISO-8601 timestamp */
+                            updatedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Pass back as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submitApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    externalId?: string;
+                    /** Format: uuid */
+                    jobId: string;
+                    candidate: {
+                        name: string;
+                        /** Format: email */
+                        email: string;
+                        phone?: string;
+                        /** @enum {string} */
+                        locale?: "en" | "zh-CN";
+                    };
+                    resume: {
+                        skills: {
+                            name: string;
+                            /** @enum {string} */
+                            level: "expert" | "proficient" | "familiar";
+                            years?: number;
+                        }[];
+                        experienceYears: number;
+                        workHistory: {
+                            company: string;
+                            title: string;
+                            from: string;
+                            to?: string;
+                            summary?: string;
+                        }[];
+                        projects: {
+                            name: string;
+                            summary: string;
+                            skills: string[];
+                        }[];
+                        certificates: string[];
+                        education: {
+                            school: string;
+                            degree: string;
+                            field: string;
+                            year: number;
+                        }[];
+                    };
+                    interview: {
+                        /** Format: date-time */
+                        completedAt: string;
+                        accuracy: number;
+                        questions: {
+                            id: string;
+                            skill: string;
+                            correct: boolean;
+                        }[];
+                        skillScores: {
+                            [key: string]: number;
+                        };
+                        competencyScores: {
+                            [key: string]: number;
+                        };
+                        behavior: {
+                            eyeContact: number;
+                            toneVariation: number;
+                        };
+                        keywordsMatched: string[];
+                        /** Format: uri */
+                        recordingUrl: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        workflowId: string;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                    };
+                };
+            };
+            /** @description Accepted: the work goes on in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        workflowId: string;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5508,7 +3178,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5522,7 +3192,7 @@ export interface operations {
                             id?: string;
                             workflowId?: string;
                             /** @enum {string} */
-                            stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
+                            stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
                             error?: {
                                 /** @enum {string} */
                                 code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
@@ -5538,136 +3208,2498 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        applicationId: string;
+                        jobId: string;
+                        departmentId: string;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        receivedAt: string;
+                        decisionDueAt: string;
+                        discrepancies: ({
+                            id: string;
+                            resolution: ({
+                                resolution: string;
+                                note: string | null;
+                                by: string;
+                                byName: string;
+                                at: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        scores: {
+                            matchScore: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        report: {
+                            [key: string]: unknown;
+                        } | null;
+                        evaluations: ({
+                            evaluatorId: string;
+                            evaluatorName: string;
+                            role: string;
+                            ratings: {
+                                [key: string]: string;
+                            };
+                            comment: string | null;
+                            recommendation: ("advance" | "reject") | null;
+                            revision: number;
+                            at: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        composite: {
+                            [key: string]: unknown;
+                        } | null;
+                        recommendations: {
+                            hr: string[];
+                            hiringManager: string[];
+                            agree: boolean | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        decision: ({
                             /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
+                            decision: "advance" | "reject";
+                            reason: string | null;
+                            by: string;
+                            byName: string;
+                            at: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        offer: {
+                            current: ({
+                                version: number;
+                                /** @description The offer terms (see PUT /v1/applications/{id}/offer); salary null when redacted */
+                                offer: {
+                                    [key: string]: unknown;
+                                };
+                                status: string;
+                                createdAt: string;
+                                createdBy: {
+                                    id: string;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                requiresApproval: boolean;
+                                levels: ({
+                                    /** @enum {string} */
+                                    status: "waiting" | "pending" | "approved" | "rejected" | "cancelled";
+                                    approvers?: string[];
+                                    startedAt: string | null;
+                                    dueAt: string | null;
+                                    delegations: ({
+                                        fromUserId: string;
+                                        toUserId: string;
+                                        at: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                decisions: {
+                                    [key: string]: unknown;
+                                }[];
+                                letter: ({
+                                    documentId: string;
+                                    sha256: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                sentAt: string | null;
+                                expiresAt: string | null;
+                                response?: ({
+                                    kind: string;
+                                    at: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            versions: ({
+                                version: number;
+                                /** @description The offer terms (see PUT /v1/applications/{id}/offer); salary null when redacted */
+                                offer: {
+                                    [key: string]: unknown;
+                                };
+                                status: string;
+                                createdAt: string;
+                                createdBy: {
+                                    id: string;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                requiresApproval: boolean;
+                                levels: ({
+                                    /** @enum {string} */
+                                    status: "waiting" | "pending" | "approved" | "rejected" | "cancelled";
+                                    approvers?: string[];
+                                    startedAt: string | null;
+                                    dueAt: string | null;
+                                    delegations: ({
+                                        fromUserId: string;
+                                        toUserId: string;
+                                        at: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                decisions: {
+                                    [key: string]: unknown;
+                                }[];
+                                letter: ({
+                                    documentId: string;
+                                    sha256: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                sentAt: string | null;
+                                expiresAt: string | null;
+                                response?: ({
+                                    kind: string;
+                                    at: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
                             } & {
                                 [key: string]: unknown;
                             })[];
-                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
                         };
+                        onboarding: ({
+                            employeeId: string;
+                            employeeNumber: string;
+                            startDate: string;
+                            tasks: ({
+                                key: string;
+                                title: string;
+                                /** @enum {string} */
+                                assignee: "candidate" | "hr" | "it" | "mentor";
+                                required: boolean;
+                                dueDate: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                completedBy: ({
+                                    id: string;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
+                                completedAt: string | null;
+                                note: string | null;
+                                documentId: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            courses: ({
+                                key: string;
+                                title: string;
+                                passScore: number;
+                                required: boolean;
+                                /** @enum {string} */
+                                status: "assigned" | "passed" | "retake" | "failed";
+                                attempts: ({
+                                    score: number;
+                                    passed: boolean;
+                                    at: string;
+                                    recordedBy: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            completedAt: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        withdrawal: ({
+                            reason: string;
+                            by: string;
+                            at: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        timeline: ({
+                            at: string;
+                            type: string;
+                            actor: ({
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | "system";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        pendingActions: ({
+                            action: string;
+                            actor: string;
+                            dueAt: string | null;
+                            overdue: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        id: string;
+                        externalId: string | null;
+                        workflowId: string;
+                        candidate: {
+                            name: string;
+                            email: string;
+                            phone: string | null;
+                            locale: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        interview: {
+                            completedAt: (string) | null;
+                            accuracy: number | null;
+                            recordingUrl: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** @description ISO-8601 timestamp */
+                        createdAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | {
+                        id: string;
+                        workflowId: string;
+                        /** @enum {string} */
+                        stage: "erased";
+                        erasedAt: (string) | null;
+                        /** @description ISO-8601 timestamp */
+                        createdAt: string;
+                        candidate: null;
                     };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getApplicationReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applicationId: string;
+                        jobId: string;
+                        candidateName: string | null;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        /** @description ISO-8601 timestamp */
+                        generatedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resolveDiscrepancy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+                discrepancyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    resolution: "confirmed" | "dismissed" | "retest";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        resolution: ({
+                            resolution: string;
+                            note: string | null;
+                            by: string;
+                            byName: string;
+                            at: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    withdrawApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submitEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ratings: {
+                        [key: string]: "excellent" | "good" | "fair" | "poor";
+                    };
+                    comment?: string;
+                    /** @enum {string} */
+                    recommendation?: "advance" | "reject";
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evaluatorId: string;
+                        evaluatorName: string;
+                        role: string;
+                        ratings: {
+                            [key: string]: string;
+                        };
+                        comment: string | null;
+                        recommendation: ("advance" | "reject") | null;
+                        revision: number;
+                        at: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    decideApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "advance" | "reject";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        decision: {
+                            /** @enum {string} */
+                            decision: "advance" | "reject";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listApplicationMessages: {
+        parameters: {
+            query?: {
+                includeBodies?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            id: string;
+                            channel: string;
+                            template: string;
+                            status: string;
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    trackMessageOpen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A 1x1 transparent GIF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": string;
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    putOfferDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    position: string;
+                    salary: {
+                        amount: number;
+                        currency: string;
+                        /** @enum {string} */
+                        period: "year" | "month" | "hour";
+                    };
+                    benefits: string[];
+                    /** Format: date */
+                    startDate: string;
+                    terms?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        requiresApproval: boolean;
+                        stage: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submitOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        levels: ({
+                            /** @enum {string} */
+                            status: "waiting" | "pending" | "approved" | "rejected" | "cancelled";
+                            approvers?: string[];
+                            startedAt: string | null;
+                            dueAt: string | null;
+                            delegations: ({
+                                fromUserId: string;
+                                toUserId: string;
+                                at: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    decideOfferApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        level: number;
+                        status: string;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delegateOfferApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    fromUserId: string;
+                    /** Format: uuid */
+                    toUserId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        level: number;
+                        approvers: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            applicationId: string;
+                            version: number;
+                            level: number;
+                            dueAt: (string) | null;
+                            candidateName: string | null;
+                            jobId: string;
+                            departmentId: string;
+                            stage: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCandidateOffer: {
+        parameters: {
+            query: {
+                token: components["parameters"]["TokenQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        company: {
+                            name: string;
+                            address: string;
+                        };
+                        candidateName: string;
+                        version: number;
+                        status: string;
+                        expiresAt: string | null;
+                        letterSha256: string | null;
+                        response: {
+                            kind: string;
+                            at: string;
+                        } | null;
+                        pdfUrl: string;
+                        signedPdfUrl: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCandidateOfferPdf: {
+        parameters: {
+            query: {
+                token: components["parameters"]["TokenQuery"];
+                copy?: "letter" | "signed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    acceptOffer: {
+        parameters: {
+            query: {
+                token: components["parameters"]["TokenQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    signatureName: string;
+                    /** @enum {boolean} */
+                    consent: true;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        response: ({
+                            kind: string;
+                            at: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    declineOffer: {
+        parameters: {
+            query: {
+                token: components["parameters"]["TokenQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        response: ({
+                            kind: string;
+                            at: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    offerPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TokenPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The link is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Superseded by a newer offer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The offer expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    offerPageAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TokenPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "accept" | "decline";
+                    signatureName?: string;
+                    consent?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The offer, with its response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form was not filled in right */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The link is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Superseded by a newer offer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The offer expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5676,9 +5708,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Sync: only rows changed at or after this time, oldest change first (ISO-8601) */
-                updatedSince?: string;
-                limit?: number;
-                cursor?: string;
+                updatedSince?: components["parameters"]["UpdatedSinceQuery"];
+                limit?: components["parameters"]["LimitQuery"];
+                cursor?: components["parameters"]["CursorQuery"];
             };
             header?: never;
             path?: never;
@@ -5686,7 +5718,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5704,7 +5736,7 @@ export interface operations {
                             jobId: string;
                             startDate: string;
                             /** @enum {string} */
-                            status: "onboarding" | "active" | "ended";
+                            status: "onboarding" | "active";
                             mentorUserId: string | null;
                             createdAt: string;
                             hiredAt: string | null;
@@ -5714,756 +5746,1438 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
     };
-    recordProbationCheckIn: {
+    getEmployee: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    note: string;
-                    onTrack: boolean;
-                };
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        id: string;
+                        employeeNumber: string;
+                        name: string;
+                        email: string;
+                        position: string;
+                        departmentId: string;
+                        jobId: string;
+                        applicationId: string;
                         startDate: string;
-                        endDate: string;
-                        checkInDate: string;
-                        months: number;
-                        reminderDays: number;
+                        status: string;
                         mentorUserId: string | null;
-                        checkIn: {
-                            by: {
-                                id: string;
-                                name: string;
-                            };
-                            note: string;
-                            at: string;
-                            onTrack: boolean;
-                        } | null;
-                        mentorNote: {
-                            by: {
-                                id: string;
-                                name: string;
-                            };
-                            note: string;
-                            at: string;
-                        } | null;
-                        extension: {
-                            previousEndDate: string;
-                            endDate: string;
-                            reason: string;
-                            by: string;
-                            at: string;
-                        } | null;
-                        review: {
-                            /** @enum {string} */
-                            outcome: "confirm" | "end";
-                            reason: string | null;
-                            by: {
-                                id: string;
-                                name: string;
-                            };
-                            at: string;
-                        } | null;
-                        alerts: {
-                            [key: string]: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-        };
-    };
-    recordProbationMentorNote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    note: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        startDate: string;
-                        endDate: string;
-                        checkInDate: string;
-                        months: number;
-                        reminderDays: number;
-                        mentorUserId: string | null;
-                        checkIn: {
-                            by: {
-                                id: string;
-                                name: string;
-                            };
-                            note: string;
-                            at: string;
-                            onTrack: boolean;
-                        } | null;
-                        mentorNote: {
-                            by: {
-                                id: string;
-                                name: string;
-                            };
-                            note: string;
-                            at: string;
-                        } | null;
-                        extension: {
-                            previousEndDate: string;
-                            endDate: string;
-                            reason: string;
-                            by: string;
-                            at: string;
-                        } | null;
-                        review: {
-                            /** @enum {string} */
-                            outcome: "confirm" | "end";
-                            reason: string | null;
-                            by: {
-                                id: string;
-                                name: string;
-                            };
-                            at: string;
-                        } | null;
-                        alerts: {
-                            [key: string]: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-        };
-    };
-    recordProbationReview: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    outcome: "confirm" | "extend" | "end";
-                    reason?: string;
-                    endDate?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
+                        hiredAt: (string) | null;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
-                        probation: {
-                            startDate: string;
-                            endDate: string;
-                            checkInDate: string;
-                            months: number;
-                            reminderDays: number;
-                            mentorUserId: string | null;
-                            checkIn: {
-                                by: {
-                                    id: string;
-                                    name: string;
-                                };
-                                note: string;
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        checklist: ({
+                            key: string;
+                            title: string;
+                            /** @enum {string} */
+                            assignee: "candidate" | "hr" | "it" | "mentor";
+                            required: boolean;
+                            dueDate: string;
+                            /** @enum {string} */
+                            status: "open" | "done";
+                            completedBy: ({
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            completedAt: string | null;
+                            note: string | null;
+                            documentId: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        trainingRecord: ({
+                            key: string;
+                            title: string;
+                            passScore: number;
+                            required: boolean;
+                            /** @enum {string} */
+                            status: "assigned" | "passed" | "retake" | "failed";
+                            attempts: ({
+                                score: number;
+                                passed: boolean;
                                 at: string;
-                                onTrack: boolean;
-                            } | null;
-                            mentorNote: {
-                                by: {
-                                    id: string;
-                                    name: string;
-                                };
-                                note: string;
-                                at: string;
-                            } | null;
-                            extension: {
-                                previousEndDate: string;
-                                endDate: string;
-                                reason: string;
-                                by: string;
-                                at: string;
-                            } | null;
-                            review: {
-                                /** @enum {string} */
-                                outcome: "confirm" | "end";
-                                reason: string | null;
-                                by: {
-                                    id: string;
-                                    name: string;
-                                };
-                                at: string;
-                            } | null;
-                            alerts: {
-                                [key: string]: string;
-                            };
-                        };
+                                recordedBy: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
-            409: {
+            /** @description A path parameter is too long */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    completeOnboardingTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+                taskKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
+                        key: string;
+                        title: string;
+                        /** @enum {string} */
+                        assignee: "candidate" | "hr" | "it" | "mentor";
+                        required: boolean;
+                        dueDate: string;
+                        /** @enum {string} */
+                        status: "open" | "done";
+                        completedBy: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        completedAt: string | null;
+                        note: string | null;
+                        documentId: string | null;
+                    } & {
+                        [key: string]: unknown;
                     };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordCourseResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+                courseKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    score: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        title: string;
+                        passScore: number;
+                        required: boolean;
+                        /** @enum {string} */
+                        status: "assigned" | "passed" | "retake" | "failed";
+                        attempts: ({
+                            score: number;
+                            passed: boolean;
+                            at: string;
+                            recordedBy: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rejectEmployeeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+                documentId: components["parameters"]["DocumentIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        title: string;
+                        /** @enum {string} */
+                        assignee: "candidate" | "hr" | "it" | "mentor";
+                        required: boolean;
+                        dueDate: string;
+                        /** @enum {string} */
+                        status: "open" | "done";
+                        completedBy: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        completedAt: string | null;
+                        note: string | null;
+                        documentId: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getEmployeeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+                documentId: components["parameters"]["DocumentIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    uploadCandidateDocument: {
+        parameters: {
+            query: {
+                token: components["parameters"]["TokenQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        kind: string;
+                        contentType: string;
+                        size: number;
+                        sha256: string;
+                    };
+                };
+            };
+            /** @description A browser (Accept: text/html) goes back to its portal page */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    portalPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TokenPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The link is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    checkConsistency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checkedApplications: number;
+                        contradictions: ({
+                            kind: string;
+                            applicationId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                includeInactive?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            url: string;
+                            events: string[];
+                            scopes: string[] | null;
+                            active: boolean;
+                            createdAt: string;
+                            previousSecretExpiresAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    url: string;
+                    /**
+                     * @description Event types to receive; empty for all: application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed
+                     * @default []
+                     */
+                    events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed")[];
+                    /** @description Shared secret for the X-Signature HMAC; write-only, never returned */
+                    secret: string;
+                    /** @description What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise) */
+                    scopes?: "offers:salary"[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        events: string[];
+                        scopes: string[] | null;
+                        active: boolean;
+                        createdAt: string;
+                        previousSecretExpiresAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        events: string[];
+                        scopes: string[] | null;
+                        active: boolean;
+                        createdAt: string;
+                        previousSecretExpiresAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["LimitQuery"];
+                cursor?: components["parameters"]["CursorQuery"];
+                eventId?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            attemptId: string;
+                            eventId: string;
+                            type: string;
+                            applicationId: string | null;
+                            attemptNo: number;
+                            at: string;
+                            statusCode: number | null;
+                            error: string | null;
+                            durationMs: number;
+                            delivered: boolean;
+                            deliveryStatus: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6473,13 +7187,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6496,136 +7210,94 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6635,14 +7307,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
                 eventId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6659,136 +7331,94 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6798,7 +7428,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
@@ -6813,7 +7443,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6834,141 +7464,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
     };
-    listMyAssignments: {
+    oidcLogin: {
         parameters: {
             query?: never;
             header?: never;
@@ -6977,7 +7565,548 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description To the identity provider */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    oidcCallback: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                iss?: string;
+                error?: string;
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: the session cookie is set and the browser goes to /app/ */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    requestEmailLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the work goes on in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "accepted";
+                        message: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    useEmailLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: the session cookie is set and the browser goes to /app/ */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An HTML page saying why the sign-in cannot go on (or the common error, for a request refused before the page) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                        name: string;
+                        email: string | null;
+                        roles: string[];
+                        departmentId: string | null;
+                        /** @description The ADMIN_TOKEN from the environment, not a user */
+                        bootstrap: boolean;
+                        /** @description The browser session this request came with; null for bearer tokens */
+                        session: {
+                            id: string;
+                            /** @enum {string} */
+                            method: "oidc" | "email_link";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description The absolute end (SESSION_MAX_AGE after sign-in)
+                             */
+                            expiresAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When it ends if no further request comes (idle lifetime)
+                             */
+                            endsAt: string;
+                            /** @description Send as the X-CSRF-Token header with every POST, PUT, PATCH and DELETE */
+                            csrfToken: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listMySessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6985,143 +8114,196 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            applicationId: string;
+                            id: string;
                             /** @enum {string} */
-                            reason: "approver" | "mentor" | "it";
+                            method: "oidc" | "email_link";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            ip: string | null;
+                            userAgent: string | null;
+                            /** @description The session this request came with */
+                            current: boolean;
                         }[];
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeMySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7131,13 +8313,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7149,11 +8331,8 @@ export interface operations {
                             userId: string;
                             name: string;
                             scopes: string[] | null;
-                            /** Format: date-time */
                             expiresAt: string | null;
-                            /** Format: date-time */
                             lastUsedAt: string | null;
-                            /** Format: date-time */
                             revokedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -7161,136 +8340,76 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7300,7 +8419,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
@@ -7315,7 +8434,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7326,11 +8445,8 @@ export interface operations {
                         userId: string;
                         name: string;
                         scopes: string[] | null;
-                        /** Format: date-time */
                         expiresAt: string | null;
-                        /** Format: date-time */
                         lastUsedAt: string | null;
-                        /** Format: date-time */
                         revokedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -7338,136 +8454,94 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7477,13 +8551,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7494,147 +8568,102 @@ export interface operations {
                         userId: string;
                         name: string;
                         scopes: string[] | null;
-                        /** Format: date-time */
                         expiresAt: string | null;
-                        /** Format: date-time */
                         lastUsedAt: string | null;
-                        /** Format: date-time */
                         revokedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7644,7 +8673,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
@@ -7655,14 +8684,13 @@ export interface operations {
                     /** Format: email */
                     email?: string;
                     roles?: ("admin" | "hr" | "hiring_manager" | "approver" | "it" | "mentor" | "integrator")[];
-                    /** Format: uuid */
                     departmentId?: string | null;
                     active?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7688,136 +8716,94 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7827,7 +8813,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
@@ -7848,7 +8834,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7862,136 +8848,94 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8004,8 +8948,8 @@ export interface operations {
                 action?: string;
                 since?: string;
                 until?: string;
-                limit?: number;
-                cursor?: string;
+                limit?: components["parameters"]["LimitQuery"];
+                cursor?: components["parameters"]["CursorQuery"];
             };
             header?: never;
             path?: never;
@@ -8013,7 +8957,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8043,136 +8987,67 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8180,11 +9055,11 @@ export interface operations {
     reportFunnel: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -8214,136 +9089,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8351,11 +9157,11 @@ export interface operations {
     reportStageTimes: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -8384,136 +9190,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8521,11 +9258,11 @@ export interface operations {
     reportDecisionPromise: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -8560,136 +9297,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8697,11 +9365,11 @@ export interface operations {
     reportApprovals: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -8749,136 +9417,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8886,11 +9485,11 @@ export interface operations {
     reportOffers: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -8926,136 +9525,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9063,11 +9593,11 @@ export interface operations {
     reportCommunications: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -9096,136 +9626,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9233,11 +9694,11 @@ export interface operations {
     reportOnboarding: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -9272,136 +9733,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9409,11 +9801,11 @@ export interface operations {
     reportHiringQuality: {
         parameters: {
             query?: {
-                from?: string;
-                to?: string;
-                jobId?: string;
-                departmentId?: string;
-                format?: "json" | "csv";
+                from?: components["parameters"]["FromQuery"];
+                to?: components["parameters"]["ToQuery"];
+                jobId?: components["parameters"]["JobIdQuery"];
+                departmentId?: components["parameters"]["DepartmentIdQuery"];
+                format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path?: never;
@@ -9452,136 +9844,67 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9607,7 +9930,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9624,136 +9947,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9779,7 +10051,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9796,136 +10068,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9935,7 +10156,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
@@ -9947,7 +10168,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Accepted: the work goes on in the background */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -9963,317 +10184,94 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-        };
-    };
-    listRetentionRuns: {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            /** @description The retention workflow run (workflow id / run id) that wrote it */
-                            runKey: string;
-                            /** @description The clock it erased by */
-                            asOf: string;
-                            startedAt: string;
-                            /** @description null while running, or if its last attempt failed */
-                            finishedAt: string | null;
-                            erased: {
-                                applicationId: string;
-                                outcome: string;
-                                endedAt: string;
-                            }[];
-                            /** @description Erasures that failed (the next run tries again) */
-                            failed: {
-                                applicationId: string;
-                                error: string;
-                            }[];
-                            idempotencyKeysPurged: number;
-                            webhookEventsPurged: number;
-                            /** @description More applications were due than one run erases; the next run continues */
-                            more: boolean;
-                        }[];
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10285,151 +10283,94 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The export: JSON, or with format=zip the zip */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "application/zip": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10439,9 +10380,9 @@ export interface operations {
             query?: {
                 /** @description nextCursor of the previous page */
                 after?: string;
-                /** @description Comma-separated event types to keep (default: all): application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed, probation.confirmed, probation.extended, probation.ended */
+                /** @description Comma-separated event types to keep (default: all): application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed */
                 types?: string;
-                limit?: number;
+                limit?: components["parameters"]["LimitQuery"];
             };
             header?: never;
             path?: never;
@@ -10449,7 +10390,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done: the result */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10459,7 +10400,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed" | "probation.confirmed" | "probation.extended" | "probation.ended";
+                            type: "application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed";
                             occurredAt: string;
                             applicationId: string | null;
                             data: {
@@ -10471,136 +10412,67 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No, an invalid or an expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
-                            message: string;
-                            details?: ({
-                                path?: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            requestId: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
