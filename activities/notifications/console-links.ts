@@ -15,6 +15,10 @@ const SECTION: Record<TStaffAction, string> = {
   offer_approval: 'approvals',
   onboarding_task: 'onboarding',
   course_result: 'onboarding',
+  // The console has no probation screen yet: the candidate page itself.
+  probation_check_in: 'profile',
+  probation_mentor_note: 'profile',
+  probation_review: 'profile',
 };
 
 /** Templates sent to staff about one application that take a link to where the action is done. */

@@ -15,6 +15,9 @@ describe('deep links in staff e-mails', () => {
       offer_approval: 'approvals',
       onboarding_task: 'onboarding',
       course_result: 'onboarding',
+      probation_check_in: 'profile',
+      probation_mentor_note: 'profile',
+      probation_review: 'profile',
     };
     // Every action the template knows has a section (a new action without one fails here).
     expect(Object.keys(expected).sort()).toEqual(Object.keys(STAFF_ACTIONS).sort());
