@@ -3,13 +3,16 @@
  * on its own disk. The PostgreSQL driver is the default: documents are small (at most
  * DOCUMENT_MAX_BYTES, 5 MiB), few per employee, and go with the database's backups.
  * Keys are content-addressed (`<sha256>.<ext>`): storing the same bytes twice is one blob.
+ * The S3 driver (db/s3-document-store.ts, DOCUMENT_STORE=s3) keeps them in object storage.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import type { Config } from '../temporal.config';
 import type { DbHandle } from './client';
 import { documentBlobs } from './schema';
+import { S3DocumentStore } from './s3-document-store';
 
 export interface DocumentStore {
   /** Stores `bytes` under `key` (a no-op when the key is already there: same key, same bytes). */
@@ -34,6 +37,26 @@ export class PostgresDocumentStore implements DocumentStore {
   async delete(key: string): Promise<void> {
     await this.db.db.delete(documentBlobs).where(eq(documentBlobs.storageKey, key));
   }
+}
+
+type StoreConfig = Pick<Config, 'documentStore' | 'S3_URL' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_REGION'>;
+
+/**
+ * The store the configuration names. For S3 the bucket is checked first, so a wrong
+ * bucket or key fails at start-up rather than at the first upload.
+ */
+export async function openDocumentStore(config: StoreConfig, db: DbHandle): Promise<DocumentStore> {
+  if (config.documentStore === 'postgres') return new PostgresDocumentStore(db);
+  // loadConfig has checked that these are set for `s3`.
+  const store = new S3DocumentStore({
+    url: config.S3_URL!,
+    bucket: config.S3_BUCKET!,
+    accessKeyId: config.S3_ACCESS_KEY_ID!,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+    region: config.S3_REGION,
+  });
+  await store.check();
+  return store;
 }
 
 /** A storage key as uploads make them: the content's SHA-256 and the type's extension. */
