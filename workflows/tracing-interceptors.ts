@@ -52,7 +52,11 @@ export const interceptors = (): WorkflowInterceptors => {
     internals: [
       {
         // Disables the interceptors' context manager, when this workflow made one.
-        dispose: (input, next) => (inbound || outbound ? new OpenTelemetryInternalsInterceptor().dispose(input, next) : next(input)),
+        dispose: (input, next) => {
+          if (!inbound && !outbound) return next(input);
+          // The SDK's dispose is async only in its signature: it disables and calls next at once.
+          void new OpenTelemetryInternalsInterceptor().dispose(input, next);
+        },
       },
     ],
   };
