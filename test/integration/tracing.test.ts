@@ -108,7 +108,11 @@ describe('tracing', () => {
     expect(startActivity?.parentSpanId).toBe(run.spanId);
 
     // The withdrawal: its request → the client's update → the workflow's update handler.
-    const w = otlp.spans.filter((s) => s.traceId === withdrawTraceId);
+    const w = await eventually(async () => {
+      const spans = otlp.spans.filter((s) => s.traceId === withdrawTraceId);
+      const names = new Set(spans.map((s) => s.name));
+      return ['POST /v1/applications/:id/withdraw', 'StartWorkflowUpdate:withdraw', 'HandleUpdate:withdraw'].every((n) => names.has(n)) ? spans : null;
+    }, 30_000);
     const wHttp = only(w, 'POST /v1/applications/:id/withdraw');
     const wStart = only(w, 'StartWorkflowUpdate:withdraw');
     expect(wStart.parentSpanId).toBe(wHttp.spanId);
@@ -119,7 +123,7 @@ describe('tracing', () => {
     expect(otlp.rejected).toEqual([]);
   });
 
-  it('a request without a traceparent starts its own trace, and its workflow joins it', { timeout: 120_000 }, async () => {
+  it('a request without a traceparent starts its own trace, and its workflow\'s activities join it', { timeout: 120_000 }, async () => {
     const before = new Set(otlp.spans.map((s) => s.spanId));
     const job = await api('POST', '/v1/jobs', { token: org.hr.token, body: JOB(org.departmentId) });
     expect(job.status).toBe(201);
@@ -133,8 +137,13 @@ describe('tracing', () => {
     const http = await eventually(async () => otlp.spans.find((s) => !before.has(s.spanId) && s.name === 'POST /v1/applications'), 30_000);
     expect(http.parentSpanId).toBe('');
     expect(http.traceId).not.toBe(jobSpan.traceId);
-    const run = await eventually(async () => otlp.spans.find((s) => s.traceId === http.traceId && s.name === 'RunWorkflow:applicationWorkflow'), 90_000);
-    expect(run.service).toBe('hiring-worker');
+    // The workflow's activities are in the request's trace (its RunWorkflow span ends with the journey).
+    const trace = await eventually(async () => {
+      const spans = otlp.spans.filter((s) => s.traceId === http.traceId);
+      return spans.some((s) => s.name.startsWith('RunActivity:')) ? spans : null;
+    }, 90_000);
+    expect(only(trace, 'StartWorkflow:applicationWorkflow').parentSpanId).toBe(http.spanId);
+    expect(trace.find((s) => s.name.startsWith('RunActivity:'))!.service).toBe('hiring-worker');
   });
 });
 
