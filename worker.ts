@@ -76,8 +76,11 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     taskQueue: opts.taskQueue ?? opts.config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
-    // Workflow interceptors are in the bundle (bundleOptions); workflowModules is for a bundle made here.
-    interceptors: { activity: [attemptInterceptors, ...tracing.activityInterceptors], workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+    // A pre-built bundle carries the workflow interceptors already (bundleOptions); one made here needs them named.
+    interceptors: {
+      activity: [attemptInterceptors, ...tracing.activityInterceptors],
+      ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
     sinks: tracing.sinks,
     dataConverter: dataConverter(opts.config, opts.db),
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
