@@ -144,6 +144,26 @@ export const ZEnvSchema = z.object({
   // them on disk (DATA_DIR/documents), read by `npm run documents:import`.
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  /**
+   * Where documents' bytes go (db/document-store.ts): `postgres` (the default) or `s3`, any
+   * S3-compatible object store addressed path-style (`S3_URL/S3_BUCKET/<key>`). Unset with
+   * S3_URL set: `s3`.
+   */
+  DOCUMENT_STORE: z.enum(['postgres', 's3']).optional(),
+  S3_URL: ZUrlSchema(['http', 'https']).optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)')
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+
+  // Tracing (ops/tracing.ts): OTLP/HTTP export of spans; unset, nothing is traced.
+  OTEL_EXPORTER_OTLP_ENDPOINT: ZUrlSchema(['http', 'https']).optional(),
+  /** Overrides OTEL_EXPORTER_OTLP_ENDPOINT for traces only (the full URL, `/v1/traces` included). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ZUrlSchema(['http', 'https']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
 
   // Integrations
   /** After POST /v1/webhooks/:id/rotate-secret, how long the old secret still signs beside the new one. */
@@ -200,6 +220,8 @@ export interface Config extends Env {
   /** Secret used to sign candidate links; generated per data dir in dev if unset. */
   linkSigningSecret: string | undefined;
   documentsDir: string;
+  /** DOCUMENT_STORE, or its default: `s3` when S3_URL is set, else `postgres`. */
+  documentStore: 'postgres' | 's3';
   /** TLS to Temporal, or undefined for plaintext (the dev server). */
   temporalTls: TemporalTls | undefined;
   /** PAYLOAD_KEYS parsed; unset, Temporal stores payloads in plain JSON (tests of old behaviour only). */
@@ -262,6 +284,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.SESSION_IDLE_TIMEOUT > env.SESSION_MAX_AGE) {
     throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TIMEOUT: must not be longer than SESSION_MAX_AGE');
   }
+  const documentStore = env.DOCUMENT_STORE ?? (env.S3_URL ? 's3' : 'postgres');
+  if (documentStore === 's3') {
+    const s3Missing = (['S3_URL', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => env[k] === undefined);
+    if (s3Missing.length > 0) {
+      throw new ConfigError(`Invalid configuration:\n${s3Missing.map((k) => `  ${k}: required when DOCUMENT_STORE is s3`).join('\n')}`);
+    }
+  }
   const temporalTls = parseTemporalTls(env);
   const payloadKeys = env.PAYLOAD_KEYS ? parsePayloadKeys(env.PAYLOAD_KEYS) : undefined;
   if (payloadKeys?.problems.length) {
@@ -272,6 +301,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     linkSigningSecret: env.LINK_SIGNING_SECRET,
     documentsDir: env.DOCUMENTS_DIR ?? `${env.DATA_DIR.replace(/\/$/, '')}/documents`,
+    documentStore,
     temporalTls,
     payloadKeys: payloadKeys?.keys,
   };

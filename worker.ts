@@ -15,9 +15,10 @@ import type { ExtraActivityDeps } from './activities';
 import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
 import { temporalConnectionOptions } from './ops/temporal-connection';
+import { startTracing, workerTracingOptions, type Tracing } from './ops/tracing';
 import { installWorkerRuntime, startWorkerOps } from './ops/worker-ops';
 import { loadConfigOrExit, type Config } from './temporal.config';
-import { dataConverter, WORKER_KEYS } from './privacy/data-converter';
+import { dataConverter, WORKER_KEYS, WORKFLOW_INTERCEPTOR_MODULES } from './privacy/data-converter';
 
 /** The workflows' entry: bundled here, or once by scripts/build-workflows.ts (run as a child process, never imported). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -45,6 +46,8 @@ export interface WorkerBuildOptions {
   log?: ActivityDeps['log'];
   /** Workflows on the worker's main thread (the SDK's debugMode): the benchmark's memory diagnosis. */
   debugMode?: boolean;
+  /** OpenTelemetry (ops/tracing.ts): activity spans, and the sink for the workflows' spans. */
+  tracing?: Tracing;
 }
 
 const consoleLog: ActivityDeps['log'] = {
@@ -66,13 +69,19 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
   // Read by the workflow thread the SDK starts in Worker.create (its environment is a copy
   // of this one), through patches/@temporalio+worker+1.24.0.patch.
   process.env.TEMPORAL_WORKFLOW_STACK_TRACES = opts.config.WORKFLOW_STACK_TRACES ? '1' : '0';
+  const tracing = workerTracingOptions(opts.tracing);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.config.TEMPORAL_NAMESPACE,
     taskQueue: opts.taskQueue ?? opts.config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
-    interceptors: { activity: [attemptInterceptors] },
+    // A pre-built bundle carries the workflow interceptors already (bundleOptions); one made here needs them named.
+    interceptors: {
+      activity: [attemptInterceptors, ...tracing.activityInterceptors],
+      ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
+    sinks: tracing.sinks,
     dataConverter: dataConverter(opts.config, opts.db, WORKER_KEYS),
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',
@@ -112,16 +121,19 @@ export async function loadWorkflowBundle(config: Pick<Config, 'WORKFLOW_BUNDLE_P
 export async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
   const sdkMetricsAddress = await installWorkerRuntime(config);
+  const tracing = startTracing(config, 'hiring-worker');
+  if (tracing) console.log(`tracing: spans to ${tracing.url}`);
   const workflowBundle = await loadWorkflowBundle(config);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker = await createWorker({ config, db, connection, workflowBundle });
+  const worker = await createWorker({ config, db, connection, workflowBundle, tracing });
   const ops = await startWorkerOps({ config, db, connection, worker, sdkMetricsAddress });
   if (ops) console.log(`worker metrics and probes on http://${ops.address}`);
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM by itself.
   console.log(`worker polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();
   await ops?.close();
+  await tracing?.shutdown();
   await connection.close();
   await db.close();
 }

@@ -9,11 +9,13 @@ import { migrate, openDb, type DbHandle } from '../db/client';
 import { loadConfigOrExit, type Config } from '../temporal.config';
 import { startOpsServer } from '../ops/ops-server';
 import { temporalConnectionOptions } from '../ops/temporal-connection';
+import { clientTracingInterceptors, startTracing, type Tracing } from '../ops/tracing';
 import { dataConverter } from '../privacy/data-converter';
 import apiPlugin from './app';
 import { errorBody } from './errors';
 import { ApiMetrics, metricsPlugin } from './metrics';
 import loadShedding from './plugins/load-shedding';
+import tracingPlugin from './plugins/tracing';
 import { sharedStatePlugin } from './shared-state';
 import { ensureRetentionSchedule } from '../privacy/retention-schedule';
 
@@ -90,6 +92,8 @@ export async function buildServer(opts: {
   metrics?: ApiMetrics;
   /** Tests: a movable clock for session lifetimes. */
   now?: () => Date;
+  /** OpenTelemetry (ops/tracing.ts): a server span per request. */
+  tracing?: Tracing;
 }) {
   const app = Fastify({
     logger:
@@ -112,6 +116,8 @@ export async function buildServer(opts: {
     trustProxy: trustProxySetting(opts.config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
   });
+  // First, so the request's span is the context of every other hook and the handler.
+  if (opts.tracing) await app.register(tracingPlugin, { tracer: opts.tracing.tracer });
   await app.register(metricsPlugin, { metrics: opts.metrics ?? new ApiMetrics({ db: opts.db, poolSize: opts.config.DATABASE_POOL_SIZE }) });
   await app.register(loadShedding, { config: opts.config });
   await app.register(sharedStatePlugin, { config: opts.config, db: opts.db });
@@ -120,13 +126,22 @@ export async function buildServer(opts: {
 }
 
 /** The API's Temporal client; `db` holds the per-application data keys of the payload codec. */
-export async function connectTemporal(config: Config, db?: DbHandle, metrics?: ApiMetrics): Promise<{ client: Client; connection: Connection }> {
+export async function connectTemporal(
+  config: Config,
+  db?: DbHandle,
+  metrics?: ApiMetrics,
+  tracing?: Tracing,
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     ...temporalConnectionOptions(config),
     connectTimeout: '5s',
     ...(metrics ? { interceptors: metrics.temporalInterceptors() } : {}),
   });
-  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db) }) };
+  const interceptors = clientTracingInterceptors(tracing);
+  return {
+    connection,
+    client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config, db), ...(interceptors ? { interceptors } : {}) }),
+  };
 }
 
 /** The daily retention schedule (privacy/retention-schedule.ts); a failure is logged, never fatal. */
@@ -160,8 +175,10 @@ export async function main() {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   await migrate(db);
   const metrics = new ApiMetrics({ db, poolSize: config.DATABASE_POOL_SIZE });
-  const { client, connection } = await connectTemporal(config, db, metrics);
-  const app: FastifyInstance = await buildServer({ config, db, temporal: client, metrics });
+  const tracing = startTracing(config, 'hiring-api');
+  if (tracing) console.log(`tracing: spans to ${tracing.url}`);
+  const { client, connection } = await connectTemporal(config, db, metrics, tracing);
+  const app: FastifyInstance = await buildServer({ config, db, temporal: client, metrics, tracing });
   await startRetentionSchedule(client, config);
   // Prometheus scrapes a private listener, never the public port.
   const ops = config.METRICS_BIND
@@ -174,6 +191,7 @@ export async function main() {
     await ops?.close();
     await app.close();
     await connection.close();
+    await tracing?.shutdown();
     await db.close();
   });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -2,14 +2,15 @@
  * State the API replicas share: with REDIS_URL, one Redis holds the rate-limit counters and
  * the failed-authentication counts, so a client that spreads requests over replicas behind
  * a load balancer meets the same limits as against one; without it each process counts in
- * its own memory. Onboarding documents go to the database (db/document-store.ts), never to
- * one replica's disk, encrypted with PAYLOAD_KEYS. Redis unreachable, limits fail open (requests are served uncounted and a
+ * its own memory. Onboarding documents go to the database or to S3-compatible object storage
+ * (db/document-store.ts, DOCUMENT_STORE), never to one replica's disk, encrypted with
+ * PAYLOAD_KEYS. Redis unreachable, limits fail open (requests are served uncounted and a
  * warning is logged): a counter store must not take the API down.
  */
 import { Redis } from 'ioredis';
 import fp from 'fastify-plugin';
 import type { DbHandle } from '../db/client';
-import { PostgresDocumentStore, type DocumentStore } from '../db/document-store';
+import { openDocumentStore, type DocumentStore } from '../db/document-store';
 import type { Config } from '../temporal.config';
 import { MemoryFailureCounter, RedisFailureCounter, type FailureCounter } from './auth-failures';
 
@@ -24,9 +25,9 @@ declare module 'fastify' {
 }
 
 /** Connects to Redis (when configured) before the app serves, and closes it with the app. */
-export const sharedStatePlugin = fp<{ config: Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'payloadKeys'>; db: DbHandle }>(
+export const sharedStatePlugin = fp<{ config: Config; db: DbHandle }>(
   async (app, { config, db }) => {
-    app.decorate('documents', new PostgresDocumentStore(db, config.payloadKeys));
+    app.decorate('documents', await openDocumentStore(config, db));
     if (!config.REDIS_URL) {
       app.decorate('redis', null);
       app.decorate('authFailures', new MemoryFailureCounter());

@@ -3,15 +3,18 @@
  * on its own disk. The PostgreSQL driver is the default: documents are small (at most
  * DOCUMENT_MAX_BYTES, 5 MiB), few per employee, and go with the database's backups.
  * Keys are content-addressed (`<sha256>.<ext>`): storing the same bytes twice is one blob.
+ * The S3 driver (db/s3-document-store.ts, DOCUMENT_STORE=s3) keeps them in object storage.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
-import { open, seal } from '../privacy/aead';
-import type { TPayloadKeys } from '../temporal.config';
+import { seal } from '../privacy/aead';
+import type { Config, TPayloadKeys } from '../temporal.config';
 import type { DbHandle } from './client';
 import { documentBlobs } from './schema';
+import { documentKeyOf, openBlob, sealBlob, wrapLabel, type SealedBlob } from './document-sealing';
+import { S3DocumentStore } from './s3-document-store';
 
 export interface DocumentStore {
   /** Stores `bytes` under `key` (a no-op when the key is already there: same key, same bytes). */
@@ -19,44 +22,6 @@ export interface DocumentStore {
   /** The bytes under `key`, or null. */
   get(key: string): Promise<Buffer | null>;
   delete(key: string): Promise<void>;
-}
-
-/**
- * Encryption at rest (docs/personal-data.md, "Documents at rest"): each blob is sealed
- * (AES-256-GCM, the storage key as associated data) with a random key of its own, and
- * that key is stored beside it wrapped by the active PAYLOAD_KEYS entry. Why a key per
- * document and not the application's data key: blobs are content-addressed and may be
- * shared by rows of several applications; deleting the blob at erasure deletes its only
- * key with it. Without `ring` (PAYLOAD_KEYS unset: tests of old behaviour) blobs are
- * stored plain; rows with no wrapped key are read as plain (stored before encryption).
- */
-const contentLabel = (key: string) => `document:${key}`;
-const wrapLabel = (key: string) => `document-key:${key}`;
-
-interface SealedBlob {
-  content: Uint8Array;
-  wrappingKeyId: string | null;
-  wrappedKey: string | null;
-}
-
-function sealBlob(ring: TPayloadKeys, key: string, bytes: Uint8Array): SealedBlob {
-  const documentKey = randomBytes(32);
-  return {
-    content: new Uint8Array(seal(documentKey, contentLabel(key), bytes)),
-    wrappingKeyId: ring.activeId,
-    wrappedKey: seal(ring.keys.get(ring.activeId)!, wrapLabel(key), documentKey).toString('base64'),
-  };
-}
-
-function documentKeyOf(ring: TPayloadKeys | undefined, key: string, row: SealedBlob): Buffer {
-  const wrapping = ring?.keys.get(row.wrappingKeyId!);
-  if (!wrapping) throw new Error(`document ${key} is wrapped by '${row.wrappingKeyId}', which PAYLOAD_KEYS does not list`);
-  return open(wrapping, wrapLabel(key), Buffer.from(row.wrappedKey!, 'base64'));
-}
-
-function openBlob(ring: TPayloadKeys | undefined, key: string, row: SealedBlob): Buffer {
-  if (!row.wrappedKey) return Buffer.from(row.content);
-  return open(documentKeyOf(ring, key, row), contentLabel(key), row.content);
 }
 
 export class PostgresDocumentStore implements DocumentStore {
@@ -122,6 +87,27 @@ export class PostgresDocumentStore implements DocumentStore {
     );
     return { encrypted, rewrapped, remaining: Object.fromEntries(counts.map((c) => [c.k, Number(c.n)])) };
   }
+}
+
+type StoreConfig = Pick<Config, 'documentStore' | 'S3_URL' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_REGION' | 'payloadKeys'>;
+
+/**
+ * The store the configuration names. For S3 the bucket is checked first, so a wrong
+ * bucket or key fails at start-up rather than at the first upload.
+ */
+export async function openDocumentStore(config: StoreConfig, db: DbHandle): Promise<DocumentStore> {
+  if (config.documentStore === 'postgres') return new PostgresDocumentStore(db, config.payloadKeys);
+  // loadConfig has checked that these are set for `s3`.
+  const store = new S3DocumentStore({
+    url: config.S3_URL!,
+    bucket: config.S3_BUCKET!,
+    accessKeyId: config.S3_ACCESS_KEY_ID!,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+    region: config.S3_REGION,
+    ring: config.payloadKeys,
+  });
+  await store.check();
+  return store;
 }
 
 /** A storage key as uploads make them: the content's SHA-256 and the type's extension. */

@@ -13,8 +13,11 @@ import { DataKeys, type DataKeysOptions } from './data-keys';
 
 export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
-/** For bundleWorkflowCode: the workflow side of the data converter. */
-export const bundleOptions = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
+/** The workflow interceptors every bundle carries: tracing, a pass-through when untraced (ops/tracing.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [fileURLToPath(new URL('../workflows/tracing-interceptors.ts', import.meta.url))];
+
+/** For bundleWorkflowCode: the workflow side of the data converter, and the workflow interceptors. */
+export const bundleOptions = { failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES } as const;
 
 /**
  * With PAYLOAD_KEYS set: encrypted payloads, per-application data keys when `db` is given.

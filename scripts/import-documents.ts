@@ -1,11 +1,12 @@
 /**
  * `npm run documents:import`: copies onboarding documents that earlier versions stored as
- * files under DOCUMENTS_DIR into the database's document store (db/document-store.ts).
+ * files under DOCUMENTS_DIR into the configured document store (db/document-store.ts:
+ * PostgreSQL, or S3 with DOCUMENT_STORE=s3).
  * Idempotent; run it once per deployment after upgrading, then remove the directory.
  */
 import { fileURLToPath } from 'node:url';
 import { migrate, openDb } from '../db/client';
-import { importDocumentsDir, PostgresDocumentStore } from '../db/document-store';
+import { importDocumentsDir, openDocumentStore } from '../db/document-store';
 import { loadConfigOrExit } from '../temporal.config';
 
 async function main() {
@@ -13,7 +14,7 @@ async function main() {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {
     await migrate(db);
-    const r = await importDocumentsDir(config.documentsDir, new PostgresDocumentStore(db, config.payloadKeys));
+    const r = await importDocumentsDir(config.documentsDir, await openDocumentStore(config, db));
     console.log(
       `documents from ${config.documentsDir}: ${r.imported.length} imported, ${r.alreadyThere.length} already stored, ${r.skipped.length} skipped` +
         (r.skipped.length ? ` (${r.skipped.join(', ')}: not a storage key, or the bytes do not match it)` : ''),

@@ -10,6 +10,7 @@
 import { expect } from 'vitest';
 import { OFFER_TOKEN_PURPOSE, PORTAL_TOKEN_PURPOSE, signToken } from '../../shared/links';
 import { OFFER } from './journey';
+import { multipart } from './multipart';
 import { application, JOB, type Org } from './org';
 import { eventually, type Stack } from './stack';
 
@@ -175,4 +176,12 @@ export function tamper(token: string): string {
   const i = token.length - 5;
   const c = token[i] === 'A' ? 'B' : 'A';
   return `${token.slice(0, i)}${c}${token.slice(i + 1)}`;
+}
+
+/** A new hire's upload through their portal link: 201 with the document's id. */
+export async function uploadDocument(s: Stack, portalToken: string, kind: string, filename: string, contentType: string, bytes: Uint8Array): Promise<{ id: string }> {
+  const m = multipart({ kind }, { field: 'file', filename, contentType, bytes });
+  const r = await s.app.inject({ method: 'POST', url: `/v1/candidate/documents?token=${portalToken}`, payload: m.payload, headers: m.headers });
+  expect(r.statusCode, r.body).toBe(201);
+  return JSON.parse(r.body) as { id: string };
 }

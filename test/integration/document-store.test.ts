@@ -1,7 +1,10 @@
 /**
- * Onboarding documents in PostgreSQL (db/document-store.ts), not on one replica's disk,
- * encrypted at rest with PAYLOAD_KEYS (plain rows from before still read; rotation encrypts
- * them and re-wraps document keys), and the import of what earlier versions stored as files under DOCUMENTS_DIR
+ * Onboarding documents in PostgreSQL or S3-compatible object storage (db/document-store.ts,
+ * db/s3-document-store.ts), not on one replica's disk: the same behaviour tests run against
+ * both drivers, the S3 one against a real S3-compatible server (moto, test/helpers/s3.ts).
+ * Encrypted at rest with PAYLOAD_KEYS in both (plain rows from before still read; rotation
+ * encrypts them and re-wraps document keys), and the import of what earlier versions stored
+ * as files under DOCUMENTS_DIR
  * (`npm run documents:import`): each file checked against the hash its name carries.
  */
 import { spawn } from 'node:child_process';
@@ -12,40 +15,120 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { importDocumentsDir, PostgresDocumentStore } from '../../db/document-store';
+import { importDocumentsDir, openDocumentStore, PostgresDocumentStore, type DocumentStore } from '../../db/document-store';
+import { S3DocumentStore } from '../../db/s3-document-store';
 import { DataKeys } from '../../privacy/data-keys';
 import { newPayloadKeyEntry } from '../../privacy/keys';
-import { parsePayloadKeys, type TPayloadKeys } from '../../temporal.config';
+import { ConfigError, loadConfig, parsePayloadKeys, type TPayloadKeys } from '../../temporal.config';
 import { rotate } from '../../scripts/rotate-keys';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { JPEG_BYTES, PDF_BYTES, PNG_BYTES } from '../helpers/multipart';
+import { startS3Server, type TestS3 } from '../helpers/s3';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let db: TestDb;
 let dir: string;
+let s3: TestS3;
+const BUCKET = 'hwe-documents';
 const key = (bytes: Uint8Array, ext: string) => `${createHash('sha256').update(bytes).digest('hex')}.${ext}`;
 const blobs = async () => (await db.handle.rows<{ n: number }>(sql`select count(*)::int as n from document_blobs`))[0]!.n;
 
 beforeAll(async () => {
-  db = await createTestDb();
+  [db, s3] = await Promise.all([createTestDb(), startS3Server()]);
+  await s3.createBucket(BUCKET);
   dir = mkdtempSync(path.join(os.tmpdir(), 'hwe-docs-'));
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
+  await s3?.stop();
   await db?.drop();
 });
 
-describe('PostgreSQL document store', () => {
-  it('stores, reads back and deletes by key; the same bytes twice are one blob', async () => {
-    const store = new PostgresDocumentStore(db.handle);
+const s3Settings = () => ({ url: s3.url, bucket: BUCKET, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region });
+
+/** Each driver, and how many stored objects it holds (read from the store's own back end). */
+const DRIVERS: { name: string; open: () => DocumentStore; stored: () => Promise<number> }[] = [
+  { name: 'PostgreSQL', open: () => new PostgresDocumentStore(db.handle), stored: blobs },
+  { name: 'S3', open: () => new S3DocumentStore(s3Settings()), stored: async () => (await s3.keys(BUCKET)).length },
+];
+
+describe.each(DRIVERS)('$name document store', ({ open, stored }) => {
+  it('stores, reads back and deletes by key; the same bytes twice are one object; deleting twice is fine', async () => {
+    const store = open();
+    const before = await stored();
     const k = key(PNG_BYTES, 'png');
+    const other = key(PDF_BYTES, 'pdf');
     expect(await store.get(k)).toBeNull();
     await store.put(k, PNG_BYTES);
     await store.put(k, PNG_BYTES);
-    expect(await blobs()).toBe(1);
+    await store.put(other, PDF_BYTES);
+    expect(await stored()).toBe(before + 2);
     expect(Buffer.compare((await store.get(k))!, Buffer.from(PNG_BYTES))).toBe(0);
+    expect(Buffer.compare((await store.get(other))!, Buffer.from(PDF_BYTES))).toBe(0);
+    await store.delete(k);
     await store.delete(k);
     expect(await store.get(k)).toBeNull();
+    // Only the one key went.
+    expect(Buffer.compare((await store.get(other))!, Buffer.from(PDF_BYTES))).toBe(0);
+    expect(await stored()).toBe(before + 1);
+    await store.delete(other);
+    expect(await stored()).toBe(before);
+  });
+
+  it('keeps every byte of a large binary document (5 MiB, all 256 byte values)', async () => {
+    const store = open();
+    const big = new Uint8Array(5 * 1024 * 1024).map((_, i) => (i * 31 + (i >> 8)) & 0xff);
+    const k = key(big, 'pdf');
+    await store.put(k, big);
+    const back = await store.get(k);
+    expect(back?.length).toBe(big.length);
+    expect(createHash('sha256').update(back!).digest('hex')).toBe(k.slice(0, 64));
+    await store.delete(k);
+    expect(await store.get(k)).toBeNull();
+  });
+});
+
+describe('S3 at rest', () => {
+  it('with PAYLOAD_KEYS the bucket holds ciphertext, the wrapped key rides in the metadata, and reads give the plain bytes', async () => {
+    const keys = ring(newPayloadKeyEntry('k1'));
+    const store = new S3DocumentStore({ ...s3Settings(), ring: keys });
+    const k = key(PDF_BYTES, 'pdf');
+    await store.put(k, PDF_BYTES);
+    const raw = await s3.object(BUCKET, k);
+    expect(contains(raw.bytes, PDF_BYTES.subarray(0, 32))).toBe(false);
+    expect(raw.meta['x-amz-meta-wrapping-key-id']).toBe('k1');
+    expect(raw.meta['x-amz-meta-wrapped-key']).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(Buffer.compare((await store.get(k))!, Buffer.from(PDF_BYTES))).toBe(0);
+    // Without the key ring the object cannot be read.
+    await expect(new S3DocumentStore(s3Settings()).get(k)).rejects.toThrow(/wrapped by 'k1'/);
+    await store.delete(k);
+    expect(await s3.keys(BUCKET)).not.toContain(k);
+  });
+});
+
+describe('S3 settings', () => {
+  it('DOCUMENT_STORE=s3 needs the URL, bucket and keys; S3_URL alone picks s3; a bad bucket name is refused', () => {
+    const base = { DATA_DIR: dir };
+    expect(() => loadConfig({ ...base, DOCUMENT_STORE: 's3' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, DOCUMENT_STORE: 's3' })).toThrow(/S3_BUCKET: required when DOCUMENT_STORE is s3[\s\S]*S3_SECRET_ACCESS_KEY/);
+    expect(() => loadConfig({ ...base, S3_URL: s3.url })).toThrow(/S3_ACCESS_KEY_ID: required when DOCUMENT_STORE is s3/);
+    expect(() => loadConfig({ ...base, ...s3.env('Bad_Bucket') })).toThrow(/S3_BUCKET: must be an S3 bucket name/);
+    expect(() => loadConfig({ ...base, ...s3.env(BUCKET), S3_URL: 'ftp://example.com' })).toThrow(/S3_URL: must start with http/);
+    expect(loadConfig(base).documentStore).toBe('postgres');
+    expect(loadConfig({ ...base, ...s3.env(BUCKET), DOCUMENT_STORE: '' }).documentStore).toBe('s3');
+    expect(loadConfig({ ...base, ...s3.env(BUCKET), DOCUMENT_STORE: 'postgres' }).documentStore).toBe('postgres');
+  });
+
+  it('a bucket that does not exist fails at start-up with a clear message, and nothing is written', async () => {
+    const config = loadConfig({ DATA_DIR: dir, ...s3.env('no-such-bucket') });
+    await expect(openDocumentStore(config, db.handle)).rejects.toThrow(/S3_BUCKET: .*\/no-such-bucket: no such bucket/);
+    expect(await openDocumentStore(loadConfig({ DATA_DIR: dir, ...s3.env(BUCKET) }), db.handle)).toBeInstanceOf(S3DocumentStore);
+    expect(await s3.keys(BUCKET)).toEqual([]);
+  });
+
+  it('a failed request names the operation and S3\'s error code', async () => {
+    const store = new S3DocumentStore({ ...s3Settings(), bucket: 'no-such-bucket' });
+    await expect(store.put(key(PNG_BYTES, 'png'), PNG_BYTES)).rejects.toThrow(/S3 PutObject failed: HTTP 404 NoSuchBucket/);
   });
 });
 
@@ -150,6 +233,34 @@ describe('importing DOCUMENTS_DIR', () => {
     expect(code, out).toBe(0);
     expect(out).toMatch(/0 imported, 2 already stored, 2 skipped/);
     expect(await blobs()).toBe(2);
+  });
+
+  it('imports into S3 with DOCUMENT_STORE=s3 (npm script), idempotently', async () => {
+    const importDir = mkdtempSync(path.join(os.tmpdir(), 'hwe-docs-s3-'));
+    try {
+      const png = key(PNG_BYTES, 'png');
+      writeFileSync(path.join(importDir, png), PNG_BYTES);
+      const run = async () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import-documents.ts'], {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: db.url, DOCUMENTS_DIR: importDir, ...s3.env(BUCKET) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        const code = await new Promise((resolve) => child.once('exit', resolve));
+        expect(code, out).toBe(0);
+        return out;
+      };
+      expect(await run()).toMatch(/1 imported, 0 already stored, 0 skipped/);
+      expect(await run()).toMatch(/0 imported, 1 already stored, 0 skipped/);
+      expect(await s3.keys(BUCKET)).toEqual([png]);
+      expect(Buffer.compare((await new S3DocumentStore(s3Settings()).get(png))!, Buffer.from(PNG_BYTES))).toBe(0);
+      await new S3DocumentStore(s3Settings()).delete(png);
+    } finally {
+      rmSync(importDir, { recursive: true, force: true });
+    }
   });
 
   it('a directory that does not exist imports nothing', async () => {

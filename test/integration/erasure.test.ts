@@ -10,9 +10,9 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliHistory, foundIn, payloadsIn, uniqueCandidate } from '../helpers/history';
 import { OFFER, toOfferDrafting, waitForStage } from '../helpers/journey';
-import { multipart, PDF_BYTES, PNG_BYTES } from '../helpers/multipart';
+import { PDF_BYTES, PNG_BYTES } from '../helpers/multipart';
 import { createOrg, type Org } from '../helpers/org';
-import { offerToken, onboarded, quickJob } from '../helpers/scenario';
+import { offerToken, onboarded, quickJob, uploadDocument } from '../helpers/scenario';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
 /** Every row of every table of the database, as text. */
@@ -133,11 +133,7 @@ describe('erasure and subject access', () => {
   it("onboarding: the employee row and the candidate's own files go; a file another employee shares stays; an active employee is a 409", async () => {
     const jobId = await quickJob(s, org);
     const [a, b] = await Promise.all([onboarded(s, org, jobId), onboarded(s, org, jobId)]);
-    const upload = async (token: string, kind: string, filename: string, contentType: string, bytes: Uint8Array) => {
-      const m = multipart({ kind }, { field: 'file', filename, contentType, bytes });
-      const r = await s.app.inject({ method: 'POST', url: `/v1/candidate/documents?token=${token}`, payload: m.payload, headers: m.headers });
-      expect(r.statusCode, r.body).toBe(201);
-    };
+    const upload = (token: string, kind: string, filename: string, contentType: string, bytes: Uint8Array) => uploadDocument(s, token, kind, filename, contentType, bytes);
     const own = Uint8Array.from([...PNG_BYTES, ...Buffer.from(a.id)]);
     await upload(a.portalToken, 'id_copy', `${a.name} passport.png`, 'image/png', own);
     await upload(a.portalToken, 'diploma', 'diploma.pdf', 'application/pdf', PDF_BYTES);
