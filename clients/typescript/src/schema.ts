@@ -90,7 +90,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change part of the organisation settings (today: retention)
+         * @description Only the fields given change: `retention.afterEnd.<outcome>` (days after an application ended rejected, withdrawn, declined or expired before it is erased automatically), `retention.idempotencyKeys` and `retention.webhookEvents` (days kept). Whole days, 1 to 3650. 409 before the settings were first saved with PUT.
+         */
+        patch: operations["patchSettings"];
         trace?: never;
     };
     "/v1/jobs": {
@@ -658,6 +662,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{id}/probation/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The hiring manager's mid-point probation check-in (once)
+         * @description In `probation` only (409 `wrong_stage` otherwise); the hiring manager of the department or HR; a second check-in is 409.
+         */
+        post: operations["recordProbationCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/probation/mentor-note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentor's note for the final review (a later note replaces it)
+         * @description The new hire's mentor (or HR), in `probation` only. Anyone else gets 403, or 404 if they may not see the application.
+         */
+        post: operations["recordProbationMentorNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/probation/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the final probation review: confirm, extend (once) or end
+         * @description `confirm` moves the application to `confirmed`, `end` to `probation_failed` (a `reason` is required); `extend` (once, with a `reason`) sets a new `endDate` after the current one, in the future and at most six months from the start date (400 `validation_failed` otherwise; a second extension is 409). Webhooks: `probation.confirmed`, `probation.extended`, `probation.ended`.
+         */
+        post: operations["recordProbationReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/candidate/documents": {
         parameters: {
             query?: never;
@@ -936,6 +1000,26 @@ export interface paths {
         };
         /** Who the token or session belongs to (with the CSRF token for a browser session) */
         get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The applications I am named on beyond my department: approver, mentor, IT during onboarding
+         * @description What the console's My work reads for people who cannot list applications (approvers, IT, mentors); each application listed here is readable by the caller at GET /v1/applications/:id.
+         */
+        get: operations["listMyAssignments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1287,6 +1371,26 @@ export interface paths {
          * @description Ends the workflow, destroys its data key (its Temporal history becomes unreadable) and deletes the execution, replaces every personal field in the database with `[erased]`, deletes the candidate's files and invalidates every link. Counts, stages and dates stay for reports. Idempotent. 409 for an active employee (their record falls under employment law).
          */
         post: operations["eraseApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/retention-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the retention schedule erased and purged, newest run first
+         * @description One item per run of the daily retention schedule (settings.retention): the applications it erased (ids, outcome, when they ended), erasures that failed, and how many idempotency responses and webhook events it purged. Ids only: nothing personal.
+         */
+        get: operations["listRetentionRuns"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2055,6 +2159,42 @@ export interface operations {
                         /** @default E{year}-{seq:5} */
                         employeeNumberFormat?: string;
                     };
+                    /**
+                     * @default {
+                     *       "afterEnd": {
+                     *         "rejected": 180,
+                     *         "withdrawn": 180,
+                     *         "declined": 180,
+                     *         "expired": 180
+                     *       },
+                     *       "idempotencyKeys": 30,
+                     *       "webhookEvents": 30
+                     *     }
+                     */
+                    retention?: {
+                        /**
+                         * @default {
+                         *       "rejected": 180,
+                         *       "withdrawn": 180,
+                         *       "declined": 180,
+                         *       "expired": 180
+                         *     }
+                         */
+                        afterEnd?: {
+                            /** @default 180 */
+                            rejected?: number;
+                            /** @default 180 */
+                            withdrawn?: number;
+                            /** @default 180 */
+                            declined?: number;
+                            /** @default 180 */
+                            expired?: number;
+                        };
+                        /** @default 30 */
+                        idempotencyKeys?: number;
+                        /** @default 30 */
+                        webhookEvents?: number;
+                    };
                 };
             };
         };
@@ -2099,6 +2239,151 @@ export interface operations {
             };
             /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patchSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    retention: {
+                        afterEnd?: {
+                            rejected?: number;
+                            withdrawn?: number;
+                            declined?: number;
+                            expired?: number;
+                        };
+                        idempotencyKeys?: number;
+                        webhookEvents?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The settings in force (as GET /v1/settings) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        companyName: string;
+                        retention: {
+                            /**
+                             * @default {
+                             *       "rejected": 180,
+                             *       "withdrawn": 180,
+                             *       "declined": 180,
+                             *       "expired": 180
+                             *     }
+                             */
+                            afterEnd: {
+                                /** @default 180 */
+                                rejected: number;
+                                /** @default 180 */
+                                withdrawn: number;
+                                /** @default 180 */
+                                declined: number;
+                                /** @default 180 */
+                                expired: number;
+                            };
+                            /** @default 30 */
+                            idempotencyKeys: number;
+                            /** @default 30 */
+                            webhookEvents: number;
+                        };
+                        saved: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2307,6 +2592,12 @@ export interface operations {
                         }[];
                         /** Format: uuid */
                         mentorUserId?: string;
+                    };
+                    probation?: {
+                        /** @default 3 */
+                        months?: number;
+                        /** @default 5 */
+                        reminderDays?: number;
                     };
                 };
             };
@@ -2576,6 +2867,12 @@ export interface operations {
                         }[];
                         /** Format: uuid */
                         mentorUserId?: string;
+                    } | null;
+                    probation?: {
+                        /** @default 3 */
+                        months?: number;
+                        /** @default 5 */
+                        reminderDays?: number;
                     } | null;
                 };
             };
@@ -2890,7 +3187,7 @@ export interface operations {
         parameters: {
             query?: {
                 jobId?: components["parameters"]["JobIdQuery"];
-                stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                 departmentId?: components["parameters"]["DepartmentIdQuery"];
                 /** @description Sync: only rows changed at or after this time, oldest change first (ISO-8601) */
                 updatedSince?: components["parameters"]["UpdatedSinceQuery"];
@@ -3064,7 +3361,7 @@ export interface operations {
                         id: string;
                         workflowId: string;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                     };
                 };
             };
@@ -3078,7 +3375,7 @@ export interface operations {
                         id: string;
                         workflowId: string;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                     };
                 };
             };
@@ -3196,7 +3493,7 @@ export interface operations {
                             id?: string;
                             workflowId?: string;
                             /** @enum {string} */
-                            stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                            stage?: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                             error?: {
                                 /** @enum {string} */
                                 code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "job_closed" | "wrong_stage" | "stale_version" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "internal";
@@ -3317,7 +3614,7 @@ export interface operations {
                         jobId: string;
                         departmentId: string;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         receivedAt: string;
                         decisionDueAt: string;
                         discrepancies: ({
@@ -3677,7 +3974,7 @@ export interface operations {
                         jobId: string;
                         candidateName: string | null;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         /** @description ISO-8601 timestamp */
                         generatedAt: string;
                     } & {
@@ -3918,7 +4215,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                     } & {
                         [key: string]: unknown;
                     };
@@ -4179,7 +4476,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         decision: {
                             /** @enum {string} */
                             decision: "advance" | "reject";
@@ -4742,7 +5039,7 @@ export interface operations {
                         level: number;
                         status: string;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                     } & {
                         [key: string]: unknown;
                     };
@@ -5262,7 +5559,7 @@ export interface operations {
                     "application/json": {
                         version: number;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         response: ({
                             kind: string;
                             at: string;
@@ -5383,7 +5680,7 @@ export interface operations {
                     "application/json": {
                         version: number;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         response: ({
                             kind: string;
                             at: string;
@@ -5740,7 +6037,7 @@ export interface operations {
                             jobId: string;
                             startDate: string;
                             /** @enum {string} */
-                            status: "onboarding" | "active";
+                            status: "onboarding" | "active" | "ended";
                             mentorUserId: string | null;
                             createdAt: string;
                             hiredAt: string | null;
@@ -5846,7 +6143,7 @@ export interface operations {
                         mentorUserId: string | null;
                         hiredAt: (string) | null;
                         /** @enum {string} */
-                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "withdrawn";
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
                         checklist: ({
                             key: string;
                             title: string;
@@ -6458,6 +6755,500 @@ export interface operations {
             };
         };
     };
+    recordProbationCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                    onTrack: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        startDate: string;
+                        endDate: string;
+                        checkInDate: string;
+                        months: number;
+                        reminderDays: number;
+                        mentorUserId: string | null;
+                        checkIn: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                            onTrack: boolean;
+                        } | null;
+                        mentorNote: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                        } | null;
+                        extension: {
+                            previousEndDate: string;
+                            endDate: string;
+                            reason: string;
+                            by: string;
+                            at: string;
+                        } | null;
+                        review: {
+                            /** @enum {string} */
+                            outcome: "confirm" | "end";
+                            reason: string | null;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            at: string;
+                        } | null;
+                        alerts: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordProbationMentorNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        startDate: string;
+                        endDate: string;
+                        checkInDate: string;
+                        months: number;
+                        reminderDays: number;
+                        mentorUserId: string | null;
+                        checkIn: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                            onTrack: boolean;
+                        } | null;
+                        mentorNote: {
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            note: string;
+                            at: string;
+                        } | null;
+                        extension: {
+                            previousEndDate: string;
+                            endDate: string;
+                            reason: string;
+                            by: string;
+                            at: string;
+                        } | null;
+                        review: {
+                            /** @enum {string} */
+                            outcome: "confirm" | "end";
+                            reason: string | null;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            at: string;
+                        } | null;
+                        alerts: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordProbationReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "confirm" | "extend" | "end";
+                    reason?: string;
+                    endDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage: "received" | "validating" | "discrepancy_review" | "screening" | "evaluation" | "decision" | "rejected" | "offer_drafting" | "offer_approval" | "offer_sent" | "offer_viewed" | "accepted" | "declined" | "expired" | "onboarding" | "hired" | "probation" | "confirmed" | "probation_failed" | "withdrawn";
+                        probation: {
+                            startDate: string;
+                            endDate: string;
+                            checkInDate: string;
+                            months: number;
+                            reminderDays: number;
+                            mentorUserId: string | null;
+                            checkIn: {
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                note: string;
+                                at: string;
+                                onTrack: boolean;
+                            } | null;
+                            mentorNote: {
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                note: string;
+                                at: string;
+                            } | null;
+                            extension: {
+                                previousEndDate: string;
+                                endDate: string;
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            review: {
+                                /** @enum {string} */
+                                outcome: "confirm" | "end";
+                                reason: string | null;
+                                by: {
+                                    id: string;
+                                    name: string;
+                                };
+                                at: string;
+                            } | null;
+                            alerts: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The content type is not accepted here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     uploadCandidateDocument: {
         parameters: {
             query: {
@@ -6841,10 +7632,10 @@ export interface operations {
                     /** Format: uri */
                     url: string;
                     /**
-                     * @description Event types to receive; empty for all: application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed
+                     * @description Event types to receive; empty for all: application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed, probation.confirmed, probation.extended, probation.ended
                      * @default []
                      */
-                    events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed")[];
+                    events?: ("application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed" | "probation.confirmed" | "probation.extended" | "probation.ended")[];
                     /** @description Shared secret for the X-Signature HMAC; write-only, never returned */
                     secret: string;
                     /** @description What the endpoint may receive beyond the default: `offers:salary` keeps `salary` in `offer.*` events (stripped otherwise) */
@@ -8033,6 +8824,95 @@ export interface operations {
                             /** @description Send as the X-CSRF-Token header with every POST, PUT, PATCH and DELETE */
                             csrfToken: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listMyAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            applicationId: string;
+                            /** @enum {string} */
+                            reason: "approver" | "mentor" | "it";
+                        }[];
                     };
                 };
             };
@@ -10280,6 +11160,118 @@ export interface operations {
             };
         };
     };
+    listRetentionRuns: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["LimitQuery"];
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @description The retention workflow run (workflow id / run id) that wrote it */
+                            runKey: string;
+                            /** @description The clock it erased by */
+                            asOf: string;
+                            startedAt: string;
+                            /** @description null while running, or if its last attempt failed */
+                            finishedAt: string | null;
+                            erased: {
+                                applicationId: string;
+                                outcome: string;
+                                endedAt: string;
+                            }[];
+                            /** @description Erasures that failed (the next run tries again) */
+                            failed: {
+                                applicationId: string;
+                                error: string;
+                            }[];
+                            idempotencyKeysPurged: number;
+                            webhookEventsPurged: number;
+                            /** @description More applications were due than one run erases; the next run continues */
+                            more: boolean;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: `details` names each field at fault (also a reference to something that does not exist) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, an invalid or an expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller may not do this (role, API key scope, or not the actor the step waits for) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (wrong stage, stale version, duplicate, or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Overloaded or a backing service is unreachable: retry after Retry-After seconds (or shortly) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     exportApplication: {
         parameters: {
             query?: {
@@ -10384,7 +11376,7 @@ export interface operations {
             query?: {
                 /** @description nextCursor of the previous page */
                 after?: string;
-                /** @description Comma-separated event types to keep (default: all): application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed */
+                /** @description Comma-separated event types to keep (default: all): application.received, application.stage_changed, offer.approved, offer.sent, offer.viewed, offer.accepted, offer.declined, offer.expired, employee.created, onboarding.completed, probation.confirmed, probation.extended, probation.ended */
                 types?: string;
                 limit?: components["parameters"]["LimitQuery"];
             };
@@ -10404,7 +11396,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed";
+                            type: "application.received" | "application.stage_changed" | "offer.approved" | "offer.sent" | "offer.viewed" | "offer.accepted" | "offer.declined" | "offer.expired" | "employee.created" | "onboarding.completed" | "probation.confirmed" | "probation.extended" | "probation.ended";
                             occurredAt: string;
                             applicationId: string | null;
                             data: {
