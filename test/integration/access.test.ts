@@ -410,7 +410,9 @@ describe('public operational routes', () => {
     );
     // the same bounds the validator applies
     expect(schema.properties.interview.properties.accuracy).toMatchObject({ minimum: 0, maximum: 1 });
-    expect(doc.paths['/v1/jobs/{id}/ranking'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+    // Parameters shared by several operations are components, referenced by $ref.
+    const param = (p: { name?: string; $ref?: string }) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()!].name : p.name);
+    expect(doc.paths['/v1/jobs/{id}/ranking'].get.parameters.map(param)).toEqual(
       expect.arrayContaining(['id', 'limit', 'cursor']),
     );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });

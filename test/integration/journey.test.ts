@@ -191,9 +191,17 @@ describe('many acceptances at once', () => {
     );
     const before = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from employees`);
     const tokens = await Promise.all(ids.map((_, i) => linkIn(`bulk${i}@candidates.example.com`, 'offers')));
-    const accepted = await Promise.all(
-      tokens.map((t, i) => s.api('POST', `/v1/candidate/offer/accept?token=${t}`, { token: null, body: { signatureName: `Bulk ${i}`, consent: true } })),
-    );
+    // Each answer now waits for the signed letter and the employee (read-your-writes): with 50
+    // at once on 2 cores some pass the API's Temporal deadline (503), and the candidate's page
+    // sends again with the same Idempotency-Key, which reaches the same Update.
+    const accept = async (t: string, i: number) => {
+      const headers = { 'idempotency-key': `bulk-accept-${i}-${t.slice(-12)}` };
+      for (let attempt = 0; ; attempt++) {
+        const r = await s.api('POST', `/v1/candidate/offer/accept?token=${t}`, { token: null, headers, body: { signatureName: `Bulk ${i}`, consent: true } });
+        if (r.status !== 503 || attempt === 10) return r;
+      }
+    };
+    const accepted = await Promise.all(tokens.map(accept));
     expect(accepted.map((r) => r.status)).toEqual(ids.map(() => 200));
     await Promise.all(ids.map((id) => waitForStage(s, id, 'onboarding', org.hr.token, 60_000)));
 

@@ -208,6 +208,14 @@ const ROWS: Row[] = [
     expected: () => staff({ admin: 200 }),
   },
   { method: 'GET', route: '/v1/settings', kind: 'staff', url: () => '/v1/settings', expected: () => staff(ROLES_200) },
+  {
+    method: 'PATCH',
+    route: '/v1/settings',
+    kind: 'staff',
+    url: () => '/v1/settings',
+    body: () => ({ json: { retention: { afterEnd: { rejected: 180 } } } }),
+    expected: () => staff({ admin: 200 }),
+  },
 
   // Jobs
   {
@@ -517,6 +525,7 @@ const ROWS: Row[] = [
     body: () => ({ json: { reason: 'Candidate asked for erasure' } }),
     expected: () => staff({ admin: 404 }),
   },
+  { method: 'GET', route: '/v1/privacy/retention-runs', kind: 'staff', url: () => '/v1/privacy/retention-runs', expected: () => staff({ admin: 200 }) },
   { method: 'GET', route: '/v1/applications/:id/export', kind: 'staff', url: () => `/v1/applications/${f.P.id}/export`, expected: () => staff({ admin: 200, hr: 200 }) },
   // Privacy: the codec server
   ...(['decode', 'encode'] as const).map(

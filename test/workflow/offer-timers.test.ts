@@ -445,9 +445,12 @@ describe('a withdrawal while the employee record is being created', { timeout: 4
           args: [{ version: 1, kind: 'accept', signatureName: name, ip: '127.0.0.1', userAgent: 'test' }],
         });
         await converting;
-        const w = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'took another offer', actor: people.hr1.actor }] });
-        expect(w).toEqual({ stage: 'withdrawn' });
+        // The withdrawal is applied at once; its answer waits for the workflow to settle
+        // (read-your-writes), which is after the conversion: release that once it shows.
+        const withdrawn = handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'took another offer', actor: people.hr1.actor }] });
+        await until(async () => (await query(handle)).stage === 'withdrawn', 'the withdrawal applied');
         release();
+        expect(await withdrawn).toEqual({ stage: 'withdrawn' });
         expect(await handle.result()).toBe('withdrawn');
         const st = await query(handle);
         expect(st.stage).toBe('withdrawn');
