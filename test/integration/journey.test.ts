@@ -159,6 +159,17 @@ describe('many acceptances at once', () => {
       },
     });
     expect(job.status).toBe(201);
+    // Every answer waits for what follows from it (read-your-writes): with 50 journeys at once
+    // on 2 cores some pass the API's Temporal deadline (503), and a client sends again with the
+    // same Idempotency-Key, which reaches the same Update.
+    let keys = 0;
+    const resend = async (method: 'POST' | 'PUT', url: string, opts: { token: string | null; body?: unknown }) => {
+      const headers = { 'idempotency-key': `bulk-${++keys}` };
+      for (let attempt = 0; ; attempt++) {
+        const r = await s.api(method, url, { ...opts, headers });
+        if (r.status !== 503 || attempt === 10) return r;
+      }
+    };
     const N = 50;
     const ids = await Promise.all(
       Array.from({ length: N }, async (_, i) => {
@@ -173,15 +184,15 @@ describe('many acceptances at once', () => {
     await Promise.all(
       ids.map(async (id) => {
         await waitForStage(s, id, 'evaluation', org.hr.token, 60_000);
-        const ev = await s.api('POST', `/v1/applications/${id}/evaluations`, {
+        const ev = await resend('POST', `/v1/applications/${id}/evaluations`, {
           token: org.hr.token,
           body: { ratings: { programming: 'good', systems: 'good', teamwork: 'good' } },
         });
         expect(ev.status).toBe(200);
-        expect((await s.api('POST', `/v1/applications/${id}/decision`, { token: org.hr.token, body: { decision: 'advance' } })).status).toBe(200);
+        expect((await resend('POST', `/v1/applications/${id}/decision`, { token: org.hr.token, body: { decision: 'advance' } })).status).toBe(200);
         await waitForStage(s, id, 'offer_drafting', org.hr.token, 60_000);
-        expect((await s.api('PUT', `/v1/applications/${id}/offer`, { token: org.hr.token, body: OFFER() })).status).toBe(200);
-        expect((await s.api('POST', `/v1/applications/${id}/offer/submit`, { token: org.hr.token })).status).toBe(200);
+        expect((await resend('PUT', `/v1/applications/${id}/offer`, { token: org.hr.token, body: OFFER() })).status).toBe(200);
+        expect((await resend('POST', `/v1/applications/${id}/offer/submit`, { token: org.hr.token })).status).toBe(200);
         await eventually(async () => {
           const r = await s.api('POST', `/v1/applications/${id}/offer/approvals`, { token: org.gm.token, body: { decision: 'approve' } });
           return r.status === 200;
@@ -191,17 +202,9 @@ describe('many acceptances at once', () => {
     );
     const before = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from employees`);
     const tokens = await Promise.all(ids.map((_, i) => linkIn(`bulk${i}@candidates.example.com`, 'offers')));
-    // Each answer now waits for the signed letter and the employee (read-your-writes): with 50
-    // at once on 2 cores some pass the API's Temporal deadline (503), and the candidate's page
-    // sends again with the same Idempotency-Key, which reaches the same Update.
-    const accept = async (t: string, i: number) => {
-      const headers = { 'idempotency-key': `bulk-accept-${i}-${t.slice(-12)}` };
-      for (let attempt = 0; ; attempt++) {
-        const r = await s.api('POST', `/v1/candidate/offer/accept?token=${t}`, { token: null, headers, body: { signatureName: `Bulk ${i}`, consent: true } });
-        if (r.status !== 503 || attempt === 10) return r;
-      }
-    };
-    const accepted = await Promise.all(tokens.map(accept));
+    const accepted = await Promise.all(
+      tokens.map((t, i) => resend('POST', `/v1/candidate/offer/accept?token=${t}`, { token: null, body: { signatureName: `Bulk ${i}`, consent: true } })),
+    );
     expect(accepted.map((r) => r.status)).toEqual(ids.map(() => 200));
     await Promise.all(ids.map((id) => waitForStage(s, id, 'onboarding', org.hr.token, 60_000)));
 

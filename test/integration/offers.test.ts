@@ -71,7 +71,8 @@ describe('offer happy path', () => {
     });
     expect(again.status).toBe(200);
     expect(again.body.response.at).toBe(ok.body.response.at);
-    await waitForStage(s, app.id, 'accepted', org.hr.token);
+    // The answer came once the workflow had moved on (read-your-writes): the employee is made.
+    await waitForStage(s, app.id, 'onboarding', org.hr.token);
 
     const sig = await s.db.handle.rows<{ signature_name: string; user_agent: string; original_sha256: string }>(
       sql`select signature_name, user_agent, original_sha256 from offer_signatures where application_id = ${app.id}`,
