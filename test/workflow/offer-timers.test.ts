@@ -441,7 +441,9 @@ describe('a withdrawal while the employee record is being created', { timeout: 4
       'withdraw-converting',
       async ({ id, name, handle }) => {
         await toSent(handle);
-        await handle.executeUpdate(candidateResponseUpdate, {
+        // The acceptance answers once the workflow has settled after it, i.e. after the
+        // conversion: it is not awaited before the conversion is released.
+        const accepted = handle.executeUpdate(candidateResponseUpdate, {
           args: [{ version: 1, kind: 'accept', signatureName: name, ip: '127.0.0.1', userAgent: 'test' }],
         });
         await converting;
@@ -451,6 +453,7 @@ describe('a withdrawal while the employee record is being created', { timeout: 4
         await until(async () => (await query(handle)).stage === 'withdrawn', 'the withdrawal applied');
         release();
         expect(await withdrawn).toEqual({ stage: 'withdrawn' });
+        expect((await accepted).response).toMatchObject({ kind: 'accepted' });
         expect(await handle.result()).toBe('withdrawn');
         const st = await query(handle);
         expect(st.stage).toBe('withdrawn');
