@@ -2,6 +2,7 @@
  * One HTTP error model: every failure leaves as
  * `{ error: { code, message, details?, requestId } }` with a status derived from its code.
  */
+import { UNREACHABLE_CODE } from '../db/client';
 import { z } from 'zod';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -133,8 +134,7 @@ export function isUnavailable(err: unknown): boolean {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     // A gRPC status from @grpc/grpc-js: CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE.
     if (typeof code === 'number' && 'details' in e && (code === 1 || code === 4 || code === 14)) return true;
-    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|CONNECT_TIMEOUT|CONNECTION_[A-Z_]+|57P0[1-3])$/.test(code))
-      return true;
+    if (typeof code === 'string' && UNREACHABLE_CODE.test(code)) return true;
     if (/ECONNREFUSED|UNAVAILABLE|deadline exceeded|Connection terminated|connection.*closed/i.test(msg)) return true;
     e = (e as { cause?: unknown }).cause;
   }

@@ -34,6 +34,9 @@ export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 }
 
+/** Error codes of a server that cannot be reached: the socket's, postgres.js's, and PostgreSQL shutting down (57P01-3). */
+export const UNREACHABLE_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|CONNECT_TIMEOUT|CONNECTION_[A-Z_]+|57P0[1-3])$/;
+
 /**
  * Whether an error says the database could not be reached (refused, cut, timed out, shutting
  * down), as opposed to a query it refused. drizzle wraps the driver's error as its cause.
@@ -41,7 +44,7 @@ export function rowsOf<T>(result: unknown): T[] {
 export function isDatabaseUnreachable(err: unknown): boolean {
   for (let e: unknown = err, i = 0; e && typeof e === 'object' && i < 5; e = (e as { cause?: unknown }).cause, i++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|CONNECT_TIMEOUT|CONNECTION_[A-Z_]+|57P0[1-3])$/.test(code)) return true;
+    if (typeof code === 'string' && UNREACHABLE_CODE.test(code)) return true;
   }
   return false;
 }
