@@ -146,7 +146,7 @@ function inFacts(p: TPeriodParts, column: string): SQL {
  * is within the bucket width (1 %) of the exact figure, and exact when a bucket holds equal
  * durations. Yields the keys, `total` and `p50`, `p90`.
  */
-function histogramPercentiles(hist: SQL, keys: string[]): SQL {
+export function histogramPercentiles(hist: SQL, keys: string[]): SQL {
   const k = sql.raw(keys.join(', '));
   const at = (q: number, name: string) => {
     const rank = sql.raw(`${q} * (total - 1)`);

@@ -65,7 +65,7 @@ export async function seed(ctx: Pick<BenchContext, 'stack' | 'org'>, application
     join bench_report_jobs j on j.k = g % ${JOBS}::int
     cross join lateral (select now() - (g % 365) * interval '1 day' - (g % 86400) * interval '1 second' as t) c`;
   await sql`create temp table bench_report_apps as
-    select a.id, a.job_id, a.department_id, a.created_at, g, ${sql.unsafe(KIND_SQL)} as kind, (1 + g % 40) * interval '1 hour' + ((g * 7919) % 3600) * interval '1 second' as step
+    select a.id, a.job_id, a.department_id, a.created_at, g, ${sql.unsafe(KIND_SQL)} as kind, (1 + g % 40) * interval '1 hour' + ((g::bigint * 7919) % 3600) * interval '1 second' as step
     from applications a cross join lateral (select substring(a.workflow_id from 14)::int as g) x
     where a.workflow_id like 'bench-report-%'`;
   const paths = PATHS.map((p, kind) => `(${kind}, array[${p.map((s) => `'${s}'`).join(', ')}])`).join(', ');
@@ -86,7 +86,7 @@ export async function seed(ctx: Pick<BenchContext, 'stack' | 'org'>, application
     select a.id, v.version, l.level, case when l.level = 0 then ${org.manager.id}::uuid else ${org.gm.id}::uuid end,
            case when a.kind = 1 and v.version = 1 and l.level = 0 then 'rejected' else 'approved' end,
            a.created_at + (v.at_step - 1) * a.step + l.level * interval '2 hours',
-           a.created_at + (v.at_step - 1) * a.step + l.level * interval '2 hours' + (1 + a.g % 30) * interval '1 hour' + ((a.g * 104729) % 3600) * interval '1 second',
+           a.created_at + (v.at_step - 1) * a.step + l.level * interval '2 hours' + (1 + a.g % 30) * interval '1 hour' + ((a.g::bigint * 104729) % 3600) * interval '1 second',
            case when a.kind = 1 and v.version = 1 and l.level = 0 then '超出薪资范围, please revise' end
     from bench_report_apps a
     join (values (0, 1, 6), (1, 1, 6), (1, 2, 8), (2, 1, 6)) v(kind, version, at_step) on v.kind = a.kind
