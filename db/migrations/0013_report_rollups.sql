@@ -115,17 +115,6 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION "stage_transitions_rollup"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stage_rollup_add(OLD, -1); END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM stage_rollup_add(NEW, 1); END IF;
-  RETURN NULL;
-END;
-$$;
---> statement-breakpoint
-CREATE TRIGGER "stage_transitions_rollup" AFTER INSERT OR DELETE OR UPDATE OF at, to_stage, next_stage, left_at, job_id, department_id
-  ON "stage_transitions" FOR EACH ROW EXECUTE FUNCTION "stage_transitions_rollup"();
---> statement-breakpoint
 -- One approval item's share: counted by the day and month it was requested, under its application's job and department.
 CREATE OR REPLACE FUNCTION "approval_rollup_add"(r "approval_items", sign int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -156,16 +145,25 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION "approval_items_rollup"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A changed row: its old share out, its new share in (an insert only adds, a delete only removes).
+CREATE OR REPLACE FUNCTION "report_rollups_row"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM approval_rollup_add(OLD, -1); END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM approval_rollup_add(NEW, 1); END IF;
+  IF TG_TABLE_NAME = 'stage_transitions' THEN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stage_rollup_add(OLD, -1); END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM stage_rollup_add(NEW, 1); END IF;
+  ELSE
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM approval_rollup_add(OLD, -1); END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM approval_rollup_add(NEW, 1); END IF;
+  END IF;
   RETURN NULL;
 END;
 $$;
 --> statement-breakpoint
+CREATE TRIGGER "stage_transitions_rollup" AFTER INSERT OR DELETE OR UPDATE OF at, to_stage, next_stage, left_at, job_id, department_id
+  ON "stage_transitions" FOR EACH ROW EXECUTE FUNCTION "report_rollups_row"();
+--> statement-breakpoint
 CREATE TRIGGER "approval_items_rollup" AFTER INSERT OR DELETE OR UPDATE OF application_id, level, user_id, status, requested_at, decided_at
-  ON "approval_items" FOR EACH ROW EXECUTE FUNCTION "approval_items_rollup"();
+  ON "approval_items" FOR EACH ROW EXECUTE FUNCTION "report_rollups_row"();
 --> statement-breakpoint
 -- An application's approval items are removed before it (not by the cascade after it), so
 -- their trigger still finds the job and department to take them out of the rollup.

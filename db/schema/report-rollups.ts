@@ -9,14 +9,25 @@ import { doublePrecision, index, integer, pgTable, primaryKey, smallint, text, u
  * Node writes them. A period's partial first and last days are read from the facts.
  */
 
+/** Every rollup row's period (a UTC day or month, by its first day), job and department. */
+const rollupKey = () => ({
+  grain: text('grain').notNull().$type<'day' | 'month'>(),
+  period: date('period').notNull(),
+  jobId: uuid('job_id').notNull(),
+  departmentId: uuid('department_id').notNull(),
+});
+/** A histogram row's bucket, how many durations fell in it, and their sum. */
+const histogramCells = () => ({
+  bucket: smallint('bucket').notNull(),
+  n: integer('n').notNull().default(0),
+  sumSeconds: doublePrecision('sum_seconds').notNull().default(0),
+});
+
 /** Stays in a stage that began in the period (funnel; stage-times' `completed` and `maxSeconds`). */
 export const stageRollup = pgTable(
   'stage_rollup',
   {
-    grain: text('grain').notNull().$type<'day' | 'month'>(),
-    period: date('period').notNull(),
-    jobId: uuid('job_id').notNull(),
-    departmentId: uuid('department_id').notNull(),
+    ...rollupKey(),
     stage: text('stage').notNull(),
     entered: integer('entered').notNull().default(0),
     /** Left (for any stage): `entered − left` are still there. */
@@ -44,14 +55,9 @@ export const stageRollup = pgTable(
 export const stageStayHistogram = pgTable(
   'stage_stay_histogram',
   {
-    grain: text('grain').notNull().$type<'day' | 'month'>(),
-    period: date('period').notNull(),
-    jobId: uuid('job_id').notNull(),
-    departmentId: uuid('department_id').notNull(),
+    ...rollupKey(),
     stage: text('stage').notNull(),
-    bucket: smallint('bucket').notNull(),
-    n: integer('n').notNull().default(0),
-    sumSeconds: doublePrecision('sum_seconds').notNull().default(0),
+    ...histogramCells(),
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.stage, t.bucket] }),
@@ -64,10 +70,7 @@ export const stageStayHistogram = pgTable(
 export const approvalRollup = pgTable(
   'approval_rollup',
   {
-    grain: text('grain').notNull().$type<'day' | 'month'>(),
-    period: date('period').notNull(),
-    jobId: uuid('job_id').notNull(),
-    departmentId: uuid('department_id').notNull(),
+    ...rollupKey(),
     level: integer('level').notNull(),
     userId: uuid('user_id').notNull(),
     /** Every requested item, whatever its status, so an approver with nothing decided is listed. */
@@ -87,15 +90,10 @@ export const approvalRollup = pgTable(
 export const approvalTimeHistogram = pgTable(
   'approval_time_histogram',
   {
-    grain: text('grain').notNull().$type<'day' | 'month'>(),
-    period: date('period').notNull(),
-    jobId: uuid('job_id').notNull(),
-    departmentId: uuid('department_id').notNull(),
+    ...rollupKey(),
     level: integer('level').notNull(),
     userId: uuid('user_id').notNull(),
-    bucket: smallint('bucket').notNull(),
-    n: integer('n').notNull().default(0),
-    sumSeconds: doublePrecision('sum_seconds').notNull().default(0),
+    ...histogramCells(),
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.level, t.userId, t.bucket] }),
