@@ -19,6 +19,7 @@ import {
   ZOnboardingSchema,
   ZReportQuerySchema,
   ZStageTimeRowSchema,
+  ZStageTimesSchema,
   reportPeriod,
   type TReportName,
   type TReportQuery,
@@ -59,9 +60,10 @@ const REPORTS: Record<TReportName, TReportDef> = {
   }),
   'stage-times': def({
     summary: 'Per stage: p50, p90 and max time spent, and who is there now and for how long',
-    description: 'Completed stays that began in the period; `current*` counts open stays whenever they began.',
-    schema: z.object({ stages: z.array(ZStageTimeRowSchema) }),
-    run: async (db, f, now) => ({ stages: await q.stageTimes(db, f, now) }),
+    description:
+      'Completed stays that began in the period; `current*` counts open stays whenever they began. `p50Seconds` and `p90Seconds` come from a duration histogram, within `percentileMaxRelativeError` of the exact figure; counts, maxima and `current*` are exact.',
+    schema: ZStageTimesSchema,
+    run: (db, f, now) => q.stageTimes(db, f, now),
     csv: (r) => [objectsSection(r.stages, keys(ZStageTimeRowSchema))],
   }),
   'decision-promise': def({
@@ -76,7 +78,7 @@ const REPORTS: Record<TReportName, TReportDef> = {
   }),
   approvals: def({
     summary: 'Offer approvals per level and per approver: time to decide, rejections, reminders, delegations',
-    description: `Approval requests made in the period. Rejections list the ${q.LIST_LIMIT} latest with their comments.`,
+    description: `Approval requests made in the period. Rejections list the ${q.LIST_LIMIT} latest with their comments. The p50 and p90 come from a duration histogram, within \`percentileMaxRelativeError\` of the exact figure; counts are exact.`,
     schema: ZApprovalsSchema,
     run: (db, f) => q.approvals(db, f),
     csv: (r) => [

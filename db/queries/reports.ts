@@ -5,6 +5,11 @@
  * come back are the report's own lines (a stage, a template, a level), plus capped lists of
  * the cases HR follows up (late decisions, rejected approvals).
  *
+ * The funnel, stage-times and approvals reports read the rollups of migration 0013 (per UTC
+ * day and month, kept by triggers) for the period's whole days and months, and the facts'
+ * indexes only for its partial first and last days (periodParts); their percentiles come from
+ * the rollups' duration histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
+ *
  * Periods are half-open, [from, to). Which facts fall in a period:
  *   funnel, stage-times  the stays that began in it
  *   decision-promise     the promises that fell due in it
@@ -18,6 +23,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbHandle } from '../client';
 import { STAGES } from '../../domain/stages';
 import { EXIT_STAGES } from '../schema/stage-transitions';
+import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../domain/contracts/reports';
 import type {
   TApprovalTimes,
   TApprovalsReport,
@@ -27,7 +33,7 @@ import type {
   THiringQualityReport,
   TOffersReport,
   TOnboardingReport,
-  TStageTimeRow,
+  TStageTimesReport,
 } from '../../domain/contracts/reports';
 
 export interface TReportFilter {
@@ -83,24 +89,114 @@ async function read<T extends Record<string, unknown>>(db: DbHandle, query: SQL)
   });
 }
 
+
+// ---- rollups -----------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
+const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+
+/**
+ * A period split for the rollups: `facts`, the partial days at either end (read from the
+ * facts); `days` and `months`, the whole UTC days and months between them (read from the
+ * rollups' `day` and `month` rows). All half-open; days and months as YYYY-MM-DD.
+ */
+export interface TPeriodParts {
+  facts: [Date, Date][];
+  days: [string, string][];
+  months: [string, string][];
+}
+
+export function periodParts(from: Date, to: Date): TPeriodParts {
+  const d0 = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+  const d1 = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+  if (d0 >= d1) return { facts: [[from, to]], days: [], months: [] };
+  const facts: [Date, Date][] = [];
+  if (from < d0) facts.push([from, d0]);
+  if (d1 < to) facts.push([d1, to]);
+  let m0 = monthStart(d0);
+  if (m0 < d0) m0 = new Date(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1));
+  const m1 = monthStart(d1);
+  if (m0 >= m1) return { facts, days: [[ymd(d0), ymd(d1)]], months: [] };
+  const days: [string, string][] = [];
+  if (d0 < m0) days.push([ymd(d0), ymd(m0)]);
+  if (m1 < d1) days.push([ymd(m1), ymd(d1)]);
+  return { facts, days, months: [[ymd(m0), ymd(m1)]] };
+}
+
+const anyOf = (parts: SQL[]) => (parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`);
+/** The rollup rows (`<alias>.grain`, `<alias>.period`) of the period's whole days and months. */
+function inRollup(p: TPeriodParts, alias: string): SQL {
+  const a = sql.raw(alias);
+  const range = (grain: string) => ([x, y]: [string, string]) =>
+    sql`(${a}.grain = ${grain} and ${a}.period >= ${x}::date and ${a}.period < ${y}::date)`;
+  return anyOf([...p.days.map(range('day')), ...p.months.map(range('month'))]);
+}
+/** The facts of the period's partial days. */
+function inFacts(p: TPeriodParts, column: string): SQL {
+  const c = sql.raw(column);
+  return anyOf(p.facts.map(([x, y]) => sql`(${c} >= ${x.toISOString()}::timestamptz and ${c} < ${y.toISOString()}::timestamptz)`));
+}
+
+/**
+ * p50 and p90 per group from a duration histogram: `hist` yields rows (the `keys`, bucket, n,
+ * s: how many durations fell in the bucket and their sum). Buckets of the same group are added
+ * up; each bucket stands for its mean (s / n), and the percentile is percentile_cont's
+ * interpolation between the two ranks around q·(n − 1), each taken as its bucket's mean, so it
+ * is within the bucket width (1 %) of the exact figure, and exact when a bucket holds equal
+ * durations. Yields the keys, `total` and `p50`, `p90`.
+ */
+export function histogramPercentiles(hist: SQL, keys: string[]): SQL {
+  const k = sql.raw(keys.join(', '));
+  const at = (q: number, name: string) => {
+    const rank = sql.raw(`${q} * (total - 1)`);
+    return sql`(array_agg(v order by bucket) filter (where cum > floor(${rank})))[1] as ${sql.raw(`${name}_lo`)},
+               (array_agg(v order by bucket) filter (where cum > floor(${rank}) + 1))[1] as ${sql.raw(`${name}_hi`)}`;
+  };
+  const value = (q: number, name: string) =>
+    sql.raw(`${name}_lo + (${q} * (total - 1) - floor(${q} * (total - 1))) * (coalesce(${name}_hi, ${name}_lo) - ${name}_lo) as ${name}`);
+  return sql`
+    select ${k}, total::int as total, ${value(0.5, 'p50')}, ${value(0.9, 'p90')}
+    from (
+      select ${k}, total, ${at(0.5, 'p50')}, ${at(0.9, 'p90')}
+      from (
+        select ${k}, bucket, s / n as v,
+               sum(n) over (partition by ${k} order by bucket) as cum,
+               sum(n) over (partition by ${k}) as total
+        from (select ${k}, bucket, sum(n) as n, sum(s) as s from (${hist}) hist group by ${k}, bucket having sum(n) > 0) hb
+      ) c
+      group by ${k}, total
+    ) r`;
+}
+
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const order = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
 
 // ---- funnel ------------------------------------------------------------------------
 
 export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow[]> {
+  const p = periodParts(f.from, f.to);
   const rows = await read<{ stage: string; entered: number; moved_on: number; rejected: number; withdrawn: number; declined: number; expired: number; still_there: number }>(db, sql`
-    select to_stage as stage,
-           count(*)::int as entered,
-           count(*) filter (where next_stage is not null and next_stage not in (${EXITS}))::int as moved_on,
-           count(*) filter (where next_stage = 'rejected')::int as rejected,
-           count(*) filter (where next_stage = 'withdrawn')::int as withdrawn,
-           count(*) filter (where next_stage = 'declined')::int as declined,
-           count(*) filter (where next_stage = 'expired')::int as expired,
-           count(*) filter (where next_stage is null)::int as still_there
-    from stage_transitions t
-    where ${period(f, 't.at')}${scope(f, 't')}
-    group by to_stage`);
+    select stage, sum(entered)::int as entered, sum(moved_on)::int as moved_on, sum(rejected)::int as rejected,
+           sum(withdrawn)::int as withdrawn, sum(declined)::int as declined, sum(expired)::int as expired,
+           sum(entered - "left")::int as still_there
+    from (
+      select r.stage, r.entered, r."left", r.moved_on, r.rejected, r.withdrawn, r.declined, r.expired
+      from stage_rollup r
+      where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select to_stage, count(*), count(next_stage),
+             count(*) filter (where next_stage not in (${EXITS})),
+             count(*) filter (where next_stage = 'rejected'),
+             count(*) filter (where next_stage = 'withdrawn'),
+             count(*) filter (where next_stage = 'declined'),
+             count(*) filter (where next_stage = 'expired')
+      from stage_transitions t
+      where ${inFacts(p, 't.at')}${scope(f, 't')}
+      group by to_stage
+    ) x
+    group by stage
+    having sum(entered) > 0`);
   return rows
     .map((r) => ({
       stage: r.stage,
@@ -119,16 +215,28 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
 
 // ---- stage-times -------------------------------------------------------------------
 
-export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Promise<TStageTimeRow[]> {
-  // stay_seconds is stored (a generated column) and carried by the period indexes, so this is
-  // an index-only scan; both percentiles come from one sort per stage.
-  const done = await read<{ stage: string; completed: number; p: [number, number] | null; max: number | null }>(db, sql`
-    select to_stage as stage, count(*)::int as completed,
-           percentile_cont(array[0.5, 0.9]) within group (order by stay_seconds) as p,
-           max(stay_seconds) as max
-    from stage_transitions t
-    where ${period(f, 't.at')}${scope(f, 't')} and stay_seconds is not null
-    group by to_stage`);
+export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Promise<TStageTimesReport> {
+  // Finished stays: the histogram of the period's whole days and months, and the partial days'
+  // stays bucketed the same way (report_duration_bucket, migration 0013); the maximum is exact.
+  const p = periodParts(f.from, f.to);
+  const done = await read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
+    with pct as (${histogramPercentiles(
+      sql`
+        select r.stage, r.bucket, r.n, r.sum_seconds as s from stage_stay_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select to_stage, report_duration_bucket(stay_seconds), count(*), sum(stay_seconds)
+        from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')} and stay_seconds is not null
+        group by 1, 2`,
+      ['stage'],
+    )}),
+    mx as (
+      select stage, max(m) as max from (
+        select r.stage, r.max_seconds as m from stage_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select to_stage, stay_seconds from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')}
+      ) x group by stage
+    )
+    select pct.stage, pct.total as completed, pct.p50, pct.p90, mx.max from pct join mx on mx.stage = pct.stage`);
   const open = await read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
     with stays as (
       select to_stage, extract(epoch from ${now.toISOString()}::timestamptz - at)::float8 as secs
@@ -141,20 +249,21 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
     from stays group by to_stage`);
   const round = (n: number | null) => (n === null ? null : Math.round(Number(n) * 1000) / 1000);
   const stages = [...new Set([...done.map((r) => r.stage), ...open.map((r) => r.stage)])].sort((a, b) => order(a) - order(b));
-  return stages.map((stage) => {
+  const rows = stages.map((stage) => {
     const d = done.find((r) => r.stage === stage);
     const o = open.find((r) => r.stage === stage);
     return {
       stage,
       completed: d?.completed ?? 0,
-      p50Seconds: round(d?.p?.[0] ?? null),
-      p90Seconds: round(d?.p?.[1] ?? null),
+      p50Seconds: round(d?.p50 ?? null),
+      p90Seconds: round(d?.p90 ?? null),
       maxSeconds: round(d?.max ?? null),
       current: o?.current ?? 0,
       currentP50Seconds: round(o?.p50 ?? null),
       currentMaxSeconds: round(o?.max ?? null),
     };
   });
+  return { percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR, stages: rows };
 }
 
 // ---- decision-promise --------------------------------------------------------------
@@ -237,41 +346,53 @@ const iso = (v: string | Date | null): string | null => (v === null ? null : new
 // ---- approvals ---------------------------------------------------------------------
 
 export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprovalsReport> {
-  const items = sql`
-    select i.application_id, i.version, i.level, i.user_id, i.status, i.requested_at, i.decided_at, i.comment,
-           extract(epoch from i.decided_at - i.requested_at)::float8 as secs
-    from approval_items i
-    where i.requested_at is not null and ${period(f, 'i.requested_at')}${inScope(f, 'i')}`;
-  const times = sql`
-    count(*) filter (where status in ('approved', 'rejected'))::int as decided,
-    count(*) filter (where status = 'approved')::int as approved,
-    count(*) filter (where status = 'rejected')::int as rejected,
-    count(*) filter (where status = 'delegated')::int as delegated,
-    percentile_cont(0.5) within group (order by secs) filter (where status in ('approved', 'rejected')) as p50,
-    percentile_cont(0.9) within group (order by secs) filter (where status in ('approved', 'rejected')) as p90`;
-  type Times = { decided: number; approved: number; rejected: number; delegated: number; p50: number | null; p90: number | null };
-  const levels = await read<Times & { level: number }>(db, sql`with i as (${items}) select level, ${times} from i group by level order by level`);
+  // Counts and request-to-decision times from the approval rollups for the whole days and
+  // months, from approval_items_requested_idx for the partial days.
+  const p = periodParts(f.from, f.to);
+  const counts = sql`
+    select r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated from approval_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+    union all
+    select i.level, i.user_id, count(*), count(*) filter (where i.status = 'approved'), count(*) filter (where i.status = 'rejected'),
+           count(*) filter (where i.status = 'delegated')
+    from approval_items i where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
+    group by 1, 2`;
+  const hist = sql`
+    select r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s from approval_time_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+    union all
+    select i.level, i.user_id, report_duration_bucket(x.secs), count(*), sum(x.secs)
+    from approval_items i cross join lateral (select extract(epoch from i.decided_at - i.requested_at)::float8 as secs) x
+    where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
+      and i.status in ('approved', 'rejected') and i.decided_at is not null
+    group by 1, 2, 3`;
+  const times = (key: string) => sql`
+    with c as (
+      select ${sql.raw(key)}, sum(requested) as requested, sum(approved)::int as approved, sum(rejected)::int as rejected,
+             sum(delegated)::int as delegated
+      from (${counts}) x group by ${sql.raw(key)} having sum(requested) > 0
+    ),
+    pct as (${histogramPercentiles(sql`select ${sql.raw(key)}, bucket, n, s from (${hist}) h`, [key])})
+    select c.*, pct.p50, pct.p90 from c left join pct using (${sql.raw(key)})`;
+  type Times = { approved: number; rejected: number; delegated: number; p50: number | null; p90: number | null };
+  const levels = await read<Times & { level: number }>(db, sql`${times('level')} order by level`);
   const byUser = await read<Times & { user_id: string; name: string | null; reminders: number }>(db, sql`
-    with i as (${items}),
+    with t as (${times('user_id')}),
     r as (
       select m.recipient_user_id as user_id, count(*)::int as reminders
       from messages m
       where m.purpose = 'offer_approval_reminder' and ${period(f, 'm.created_at')}${inScope(f, 'm')}
       group by m.recipient_user_id
     )
-    select i.user_id, u.name, coalesce(max(r.reminders), 0)::int as reminders, ${times}
-    from i left join users u on u.id = i.user_id left join r on r.user_id = i.user_id
-    group by i.user_id, u.name
-    order by u.name nulls last, i.user_id`);
+    select t.*, u.name, coalesce(r.reminders, 0)::int as reminders
+    from t left join users u on u.id = t.user_id left join r on r.user_id = t.user_id
+    order by u.name nulls last, t.user_id`);
   const rejections = await read<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(db, sql`
-    with i as (${items})
     select i.application_id, i.version, i.level, i.user_id, u.name, i.comment, i.decided_at
-    from i left join users u on u.id = i.user_id
-    where i.status = 'rejected'
+    from approval_items i left join users u on u.id = i.user_id
+    where i.status = 'rejected' and i.requested_at is not null and ${period(f, 'i.requested_at')}${inScope(f, 'i')}
     order by i.decided_at desc, i.application_id
     limit ${LIST_LIMIT}`);
   const t = (r: Times): TApprovalTimes => ({
-    decided: r.decided,
+    decided: r.approved + r.rejected,
     approved: r.approved,
     rejected: r.rejected,
     delegated: r.delegated,
@@ -279,6 +400,7 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     p90Seconds: r.p90 === null ? null : Math.round(Number(r.p90)),
   });
   return {
+    percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
     levels: levels.map((r) => ({ level: r.level + 1, ...t(r) })),
     approvers: byUser.map((r) => ({ userId: r.user_id, name: r.name, remindersSent: r.reminders, ...t(r) })),
     rejections: rejections.map((r) => ({

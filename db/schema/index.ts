@@ -16,3 +16,4 @@ export * from './stage-transitions';
 export * from './documents';
 export * from './data-keys';
 export * from './retention-runs';
+export * from './report-rollups';

@@ -39,6 +39,21 @@ export function reportPeriod(q: TReportQuery, now: Date): { from: Date; to: Date
   return { from, to };
 }
 
+/**
+ * Percentiles of the stage-times and approvals reports come from duration histograms (the
+ * rollups of migration 0013, docs/reports.md): each is within this fraction of the exact
+ * continuous percentile (`percentile_cont`) of the same durations, or within a second for
+ * durations under a second. Counts and maxima are exact.
+ */
+export const PERCENTILE_MAX_RELATIVE_ERROR = 0.01;
+/** A report's statement that its percentiles are approximate, and how far they may be off. */
+const ZPercentileErrorSchema = z
+  .number()
+  .nullable()
+  .describe(
+    'null: the percentiles are exact; otherwise they come from a duration histogram and are within this fraction of the exact percentile_cont (durations under a second: within a second).',
+  );
+
 const count = z.number().int();
 const secs = z.number().nullable();
 const rate = z.number().nullable();
@@ -68,6 +83,8 @@ export const ZStageTimeRowSchema = z.object({
   currentMaxSeconds: secs,
 });
 export type TStageTimeRow = z.infer<typeof ZStageTimeRowSchema>;
+export const ZStageTimesSchema = z.object({ percentileMaxRelativeError: ZPercentileErrorSchema, stages: z.array(ZStageTimeRowSchema) });
+export type TStageTimesReport = z.infer<typeof ZStageTimesSchema>;
 
 export const ZDecisionPromiseSchema = z.object({
   due: count,
@@ -94,6 +111,7 @@ const ZApprovalTimesSchema = z.object({
 });
 export type TApprovalTimes = z.infer<typeof ZApprovalTimesSchema>;
 export const ZApprovalsSchema = z.object({
+  percentileMaxRelativeError: ZPercentileErrorSchema,
   levels: z.array(ZApprovalTimesSchema.extend({ level: count })),
   approvers: z.array(ZApprovalTimesSchema.extend({ userId: z.string(), name: z.string().nullable(), remindersSent: count })),
   rejections: z.array(

@@ -129,3 +129,68 @@ describe.each([
     expect(await db.rows(sql`select id from api_keys`)).toHaveLength(1);
   });
 });
+
+describe.each([
+  ['PostgreSQL', freshPostgres],
+  ['PGlite (npm start)', freshPglite],
+])('upgrading %s from 0012 to the report rollups', (_kind, fresh) => {
+  it('backfills the rollups from the existing facts, and the triggers keep them from then on', async () => {
+    const db = await fresh();
+    await migrate(db, migrationsUpTo('0012_reports_stay_seconds_report_indexes'));
+    const [u] = await db.rows<{ id: string }>(sql`insert into users (name, email, roles) values ('Ann', 'ann@example.com', '{hiring_manager}') returning id`);
+    const [d] = await db.rows<{ id: string }>(sql`insert into departments (name, manager_user_id) values ('Eng', ${u!.id}) returning id`);
+    const [j] = await db.rows<{ id: string }>(sql`insert into jobs (title, department_id, definition) values ('Dev', ${d!.id}, '{"title":"Dev"}'::jsonb) returning id`);
+    const app = async (n: number) => {
+      const [a] = await db.rows<{ id: string }>(sql`
+        insert into applications (request_hash, job_id, department_id, workflow_id, candidate_name, candidate_email, locale, resume, interview, accuracy)
+        values ('h', ${j!.id}, ${d!.id}, ${`wf-${n}`}, 'A', ${`a${n}@example.com`}, 'en', '{}'::jsonb, '{}'::jsonb, 0.5) returning id`);
+      return a!.id;
+    };
+    const [a1, a2] = [await app(1), await app(2)];
+    // a1: screening 2026-03-01 10:00 for 2 h, then evaluation (open); a2: screening on 03-02 for 3 h, then rejected.
+    await db.rows(sql`
+      insert into stage_transitions (application_id, seq, from_stage, to_stage, at, job_id, department_id, left_at, next_stage) values
+        (${a1}, 1, 'validating', 'screening', '2026-03-01T10:00:00Z', ${j!.id}, ${d!.id}, '2026-03-01T12:00:00Z', 'evaluation'),
+        (${a1}, 2, 'screening', 'evaluation', '2026-03-01T12:00:00Z', ${j!.id}, ${d!.id}, null, null),
+        (${a2}, 1, 'validating', 'screening', '2026-03-02T09:00:00Z', ${j!.id}, ${d!.id}, '2026-03-02T12:00:00Z', 'rejected'),
+        (${a2}, 2, 'screening', 'rejected', '2026-03-02T12:00:00Z', ${j!.id}, ${d!.id}, null, null)`);
+    await db.rows(sql`
+      insert into approval_items (application_id, version, level, user_id, status, requested_at, decided_at) values
+        (${a1}, 1, 0, ${u!.id}, 'approved', '2026-03-01T13:00:00Z', '2026-03-01T14:30:00Z'),
+        (${a2}, 1, 0, ${u!.id}, 'pending', '2026-03-02T13:00:00Z', null)`);
+
+    await migrate(db);
+    const stages = sql`select grain, period::text, stage, entered, "left", moved_on, rejected, max_seconds from stage_rollup where stage = 'screening' order by grain, period`;
+    expect(await db.rows(stages)).toEqual([
+      { grain: 'day', period: '2026-03-01', stage: 'screening', entered: 1, left: 1, moved_on: 1, rejected: 0, max_seconds: 7200 },
+      { grain: 'day', period: '2026-03-02', stage: 'screening', entered: 1, left: 1, moved_on: 0, rejected: 1, max_seconds: 10800 },
+      { grain: 'month', period: '2026-03-01', stage: 'screening', entered: 2, left: 2, moved_on: 1, rejected: 1, max_seconds: 10800 },
+    ]);
+    const hist = sql`select sum(n)::int as n, sum(sum_seconds) as s from stage_stay_histogram where grain = 'month' and stage = 'screening'`;
+    expect(await db.rows(hist)).toEqual([{ n: 2, s: 18000 }]);
+    const approvals = sql`select grain, requested, approved from approval_rollup order by grain, period`;
+    expect(await db.rows(approvals)).toEqual([
+      { grain: 'day', requested: 1, approved: 1 },
+      { grain: 'day', requested: 1, approved: 0 },
+      { grain: 'month', requested: 2, approved: 1 },
+    ]);
+
+    // From now on the triggers: a1 leaves evaluation, a2's approval is decided, then a2 is deleted.
+    await db.rows(sql`update stage_transitions set left_at = '2026-03-01T18:00:00Z', next_stage = 'decision' where application_id = ${a1} and seq = 2`);
+    await db.rows(sql`update approval_items set status = 'rejected', decided_at = '2026-03-02T14:00:00Z' where application_id = ${a2}`);
+    const month = sql`select stage, entered, "left", max_seconds from stage_rollup where grain = 'month' and stage in ('screening', 'evaluation') order by stage`;
+    expect(await db.rows(month)).toEqual([
+      { stage: 'evaluation', entered: 1, left: 1, max_seconds: 21600 },
+      { stage: 'screening', entered: 2, left: 2, max_seconds: 10800 },
+    ]);
+    expect(await db.rows(sql`select requested, approved, rejected from approval_rollup where grain = 'month'`)).toEqual([{ requested: 2, approved: 1, rejected: 1 }]);
+    await db.rows(sql`delete from applications where id = ${a2}`);
+    expect(await db.rows(month)).toEqual([
+      { stage: 'evaluation', entered: 1, left: 1, max_seconds: 21600 },
+      // a2's 3 h stay is gone: the maximum is a1's 2 h again.
+      { stage: 'screening', entered: 1, left: 1, max_seconds: 7200 },
+    ]);
+    expect(await db.rows(sql`select requested, approved, rejected from approval_rollup where grain = 'month'`)).toEqual([{ requested: 1, approved: 1, rejected: 0 }]);
+    expect(await db.rows(sql`select sum(n)::int as n from approval_time_histogram where grain = 'month'`)).toEqual([{ n: 1 }]);
+  });
+});

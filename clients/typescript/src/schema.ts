@@ -1186,7 +1186,7 @@ export interface paths {
         };
         /**
          * Per stage: p50, p90 and max time spent, and who is there now and for how long
-         * @description Completed stays that began in the period; `current*` counts open stays whenever they began. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
+         * @description Completed stays that began in the period; `current*` counts open stays whenever they began. `p50Seconds` and `p90Seconds` come from a duration histogram, within `percentileMaxRelativeError` of the exact figure; counts, maxima and `current*` are exact. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
          */
         get: operations["reportStageTimes"];
         put?: never;
@@ -1226,7 +1226,7 @@ export interface paths {
         };
         /**
          * Offer approvals per level and per approver: time to decide, rejections, reminders, delegations
-         * @description Approval requests made in the period. Rejections list the 200 latest with their comments. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
+         * @description Approval requests made in the period. Rejections list the 200 latest with their comments. The p50 and p90 come from a duration histogram, within `percentileMaxRelativeError` of the exact figure; counts are exact. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
          */
         get: operations["reportApprovals"];
         put?: never;
@@ -10060,6 +10060,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description null: the percentiles are exact; otherwise they come from a duration histogram and are within this fraction of the exact percentile_cont (durations under a second: within a second). */
+                        percentileMaxRelativeError: number | null;
                         stages: {
                             stage: string;
                             completed: number;
@@ -10268,6 +10270,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description null: the percentiles are exact; otherwise they come from a duration histogram and are within this fraction of the exact percentile_cont (durations under a second: within a second). */
+                        percentileMaxRelativeError: number | null;
                         levels: {
                             decided: number;
                             approved: number;

@@ -294,6 +294,7 @@ export const en = {
   'reports.job': 'Job',
   'reports.department': 'Department',
   'reports.all': 'All',
+  'reports.approximate': 'Medians and 90th percentiles (p50, p90) are approximate: within {percent} % of the exact figure. Counts and maxima are exact.',
   'reports.csv': 'Download CSV',
   'reports.empty': 'Nothing in this period.',
   'reports.figure': 'Figure',

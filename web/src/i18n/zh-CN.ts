@@ -296,6 +296,7 @@ export const zhCN: Record<TMessageKey, string> = {
   'reports.job': '职位',
   'reports.department': '部门',
   'reports.all': '全部',
+  'reports.approximate': '中位数和第 90 百分位（p50、p90）为近似值：与精确值相差不超过 {percent}%。计数和最大值为精确值。',
   'reports.csv': '下载 CSV',
   'reports.empty': '此期间没有数据。',
   'reports.figure': '指标',

@@ -148,6 +148,12 @@ function ReportPanel({ name, filters }: { name: TReportName; filters: TFilters }
   return (
     <div className="report-panel" aria-busy={report.isFetching}>
       <Typography.Paragraph className="report-about">{t(`reports.about.${name}` as TMessageKey)}</Typography.Paragraph>
+      {/* The API says when its percentiles come from a histogram, and how far off they may be. */}
+      {typeof report.data?.percentileMaxRelativeError === 'number' && (
+        <Typography.Paragraph role="note" type="secondary">
+          {t('reports.approximate', { percent: String(report.data.percentileMaxRelativeError * 100) })}
+        </Typography.Paragraph>
+      )}
       <a className="report-csv" href={csv} download>
         {t('reports.csv')}
       </a>
