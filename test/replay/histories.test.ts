@@ -128,7 +128,7 @@ function payloadsOf(history: JsonHistory): { path: string; payload: JsonPayload 
     if (!o || typeof o !== 'object') return;
     const rec = o as Record<string, unknown>;
     if (rec.metadata && typeof rec.metadata === 'object' && 'data' in rec) {
-      found.push({ path, payload: rec as JsonPayload });
+      found.push({ path, payload: rec });
       return;
     }
     for (const [k, v] of Object.entries(rec)) walk(v, `${path}.${k}`);
