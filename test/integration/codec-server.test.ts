@@ -39,6 +39,18 @@ describe('codec server', () => {
     await smtp?.close();
   });
 
+  /** The browser's CORS preflight from the UI's origin (no cookie, no token): granted. */
+  async function preflight(url: string, requestHeaders: string) {
+    const pre = await s.app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': requestHeaders },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
+    return pre;
+  }
+
   it("the Temporal UI's way: preflight from its origin, then decode with the console's session cookie; plain for HR, audited; refused for others, without credentials and from other origins", async () => {
     const hr = await createUser(s, { name: 'Cora Codec', roles: ['hr'], email: 'cora.codec@example.com' });
     await createUser(s, { name: 'Max Codec', roles: ['hiring_manager'], email: 'max.codec@example.com', departmentId: org.departmentId });
@@ -48,13 +60,7 @@ describe('codec server', () => {
     expect(foundIn(JSON.stringify(payloads), [c.name])).toEqual([]);
 
     // What the browser sends first: no cookie, no token.
-    const pre = await s.app.inject({
-      method: 'OPTIONS',
-      url: '/codec/decode?preserveStorageRefs=true',
-      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
-    });
-    expect(pre.statusCode).toBe(204);
-    expect(pre.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
+    const pre = await preflight('/codec/decode?preserveStorageRefs=true', 'content-type,x-namespace');
     expect(pre.headers['access-control-allow-credentials']).toBe('true');
     expect(String(pre.headers['access-control-allow-headers'])).toMatch(/content-type/);
 
@@ -157,13 +163,7 @@ describe('codec server', () => {
   });
 
   it('CORS: the configured UI origin may call it (preflight without a token), another origin gets no grant', async () => {
-    const pre = await s.app.inject({
-      method: 'OPTIONS',
-      url: '/codec/decode',
-      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
-    });
-    expect(pre.statusCode).toBe(204);
-    expect(pre.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
+    const pre = await preflight('/codec/decode', 'authorization,content-type,x-namespace');
     expect(String(pre.headers['access-control-allow-headers'])).toMatch(/authorization/);
     expect(String(pre.headers['access-control-allow-headers'])).toMatch(/x-namespace/);
     const post = await s.api('POST', '/codec/decode', { token: org.hr.token, headers: { origin: UI_ORIGIN }, body: { payloads: [] } });
