@@ -258,6 +258,9 @@ export function parsePayloadKeys(raw: string): { keys?: TPayloadKeys; problems: 
   return { keys: { activeId: entries[0]!.split(':')[0]!, keys }, problems };
 }
 
+/** The id of the committed key of the encrypted replay fixtures (scripts/harness/replay-fixtures.ts): tests only. */
+export const FIXTURE_KEY_ID = 'replay-fixtures-only';
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -295,6 +298,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const payloadKeys = env.PAYLOAD_KEYS ? parsePayloadKeys(env.PAYLOAD_KEYS) : undefined;
   if (payloadKeys?.problems.length) {
     throw new ConfigError(`Invalid configuration:\n${payloadKeys.problems.map((p) => `  PAYLOAD_KEYS: ${p}`).join('\n')}`);
+  }
+  if (payloadKeys?.keys?.keys.has(FIXTURE_KEY_ID) && env.NODE_ENV !== 'test') {
+    throw new ConfigError(`Invalid configuration:\n  PAYLOAD_KEYS: '${FIXTURE_KEY_ID}' is the replay fixtures' published test key; generate your own (openssl rand -base64 32)`);
   }
   return {
     ...env,

@@ -14,7 +14,7 @@ import { apiKeys, users } from '../db/schema';
 import { noteAudit } from './audit';
 import { keyAllows, scopeFor } from './scopes';
 import { AppError, forbidden, notFound } from './errors';
-import { assertCsrf, clearSessionCookie, hasSessionCookie, resolveSession } from './sessions';
+import { assertCsrf, assertReaderOrigin, clearSessionCookie, hasSessionCookie, resolveSession, type TCurrentSession } from './sessions';
 import { failureLimited, recordFailure } from './auth-failures';
 
 export interface Principal {
@@ -130,7 +130,7 @@ function userPrincipal(user: { id: string; name: string; email: string; roles: s
  * a deactivated user (the stale cookie is cleared); 403 for a state-changing request
  * without this session's CSRF token.
  */
-async function authenticateSession(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function authenticateSession(req: FastifyRequest, reply: FastifyReply, check: SessionCheck): Promise<void> {
   const found = await resolveSession(req);
   if (!found.ok) {
     clearSessionCookie(req, reply);
@@ -139,14 +139,30 @@ async function authenticateSession(req: FastifyRequest, reply: FastifyReply): Pr
   const { user, session } = found;
   req.principal = userPrincipal(user);
   req.signInSession = session;
-  assertCsrf(req, session);
+  check(req, session);
 }
 
+/** What a cookie-authenticated request must show besides a live session. */
+type SessionCheck = (req: FastifyRequest, session: TCurrentSession) => void;
+
 /** onRequest hook: resolves the caller or answers 401 (429 after too many failures). */
-export async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+export function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return authenticateWith(req, reply, assertCsrf);
+}
+
+/**
+ * onRequest hook for POST routes that only read (the codec server): as `authenticate`, but
+ * a session cookie needs no CSRF token when the request comes from this API's origin or
+ * `allowedOrigin()` (the Temporal UI, which CORS lets read the answer).
+ */
+export function authenticateReader(allowedOrigin: () => string | undefined) {
+  return (req: FastifyRequest, reply: FastifyReply): Promise<void> => authenticateWith(req, reply, (r) => assertReaderOrigin(r, allowedOrigin()));
+}
+
+async function authenticateWith(req: FastifyRequest, reply: FastifyReply, sessionCheck: SessionCheck): Promise<void> {
   if (await failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
   const token = bearer(req);
-  if (token === null && hasSessionCookie(req)) return authenticateSession(req, reply);
+  if (token === null && hasSessionCookie(req)) return authenticateSession(req, reply, sessionCheck);
   if (token === null) throw await refuse(req, 'missing bearer token', 'missing');
   if (!token) throw await refuse(req, 'malformed Authorization header; use "Bearer <token>"', 'malformed');
   const adminToken = req.server.config.ADMIN_TOKEN;

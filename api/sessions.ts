@@ -165,6 +165,20 @@ function ownOrigins(req: FastifyRequest): string[] {
   return [new URL(req.server.config.publicUrl).origin, `${req.protocol}://${req.host}`];
 }
 
+/**
+ * For a POST that changes nothing and whose answer CORS lets only listed origins read (the
+ * codec server, for the Temporal UI): a cookie request needs no CSRF token (the UI, on its
+ * own origin, cannot have it), but one from an origin other than this API's or
+ * `allowedOrigin` is still refused. SameSite=Lax already keeps the cookie off other sites'
+ * requests; this also keeps other origins of this site (another port) out.
+ */
+export function assertReaderOrigin(req: FastifyRequest, allowedOrigin: string | undefined): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== allowedOrigin && !ownOrigins(req).includes(origin)) {
+    throw forbidden(`cross-origin request refused (Origin ${origin.slice(0, 100)})`);
+  }
+}
+
 /** 403 unless a state-changing cookie request carries the session's CSRF token from this site. */
 export function assertCsrf(req: FastifyRequest, session: TCurrentSession): void {
   if (SAFE_METHODS.has(req.method)) return;

@@ -37,6 +37,18 @@ export function documentKeyOf(ring: TPayloadKeys | undefined, key: string, row: 
   return open(wrapping, wrapLabel(key), Buffer.from(row.wrappedKey!, 'base64'));
 }
 
+/**
+ * Rotation of one stored object (npm run keys:rotate): a plain one is sealed, one under an
+ * older PAYLOAD_KEYS entry has its key re-wrapped by the active one (its content stays as
+ * sealed, under the same document key); undefined when it is already under the active key.
+ */
+export function rotatedBlob(ring: TPayloadKeys, key: string, row: SealedBlob): { set: Partial<SealedBlob>; encrypted: boolean } | undefined {
+  if (!row.wrappedKey) return { set: sealBlob(ring, key, row.content), encrypted: true };
+  if (row.wrappingKeyId === ring.activeId) return undefined;
+  const wrappedKey = seal(ring.keys.get(ring.activeId)!, wrapLabel(key), documentKeyOf(ring, key, row)).toString('base64');
+  return { set: { wrappingKeyId: ring.activeId, wrappedKey }, encrypted: false };
+}
+
 export function openBlob(ring: TPayloadKeys | undefined, key: string, row: SealedBlob): Buffer {
   if (!row.wrappedKey) return Buffer.from(row.content);
   return open(documentKeyOf(ring, key, row), contentLabel(key), row.content);

@@ -9,11 +9,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
-import { seal } from '../privacy/aead';
 import type { Config, TPayloadKeys } from '../temporal.config';
 import type { DbHandle } from './client';
 import { documentBlobs } from './schema';
-import { documentKeyOf, openBlob, sealBlob, wrapLabel, type SealedBlob } from './document-sealing';
+import { openBlob, rotatedBlob, sealBlob, type SealedBlob } from './document-sealing';
 import { S3DocumentStore } from './s3-document-store';
 
 export interface DocumentStore {
@@ -69,17 +68,12 @@ export class PostgresDocumentStore implements DocumentStore {
         .limit(50);
       if (!batch.length) break;
       for (const row of batch) {
+        const next = rotatedBlob(ring, row.storageKey, row)!;
         // Only if unchanged meanwhile (deleted, or rotated by another run).
         const unchanged = and(eq(t.storageKey, row.storageKey), row.wrappedKey ? eq(t.wrappedKey, row.wrappedKey) : isNull(t.wrappedKey));
-        if (!row.wrappedKey) {
-          await this.db.db.update(t).set(sealBlob(ring, row.storageKey, row.content)).where(unchanged);
-          encrypted++;
-        } else {
-          const documentKey = documentKeyOf(ring, row.storageKey, row);
-          const wrappedKey = seal(ring.keys.get(ring.activeId)!, wrapLabel(row.storageKey), documentKey).toString('base64');
-          await this.db.db.update(t).set({ wrappingKeyId: ring.activeId, wrappedKey }).where(unchanged);
-          rewrapped++;
-        }
+        await this.db.db.update(t).set(next.set).where(unchanged);
+        if (next.encrypted) encrypted++;
+        else rewrapped++;
       }
     }
     const counts = await this.db.rows<{ k: string; n: number | string }>(

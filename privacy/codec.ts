@@ -14,7 +14,7 @@
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import type { TPayloadKeys } from '../temporal.config';
 import { open, seal } from './aead';
-import { DataKeys } from './data-keys';
+import { DataKeys, type ApplicationKeys } from './data-keys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
@@ -55,7 +55,7 @@ export class EncryptionCodec implements PayloadCodec {
   constructor(
     private readonly ring: TPayloadKeys,
     /** Without it (scripts that never touch an application) everything uses the active key. */
-    private readonly dataKeys?: DataKeys,
+    private readonly dataKeys?: ApplicationKeys,
   ) {}
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {

@@ -37,6 +37,22 @@ interface Row extends Record<string, unknown> {
   wrapped_key: string | null;
 }
 
+/** What the payload codec needs of the application data keys (DataKeys, or the replay fixtures' keys). */
+export interface ApplicationKeys {
+  forEncrypt(applicationId: string): Promise<Buffer>;
+  forDecrypt(applicationId: string): Promise<Buffer>;
+}
+
+/** Opens a `data_keys` row's wrapped key with the PAYLOAD_KEYS entry that wrapped it. */
+export function unwrapDataKey(ring: TPayloadKeys, applicationId: string, row: Row): Buffer {
+  if (!row.wrapped_key || !row.wrapping_key_id) throw new DataKeyDestroyedError(applicationId);
+  const wrappingKey = ring.keys.get(row.wrapping_key_id);
+  if (!wrappingKey) {
+    throw new Error(`the data key of application ${applicationId} is wrapped by '${row.wrapping_key_id}', which PAYLOAD_KEYS no longer lists`);
+  }
+  return open(wrappingKey, wrapLabel(applicationId), Buffer.from(row.wrapped_key, 'base64'));
+}
+
 export interface DataKeysOptions {
   /** How long a lookup keeps retrying while the database is unreachable (the worker's; 0: fail at once). */
   waitForDatabaseMs?: number;
@@ -44,7 +60,7 @@ export interface DataKeysOptions {
   cacheMs?: number;
 }
 
-export class DataKeys {
+export class DataKeys implements ApplicationKeys {
   private readonly cache = new Map<string, { key: Buffer; until: number; staleUntil: number }>();
 
   constructor(
@@ -151,11 +167,6 @@ export class DataKeys {
   }
 
   private unwrap(applicationId: string, row: Row): Buffer {
-    if (!row.wrapped_key || !row.wrapping_key_id) throw new DataKeyDestroyedError(applicationId);
-    const wrappingKey = this.ring.keys.get(row.wrapping_key_id);
-    if (!wrappingKey) {
-      throw new Error(`the data key of application ${applicationId} is wrapped by '${row.wrapping_key_id}', which PAYLOAD_KEYS no longer lists`);
-    }
-    return open(wrappingKey, wrapLabel(applicationId), Buffer.from(row.wrapped_key, 'base64'));
+    return unwrapDataKey(this.ring, applicationId, row);
   }
 }

@@ -40,7 +40,8 @@ async function main() {
     ...base,
     linkSigningSecret: base.linkSigningSecret ?? secretFile(base.DATA_DIR, 'link-signing-secret', () => randomBytes(32).toString('hex')),
     // Likewise the key that encrypts Temporal payloads: without it the histories are unreadable.
-    // The dev server's UI decodes payloads through the API's codec server.
+    // The dev server's UI decodes payloads through the API's codec server, signed in by the
+    // console's session cookie (same site: both on 127.0.0.1), which CORS lets it send.
     CODEC_CORS_ORIGIN: base.CODEC_CORS_ORIGIN ?? `http://127.0.0.1:${base.TEMPORAL_UI_PORT}`,
     payloadKeys: base.payloadKeys ?? parsePayloadKeys(secretFile(base.DATA_DIR, 'payload-keys', () => newPayloadKeyEntry())).keys,
   };
@@ -128,7 +129,14 @@ ${people.map((p) => `    ${p.role.padEnd(16)} ${links.get(p.email) ?? '(no link:
   Console       ${api}/app/
   API           ${api}
   API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)
-  Temporal UI   ${temporalServer ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : `(your cluster at ${config.TEMPORAL_ADDRESS})`}
+  Temporal UI   ${temporalServer ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : `(your cluster at ${config.TEMPORAL_ADDRESS})`}${
+    temporalServer
+      ? `
+                payloads are encrypted; to read them, sign in to the console as HR or admin, then in
+                the UI's Codec Server settings: endpoint ${api}/codec, "Include cross-origin
+                credentials" on, "Use my browser setting" (docs/personal-data.md)`
+      : ''
+  }
   Data          ${path.resolve(config.DATA_DIR)}${config.DATABASE_URL ? ' (Temporal only; database: DATABASE_URL)' : ''}
 
 ${demoText}

@@ -7,8 +7,15 @@
  * before probation existed (issue 18) and is kept as it is: the current code no longer
  * ends there, and that fixture proves old workflows keep their old ending.
  *
- *   npx tsx scripts/record-histories.ts                    # all six paths
+ *   npx tsx scripts/record-histories.ts                    # all six paths, encrypted
  *   npx tsx scripts/record-histories.ts confirmed          # only some
+ *   npx tsx scripts/record-histories.ts --plain rejected   # plain JSON, as before issue 15
+ *
+ * New fixtures are recorded encrypted (issue 15), as production stores them: the API's
+ * client and the worker use the payload codec with the fixtures' committed test key
+ * (scripts/harness/replay-fixtures.ts) and per-application data keys, and the histories
+ * go to fixtures/encrypted/ with the recorded applications' wrapped data keys in
+ * fixtures/encrypted/data-keys.json. The plain sets stay as they were recorded.
  *
  * Standalone: its own Temporal test server (time-skipping: probation starts a month
  * ahead, at the offer's start date, and the probation journeys skip there after the
@@ -17,7 +24,7 @@
  * driven with `inject`. Nothing is left behind.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +33,24 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { buildServer } from '../api/server';
+import { dataConverter } from '../privacy/data-converter';
 import { loadConfig } from '../temporal.config';
 import { createWorker } from '../worker';
 import { JOB, strongApplication } from './harness/actors';
+import type { DbHandle } from '../db/client';
 import { createTestDb } from './harness/db';
 import { JPEG_BYTES, multipart, PDF_BYTES, PNG_BYTES } from './harness/multipart';
 import { startSmtpServer, type TTestSmtpServer } from './harness/smtp';
+import {
+  DATA_KEYS_FILE,
+  ENCRYPTED_SET,
+  FIXTURE_CANDIDATES,
+  FIXTURE_PAYLOAD_KEYS,
+  FIXTURE_SALARY,
+  type TFixtureDataKey,
+} from './harness/replay-fixtures';
 import { startTimeSkippingServer } from './harness/time-skipping';
 
 export const JOURNEY_PATHS = [
@@ -184,7 +202,7 @@ async function createOrg(d: Driver): Promise<Org> {
 /** An offer starting 30 days after `nowMs` (the server's clock). */
 const OFFER = (nowMs: number) => ({
   position: 'Backend Engineer',
-  salary: { amount: 300000, currency: 'CNY', period: 'year' },
+  salary: { amount: FIXTURE_SALARY, currency: 'CNY', period: 'year' },
   benefits: ['Health insurance', '15 days paid leave'],
   startDate: new Date(nowMs + 30 * 86_400_000).toISOString().slice(0, 10),
   terms: 'Probation of three months.',
@@ -298,14 +316,14 @@ const JOURNEYS: Record<TJourneyPath, Journey> = {
       d,
       org,
       jobs.standard,
-      { name: 'Rui Rejected', email: 'rejected@candidates.example.com' },
+      FIXTURE_CANDIDATES.rejected,
       'reject',
     );
   },
 
   async declined(d, org, jobs) {
-    const email = 'declined@candidates.example.com';
-    const app = await toOfferSent(d, org, jobs.standard, { name: 'Dana Declined', email });
+    const { email } = FIXTURE_CANDIDATES.declined;
+    const app = await toOfferSent(d, org, jobs.standard, FIXTURE_CANDIDATES.declined);
     const token = await d.linkIn(email, 'offers');
     await d.must(200, 'GET', `/v1/candidate/offer?token=${token}`, { token: null });
     await d.must(200, 'POST', `/v1/candidate/offer/decline?token=${token}`, {
@@ -317,17 +335,11 @@ const JOURNEYS: Record<TJourneyPath, Journey> = {
 
   async expired(d, org, jobs) {
     // The job's offer expires after 3 s with a reminder after 1 s.
-    return toOfferSent(d, org, jobs.shortOffer, {
-      name: 'Eli Expired',
-      email: 'expired@candidates.example.com',
-    });
+    return toOfferSent(d, org, jobs.shortOffer, FIXTURE_CANDIDATES.expired);
   },
 
   async confirmed(d, org, jobs) {
-    const app = await toProbation(d, org, jobs.standard, {
-      name: 'Jia Li',
-      email: 'hired@candidates.example.com',
-    });
+    const app = await toProbation(d, org, jobs.standard, FIXTURE_CANDIDATES.confirmed);
     await d.must(200, 'POST', `/v1/applications/${app.id}/probation/check-in`, {
       token: org.manager.token,
       body: { note: 'Recorded for replay', onTrack: true },
@@ -344,10 +356,7 @@ const JOURNEYS: Record<TJourneyPath, Journey> = {
   },
 
   async probation_failed(d, org, jobs) {
-    const app = await toProbation(d, org, jobs.standard, {
-      name: 'Fei Ended',
-      email: 'probation.failed@candidates.example.com',
-    });
+    const app = await toProbation(d, org, jobs.standard, FIXTURE_CANDIDATES.probation_failed);
     // The check-in is late: its reminder and HR's alert come first.
     await d.skipTo(Date.parse(`${app.probation.checkInDate}T00:00:00Z`) + 2 * 86_400_000);
     await d.until('the late check-in alert', async () => {
@@ -376,10 +385,7 @@ const JOURNEYS: Record<TJourneyPath, Journey> = {
 
   async withdrawn(d, org, jobs) {
     // Withdrawn while the offer waits for an answer: the offer half stops too.
-    const app = await toOfferSent(d, org, jobs.standard, {
-      name: 'Wen Withdrawn',
-      email: 'withdrawn@candidates.example.com',
-    });
+    const app = await toOfferSent(d, org, jobs.standard, FIXTURE_CANDIDATES.withdrawn);
     await d.must(200, 'POST', `/v1/applications/${app.id}/withdraw`, {
       token: org.integrator.token,
       body: { reason: 'Candidate withdrew in the ATS' },
@@ -388,7 +394,24 @@ const JOURNEYS: Record<TJourneyPath, Journey> = {
   },
 };
 
-async function main(argv: string[]) {
+/**
+ * The recorded applications' data keys (wrapped by the fixture key, as `data_keys` holds
+ * them), merged into the keys file: recording some paths again keeps the others' keys.
+ */
+async function writeDataKeys(db: DbHandle, file: string, applicationIds: string[]) {
+  const rows = await db.rows<{ application_id: string; wrapping_key_id: string; wrapped_key: string }>(sql`
+    select application_id, wrapping_key_id, wrapped_key from data_keys
+    where wrapped_key is not null and application_id in (${sql.join(applicationIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  if (rows.length !== applicationIds.length) throw new Error(`expected ${applicationIds.length} data keys, found ${rows.length}`);
+  const before = await readFile(file, 'utf8').then((t) => JSON.parse(t) as TFixtureDataKey[], () => [] as TFixtureDataKey[]);
+  const merged = new Map(before.map((k) => [k.applicationId, k]));
+  for (const r of rows) merged.set(r.application_id, { applicationId: r.application_id, wrappingKeyId: r.wrapping_key_id, wrappedKey: r.wrapped_key });
+  await writeFile(file, `${JSON.stringify([...merged.values()], null, 2)}\n`);
+}
+
+async function main(args: string[]) {
+  const plain = args.includes('--plain');
+  const argv = args.filter((a) => a !== '--plain');
   const unknown = argv.filter((a) => !(JOURNEY_PATHS as readonly string[]).includes(a));
   if (unknown.length) {
     console.error(`unknown path(s): ${unknown.join(', ')}; choose from ${JOURNEY_PATHS.join(', ')}`);
@@ -424,6 +447,7 @@ async function main(argv: string[]) {
       RATE_LIMIT_PER_MINUTE: '100000',
       SMTP_URL: smtp.url,
       DOCUMENTS_DIR: documentsDir,
+      ...(plain ? {} : { PAYLOAD_KEYS: FIXTURE_PAYLOAD_KEYS }),
     });
     const worker = await createWorker({
       config,
@@ -436,8 +460,13 @@ async function main(argv: string[]) {
       worker.shutdown();
       await running;
     });
-    // A plain client: the test server's clock moves only when a journey skips it.
-    const temporal = new Client({ connection: env.connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Not the time-skipping client: the test server's clock moves only when a journey skips it.
+    // The API's data converter, so what Temporal stores is what production's API would send.
+    const temporal = new Client({
+      connection: env.connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: dataConverter(config, db.handle),
+    });
     const app = await buildServer({ config, db: db.handle, temporal, logger: false });
     cleanups.push(() => app.close());
     await app.ready();
@@ -458,7 +487,9 @@ async function main(argv: string[]) {
     });
     const jobs = { standard: standard.id, shortOffer: shortOffer.id };
 
-    await mkdir(FIXTURES_DIR, { recursive: true });
+    const dir = plain ? FIXTURES_DIR : path.join(FIXTURES_DIR, ENCRYPTED_SET);
+    await mkdir(dir, { recursive: true });
+    const recorded: string[] = [];
     const record = async (p: TJourneyPath) => {
       const started = Date.now();
       const { workflowId } = await JOURNEYS[p](d, org, jobs);
@@ -470,14 +501,17 @@ async function main(argv: string[]) {
         ),
       ]);
       if (stage !== p) throw new Error(`${p}: the workflow ended in ${stage}`);
+      // As Temporal stores it: with the codec on, every payload is ciphertext.
       const history = await handle.fetchHistory();
-      const file = path.join(FIXTURES_DIR, `${p}.json`);
+      recorded.push(workflowId.slice('application-'.length));
+      const file = path.join(dir, `${p}.json`);
       await writeFile(file, `${historyToJSON(history)}\n`);
       return { path: p, events: history.events?.length ?? 0, seconds: (Date.now() - started) / 1000, file };
     };
     // The others together; then, one by one, the journeys that skip the clock a month on.
     const results = await Promise.all(wanted.filter((p) => !SKIPPING.includes(p)).map(record));
     for (const p of wanted.filter((x) => SKIPPING.includes(x))) results.push(await record(p));
+    if (!plain) await writeDataKeys(db.handle, path.join(dir, DATA_KEYS_FILE), recorded);
     for (const r of results) {
       console.log(
         `${r.path.padEnd(10)} ${String(r.events).padStart(4)} events  ${r.seconds.toFixed(1)} s  ${path.relative(process.cwd(), r.file)}`,

@@ -3,9 +3,10 @@
  *
  *   npm run keys:rotate -- new [id]   a new key entry; with no PAYLOAD_KEYS in the environment
  *                                     (npm start), it is put first in DATA_DIR/payload-keys
- *   npm run keys:rotate               re-wraps every application data key and document key
- *                                     still under an older key with the active (first) one,
- *                                     encrypts documents stored plain, and says which keys
+ *   npm run keys:rotate               re-wraps every application data key, document key and
+ *                                     offer letter's key still under an older key with the
+ *                                     active (first) one, encrypts documents and offer
+ *                                     letters stored plain, and says which keys
  *                                     the database still needs
  *
  * New payloads use the active key as soon as the API and workers restart with it first;
@@ -15,23 +16,28 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb } from '../db/client';
+import { openDb, type DbHandle } from '../db/client';
 import { PostgresDocumentStore } from '../db/document-store';
+import { rotateOfferDocuments } from '../db/queries/offers';
 import { DataKeys } from '../privacy/data-keys';
 import { newPayloadKeyEntry } from '../privacy/keys';
 import { loadConfigOrExit, parsePayloadKeys, type TPayloadKeys } from '../temporal.config';
 
 const keysFile = (dataDir: string) => path.join(dataDir, 'payload-keys');
 
-export async function rotate(ring: TPayloadKeys, dataKeys: DataKeys, documents: PostgresDocumentStore): Promise<string> {
+export async function rotate(ring: TPayloadKeys, dataKeys: DataKeys, documents: PostgresDocumentStore, db: DbHandle): Promise<string> {
   const { rewrapped, remaining } = await dataKeys.rewrapAll();
   const docs = await documents.rotate();
-  const stale = [...ring.keys.keys()].filter((id) => id !== ring.activeId && (remaining[id] ?? 0) + (docs.remaining[id] ?? 0) > 0);
+  const offers = await rotateOfferDocuments(db, ring);
+  const needs = (id: string) => (remaining[id] ?? 0) + (docs.remaining[id] ?? 0) + (offers.remaining[id] ?? 0);
+  const stale = [...ring.keys.keys()].filter((id) => id !== ring.activeId && needs(id) > 0);
   return [
     `re-wrapped ${rewrapped} application data key(s) under '${ring.activeId}'`,
     `documents: ${docs.encrypted} encrypted (were plain), ${docs.rewrapped} key(s) re-wrapped under '${ring.activeId}'`,
+    `offer letters and signed copies: ${offers.encrypted} encrypted (were plain), ${offers.rewrapped} key(s) re-wrapped under '${ring.activeId}'`,
     `live data keys per wrapping key: ${JSON.stringify(remaining)}`,
     `documents per wrapping key: ${JSON.stringify(docs.remaining)}`,
+    `offer documents per wrapping key: ${JSON.stringify(offers.remaining)}`,
     stale.length ? `still needed by data keys or documents: ${stale.join(', ')} (run again)` : 'no data key or document needs an older key any more',
   ].join('\n');
 }
@@ -57,7 +63,7 @@ async function main() {
   if (!ring) throw new Error('no PAYLOAD_KEYS (and no DATA_DIR/payload-keys): nothing to rotate');
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {
-    console.log(await rotate(ring, new DataKeys(db, ring), new PostgresDocumentStore(db, ring)));
+    console.log(await rotate(ring, new DataKeys(db, ring), new PostgresDocumentStore(db, ring), db));
   } finally {
     await db.close();
   }

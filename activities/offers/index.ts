@@ -16,7 +16,7 @@ import {
   offerSignatures,
   offerVersions,
 } from '../../db/schema';
-import { loadOfferDocument, type TOfferDocumentKind } from '../../db/queries/offers';
+import { loadOfferDocument, offerDocumentRow, type TOfferDocumentKind } from '../../db/queries/offers';
 import { getSettings } from '../../db/settings';
 import type { ActivityDeps } from '../deps';
 import { ApplicationNotFoundError } from '../errors';
@@ -202,15 +202,10 @@ export const createOfferActivities = (deps: TOfferDeps) => {
         offer: { version: input.version, ...input.offer, expiresAt: input.expiresAt },
         issuedAt: input.issuedAt,
       });
+      // Encrypted at rest (db/queries/offers.ts): the row holds ciphertext, the sha256 is the PDF's.
       await db
         .insert(offerDocuments)
-        .values({
-          applicationId: input.applicationId,
-          version: input.version,
-          kind: 'letter',
-          sha256: pdf.sha256,
-          content: pdf.bytes,
-        })
+        .values(offerDocumentRow(deps, { applicationId: input.applicationId, version: input.version, kind: 'letter', sha256: pdf.sha256, bytes: pdf.bytes }))
         .onConflictDoNothing();
       const row = (await findDoc(input.applicationId, input.version, 'letter'))!;
       return { documentId: row.id, sha256: row.sha256 };
@@ -321,13 +316,7 @@ export const createOfferActivities = (deps: TOfferDeps) => {
       await db.transaction(async (tx) => {
         await tx
           .insert(offerDocuments)
-          .values({
-            applicationId: input.applicationId,
-            version: input.version,
-            kind: 'signed',
-            sha256: signed.sha256,
-            content: signed.bytes,
-          })
+          .values(offerDocumentRow(deps, { applicationId: input.applicationId, version: input.version, kind: 'signed', sha256: signed.sha256, bytes: signed.bytes }))
           .onConflictDoNothing();
         const [doc] = await tx
           .select({ id: offerDocuments.id, sha256: offerDocuments.sha256 })

@@ -7,6 +7,10 @@
  *
  * CORS: the browser-based UI calls from its own origin (CODEC_CORS_ORIGIN, which `npm
  * start` sets to the dev server's UI); the preflight carries no token, so it has no auth.
+ * The UI authenticates with the console's session cookie (its "include cross-origin
+ * credentials" setting: the cookie is the same site's, 127.0.0.1 or one domain): allowed
+ * with credentials for that origin only, and without the CSRF token the UI cannot have,
+ * since decoding and encoding change nothing (docs/personal-data.md).
  */
 import type { Payload } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +18,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EncryptionCodec, sealedForApplication } from '../../privacy/codec';
 import { dataKeysFor } from '../../privacy/data-converter';
-import { authenticate, requireRoles } from '../auth';
+import { authenticateReader, requireRoles } from '../auth';
 import { AppError, ERROR_RESPONSES } from '../errors';
 import { auditPrivacy } from '../privacy-audit';
 
@@ -60,7 +64,7 @@ export default async function codecRoutes(fastify: FastifyInstance) {
       if (origin && req.headers.origin === origin) {
         void reply
           .header('access-control-allow-methods', 'POST, OPTIONS')
-          .header('access-control-allow-headers', 'authorization, content-type, x-namespace')
+          .header('access-control-allow-headers', 'authorization, authorization-extras, content-type, x-namespace')
           .header('access-control-max-age', '600');
       }
       return reply.status(204).send();
@@ -69,7 +73,9 @@ export default async function codecRoutes(fastify: FastifyInstance) {
     app.post(
       `/codec/${action}`,
       {
-        onRequest: [authenticate, requireRoles('admin', 'hr')],
+        // A bearer token (the CLI's --codec-auth), or the console's session cookie sent by the
+        // Temporal UI from CODEC_CORS_ORIGIN with "include cross-origin credentials" on.
+        onRequest: [authenticateReader(() => origin), requireRoles('admin', 'hr')],
         schema: {
           operationId: action === 'decode' ? 'codecDecode' : 'codecEncode',
           tags: ['privacy'],

@@ -124,7 +124,7 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const found = await exportApplication(app.db, req.params.id);
+      const found = await exportApplication(app.db, req.params.id, app.config.payloadKeys);
       if (!found) throw notFound('application');
       const status = found.data.application.stage === 'erased' ? null : await queryStatus(app, req.params.id).catch(() => null);
       const doc = { exportedAt: new Date().toISOString(), ...found.data, workflowStatus: status };

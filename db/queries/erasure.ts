@@ -103,7 +103,10 @@ export async function scrubApplication(db: DbHandle, t: TErasureTarget): Promise
       where application_id = ${id} or (application_id is null and (${likeAny(sql`payload::text`, words)}))`);
     await run(sql`update webhook_attempts set error = ${ERASED} where error is not null and (${likeAny(sql`error`, exact)})`);
     await run(sql`update offer_versions set offer = '{"erased":true}'::jsonb where application_id = ${id}`);
-    await run(sql`update offer_documents set content = ''::bytea, sha256 = ${ERASED} where application_id = ${id}`);
+    // The PDFs go, and with them their only keys (encrypted at rest: db/queries/offers.ts).
+    await run(sql`
+      update offer_documents set content = ''::bytea, sha256 = ${ERASED}, wrapping_key_id = null, wrapped_key = null
+      where application_id = ${id}`);
     await run(sql`
       update offer_signatures set signature_name = ${ERASED}, ip = ${ERASED}, user_agent = ${ERASED},
         original_sha256 = ${ERASED}, signed_sha256 = ${ERASED}

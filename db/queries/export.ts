@@ -3,7 +3,9 @@
  * as plain rows (binary contents as base64 only when asked, else their size and hash).
  */
 import { sql } from 'drizzle-orm';
+import type { TPayloadKeys } from '../../temporal.config';
 import type { DbHandle } from '../client';
+import { openOfferDocument, type TOfferDocumentKind } from './offers';
 
 export interface TApplicationExport {
   application: Record<string, unknown>;
@@ -16,10 +18,14 @@ export interface TApplicationExport {
   webhookEvents: Record<string, unknown>[];
 }
 
-/** The export, or undefined for an unknown application; `offerFiles` gets the offer PDFs' bytes. */
+/**
+ * The export, or undefined for an unknown application; `offerFiles` gets the offer PDFs'
+ * plain bytes (opened with PAYLOAD_KEYS: they are encrypted at rest).
+ */
 export async function exportApplication(
   db: DbHandle,
   id: string,
+  payloadKeys?: TPayloadKeys,
 ): Promise<{ data: TApplicationExport; offerFiles: { name: string; bytes: Uint8Array }[] } | undefined> {
   const rows = <T extends Record<string, unknown> = Record<string, unknown>>(q: ReturnType<typeof sql>) => db.rows<T>(q);
   const [application] = await rows(sql`
@@ -36,8 +42,9 @@ export async function exportApplication(
         created_at, sent_at, opened_at
       from messages where application_id = ${id} order by created_at`),
     rows(sql`select version, status, offer, sent_at, expires_at, updated_at from offer_versions where application_id = ${id} order by version`),
-    rows<{ id: string; version: number; kind: string; sha256: string; content: Uint8Array; created_at: unknown }>(sql`
-      select id, version, kind, sha256, content, created_at from offer_documents where application_id = ${id} order by version, kind`),
+    rows<{ id: string; version: number; kind: TOfferDocumentKind; sha256: string; content: Uint8Array; wrapping_key_id: string | null; wrapped_key: string | null; created_at: unknown }>(sql`
+      select id, version, kind, sha256, content, wrapping_key_id, wrapped_key, created_at
+      from offer_documents where application_id = ${id} order by version, kind`),
     rows(sql`
       select version, signature_name, signed_at, ip, user_agent, original_sha256, signed_sha256
       from offer_signatures where application_id = ${id} order by version`),
@@ -51,9 +58,13 @@ export async function exportApplication(
         select id, kind, filename, content_type, size, sha256, storage_key, status, reject_reason, uploaded_at
         from employee_documents where employee_id = ${employee.id as string} order by uploaded_at`)
     : [];
-  const offerFiles = documents
-    .filter((d) => d.content.length > 0)
-    .map((d) => ({ name: `offers/v${d.version}-${d.kind}.pdf`, bytes: new Uint8Array(d.content) }));
+  const opened = documents.map(({ content, wrapping_key_id, wrapped_key, ...d }) => ({
+    ...d,
+    pdf: openOfferDocument(payloadKeys, { applicationId: id, version: d.version, kind: d.kind, content, wrappingKeyId: wrapping_key_id, wrappedKey: wrapped_key }),
+  }));
+  const offerFiles = opened
+    .filter((d) => d.pdf.length > 0)
+    .map((d) => ({ name: `offers/v${d.version}-${d.kind}.pdf`, bytes: new Uint8Array(d.pdf) }));
   return {
     data: {
       application,
@@ -62,7 +73,7 @@ export async function exportApplication(
       messages,
       offers: {
         versions,
-        documents: documents.map(({ content, ...d }) => ({ ...d, size: content.length })),
+        documents: opened.map(({ pdf, ...d }) => ({ ...d, size: pdf.length })),
         signatures,
       },
       employee: employee ?? null,

@@ -29,7 +29,13 @@ export const offerVersions = pgTable(
   ],
 );
 
-/** Offer letters and signed copies, with their SHA-256. One per (application, version, kind). */
+/**
+ * Offer letters and signed copies, with their SHA-256 (of the plain PDF). One per
+ * (application, version, kind). Encrypted at rest like uploaded documents
+ * (db/document-sealing.ts, db/queries/offers.ts): `content` is AES-256-GCM ciphertext under
+ * the document's own key, stored wrapped by a PAYLOAD_KEYS key; rows without a wrapped
+ * key are plain (written before encryption or without PAYLOAD_KEYS).
+ */
 export const offerDocuments = pgTable(
   'offer_documents',
   {
@@ -41,6 +47,10 @@ export const offerDocuments = pgTable(
     kind: text('kind').notNull().$type<'letter' | 'signed'>(),
     sha256: text('sha256').notNull(),
     content: bytea('content').notNull(),
+    /** Which PAYLOAD_KEYS entry wraps the document key; null: `content` is plain. */
+    wrappingKeyId: text('wrapping_key_id'),
+    /** base64(iv | ciphertext | tag) of the document's 32-byte key; null: plain. */
+    wrappedKey: text('wrapped_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('offer_documents_version_kind_key').on(t.applicationId, t.version, t.kind)],

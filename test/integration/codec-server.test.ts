@@ -1,13 +1,18 @@
 /**
  * The codec server: with HR's or an admin's token, `temporal workflow show
  * --codec-endpoint` shows a history in plain; anyone else gets nothing decoded. CORS
- * answers only the configured UI origin. Bad bodies are a 400 naming the field.
+ * answers only the configured UI origin. Bad bodies are a 400 naming the field. The
+ * Temporal UI's way in (its "include cross-origin credentials" setting): a preflight from
+ * its origin, then the decode with the console's session cookie, plain for HR only, audited.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../helpers/browser';
-import { cliHistory, foundIn, uniqueCandidate } from '../helpers/history';
+import { cliHistory, foundIn, payloadsIn, uniqueCandidate } from '../helpers/history';
 import { toOfferDrafting } from '../helpers/journey';
-import { createOrg, type Org } from '../helpers/org';
+import { createOrg, createUser, type Org } from '../helpers/org';
+import { signInByEmail } from '../helpers/sign-in';
+import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
 import { startStack, type Stack } from '../helpers/stack';
 
 const UI_ORIGIN = 'http://127.0.0.1:8299';
@@ -19,15 +24,90 @@ describe('codec server', () => {
   let base: string;
   let app: { id: string; workflowId: string };
   let c: ReturnType<typeof uniqueCandidate>;
+  let smtp: TTestSmtpServer;
 
   beforeAll(async () => {
-    s = await startStack({ env: { CODEC_CORS_ORIGIN: UI_ORIGIN } });
+    smtp = await startSmtpServer();
+    s = await startStack({ env: { CODEC_CORS_ORIGIN: UI_ORIGIN, SMTP_URL: smtp.url } });
     org = await createOrg(s);
     base = await listen(s);
     c = uniqueCandidate();
     app = await toOfferDrafting(s, org, { candidate: { name: c.name, email: c.email, locale: 'en' } });
   });
-  afterAll(async () => s?.stop());
+  afterAll(async () => {
+    await s?.stop();
+    await smtp?.close();
+  });
+
+  /** The browser's CORS preflight from the UI's origin (no cookie, no token): granted. */
+  async function preflight(url: string, requestHeaders: string) {
+    const pre = await s.app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': requestHeaders },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
+    return pre;
+  }
+
+  it("the Temporal UI's way: preflight from its origin, then decode with the console's session cookie; plain for HR, audited; refused for others, without credentials and from other origins", async () => {
+    const hr = await createUser(s, { name: 'Cora Codec', roles: ['hr'], email: 'cora.codec@example.com' });
+    await createUser(s, { name: 'Max Codec', roles: ['hiring_manager'], email: 'max.codec@example.com', departmentId: org.departmentId });
+    const hrSession = await signInByEmail(s.app, smtp, 'cora.codec@example.com');
+    const managerSession = await signInByEmail(s.app, smtp, 'max.codec@example.com');
+    const payloads = payloadsIn(await cliHistory(s, app.workflowId));
+    expect(foundIn(JSON.stringify(payloads), [c.name])).toEqual([]);
+
+    // What the browser sends first: no cookie, no token.
+    const pre = await preflight('/codec/decode?preserveStorageRefs=true', 'content-type,x-namespace');
+    expect(pre.headers['access-control-allow-credentials']).toBe('true');
+    expect(String(pre.headers['access-control-allow-headers'])).toMatch(/content-type/);
+
+    // Then the decode, as the UI 2.x sends it with credentials: 'include'.
+    const decode = (cookie: string | null, origin = UI_ORIGIN) =>
+      s.app.inject({
+        method: 'POST',
+        url: '/codec/decode?preserveStorageRefs=true',
+        headers: { origin, 'sec-fetch-site': 'same-site', 'content-type': 'application/json', 'x-namespace': s.config.TEMPORAL_NAMESPACE },
+        ...(cookie ? { cookies: { hwe_session: cookie } } : {}),
+        payload: { payloads },
+      });
+    const auditRows = () =>
+      s.db.handle.rows<{ n: number }>(sql`
+        select count(*)::int as n from audit_log where action = 'codec.decode' and actor_id = ${hr.id} and target_id = ${app.id} and status = 200`);
+    expect((await auditRows())[0]!.n).toBe(0);
+    const ok = await decode(hrSession.cookie);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
+    expect(ok.headers['access-control-allow-credentials']).toBe('true');
+    expect(foundIn(ok.body, [c.name])).toEqual([c.name]);
+    await expect.poll(async () => (await auditRows())[0]!.n, { timeout: 10_000 }).toBe(1);
+
+    // A hiring manager's session: 403; no credentials at all: 401; HR's cookie from another origin: 403.
+    const manager = await decode(managerSession.cookie);
+    expect(manager.statusCode).toBe(403);
+    expect(foundIn(manager.body, [c.name])).toEqual([]);
+    const none = await decode(null);
+    expect(none.statusCode).toBe(401);
+    expect(foundIn(none.body, [c.name])).toEqual([]);
+    const elsewhere = await decode(hrSession.cookie, 'http://127.0.0.1:9999');
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+    expect(foundIn(elsewhere.body, [c.name])).toEqual([]);
+    // Only HR's one decode was audited as a success.
+    expect((await auditRows())[0]!.n).toBe(1);
+
+    // The exemption is the codec's alone: a change from the UI's origin with the same cookie still needs the CSRF token.
+    const change = await s.app.inject({
+      method: 'POST',
+      url: `/v1/applications/${app.id}/withdraw`,
+      headers: { origin: UI_ORIGIN, 'content-type': 'application/json' },
+      cookies: { hwe_session: hrSession.cookie },
+      payload: { reason: 'not from the Temporal UI' },
+    });
+    expect(change.statusCode).toBe(403);
+  });
 
   it('HR and admin read a history in plain through the CLI with --codec-endpoint', async () => {
     for (const token of [org.hr.token, s.adminToken]) {
@@ -83,13 +163,7 @@ describe('codec server', () => {
   });
 
   it('CORS: the configured UI origin may call it (preflight without a token), another origin gets no grant', async () => {
-    const pre = await s.app.inject({
-      method: 'OPTIONS',
-      url: '/codec/decode',
-      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
-    });
-    expect(pre.statusCode).toBe(204);
-    expect(pre.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
+    const pre = await preflight('/codec/decode', 'authorization,content-type,x-namespace');
     expect(String(pre.headers['access-control-allow-headers'])).toMatch(/authorization/);
     expect(String(pre.headers['access-control-allow-headers'])).toMatch(/x-namespace/);
     const post = await s.api('POST', '/codec/decode', { token: org.hr.token, headers: { origin: UI_ORIGIN }, body: { payloads: [] } });

@@ -185,7 +185,7 @@ describe('documents encrypted at rest', () => {
 
     // Rotation with d2 first: the plain row is encrypted, the d1 document key re-wrapped (content unchanged).
     const both = ring(`${k2},${k1}`);
-    const out = await rotate(both, new DataKeys(db.handle, both), new PostgresDocumentStore(db.handle, both));
+    const out = await rotate(both, new DataKeys(db.handle, both), new PostgresDocumentStore(db.handle, both), db.handle);
     expect(out).toMatch(/documents: 1 encrypted \(were plain\), 1 key\(s\) re-wrapped under 'd2'/);
     expect(out).toMatch(/no data key or document needs an older key any more/);
     expect((await rawRow(legacy))!).toMatchObject({ wrapping_key_id: 'd2' });

@@ -75,13 +75,21 @@ describe('erasure and subject access', () => {
              (select count(*)::int from offer_versions where application_id = ${app.id}) as versions,
              (select count(*)::int from interview_answers where application_id = ${app.id}) as answers`);
 
+    // The letter is stored encrypted, its key wrapped beside it (db/queries/offers.ts).
+    const offerDocs = () =>
+      s.db.handle.rows<{ kind: string; size: number; wrapped_key: string | null; wrapping_key_id: string | null }>(
+        sql`select kind, length(content)::int as size, wrapped_key, wrapping_key_id from offer_documents where application_id = ${app.id}`,
+      );
+    expect(await offerDocs()).toEqual([{ kind: 'letter', size: expect.any(Number), wrapped_key: expect.any(String), wrapping_key_id: 'test' }]);
+
     const logsAtErasure = logs.length;
     const erased = await s.api('POST', `/v1/applications/${app.id}/erase`, { body: { reason: 'The candidate asked us to erase their data' } });
     expect(erased.status, JSON.stringify(erased.body)).toBe(202);
     expect(erased.body).toMatchObject({ id: app.id, stage: 'erased', alreadyErased: false });
 
-    // No table holds any of it.
+    // No table holds any of it; the letter's bytes and its key are gone.
     expect(foundIn(await everyRow(s), needles)).toEqual([]);
+    expect(await offerDocs()).toEqual([{ kind: 'letter', size: 0, wrapped_key: null, wrapping_key_id: null }]);
     // Reads show the fact and the dates only.
     const read = await s.api('GET', `/v1/applications/${app.id}`, { token: org.hr.token });
     expect(read.status).toBe(200);
