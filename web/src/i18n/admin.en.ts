@@ -38,6 +38,7 @@ export const adminEn = {
   'admin.issue.tooSmall': 'Required, or too small.',
   'admin.issue.tooBig': 'Too long or too large.',
   'admin.issue.required': 'Required.',
+  'admin.issue.pick': 'Choose one.',
   'admin.issue.format': 'Not in the expected format.',
 
   'admin.users.invite': 'Invite a user',
@@ -151,7 +152,7 @@ export const adminEn = {
   'admin.webhooks.log': 'Delivery log',
   'admin.webhooks.logOf': 'Delivery log of {url}',
   'admin.webhooks.rotate': 'Rotate secret',
-  'admin.webhooks.rotateOf': 'Rotate the secret of {url}',
+  'admin.webhooks.rotateOf': 'Rotate secret of {url}',
   'admin.webhooks.rotateConfirm': 'Make a new secret? The old one keeps signing beside it for a while, so the receiver can switch.',
   'admin.webhooks.deactivate': 'Deactivate',
   'admin.webhooks.deactivateOf': 'Deactivate {url}',

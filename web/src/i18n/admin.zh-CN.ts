@@ -40,6 +40,7 @@ export const adminZhCN: Record<TAdminKey, string> = {
   'admin.issue.tooSmall': '必填，或数值过小。',
   'admin.issue.tooBig': '过长或过大。',
   'admin.issue.required': '必填。',
+  'admin.issue.pick': '请选择一项。',
   'admin.issue.format': '格式不正确。',
 
   'admin.users.invite': '邀请用户',
@@ -153,7 +154,7 @@ export const adminZhCN: Record<TAdminKey, string> = {
   'admin.webhooks.log': '投递记录',
   'admin.webhooks.logOf': '{url} 的投递记录',
   'admin.webhooks.rotate': '轮换密钥',
-  'admin.webhooks.rotateOf': '轮换 {url} 的密钥',
+  'admin.webhooks.rotateOf': '轮换密钥：{url}',
   'admin.webhooks.rotateConfirm': '生成新密钥？旧密钥会在一段时间内同时签名，便于接收方切换。',
   'admin.webhooks.deactivate': '停用',
   'admin.webhooks.deactivateOf': '停用 {url}',

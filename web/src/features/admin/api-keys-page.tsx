@@ -10,7 +10,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import { useAdminMutation, useAdminUsers, useApiKeys, type TApiKey, type TCreatedApiKey } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { ScreenTitle, SecretOnce } from './shared';
+import { ScrollTable, ScreenTitle, SecretOnce } from './shared';
 
 function CreateKey({ userId }: { userId: string }) {
   const { t } = useI18n();
@@ -93,7 +93,7 @@ export function ApiKeysPage() {
       {keys.error && <ErrorNote error={keys.error} onRetry={() => void keys.refetch()} />}
       {revoke.error && <ErrorNote error={revoke.error} />}
       {userId && (
-        <div className="admin-table">
+        <ScrollTable label={t('admin.nav.apiKeys')}>
           <Table<TApiKey>
             size="small"
             rowKey="id"
@@ -133,7 +133,7 @@ export function ApiKeysPage() {
               },
             ]}
           />
-        </div>
+        </ScrollTable>
       )}
     </>
   );

@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import { useAdminUsers, useAudit, type TAuditEntry, type TAuditFilters } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { ScreenTitle } from './shared';
+import { ScrollTable, ScreenTitle } from './shared';
 
 /** A date typed in the browser as the start of that day, in the browser's time zone. */
 const dayStart = (d: string) => new Date(`${d}T00:00:00`).toISOString();
@@ -71,7 +71,7 @@ export function AuditPage() {
         </Button>
       </Form>
       {audit.error && <ErrorNote error={audit.error} onRetry={() => void audit.refetch()} />}
-      <div className="admin-table">
+      <ScrollTable label={t('admin.nav.audit')}>
         <Table<TAuditEntry>
           size="small"
           rowKey="id"
@@ -87,7 +87,7 @@ export function AuditPage() {
             { key: 'status', title: t('admin.audit.status'), render: (_, e) => e.status ?? '—' },
           ]}
         />
-      </div>
+      </ScrollTable>
       <Space wrap>
         <Button disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>
           {t('common.previous')}

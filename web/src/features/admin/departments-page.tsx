@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import { useAdminMutation, useAdminUsers, useDepartments, type TDepartment } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { ScreenTitle } from './shared';
+import { ScrollTable, ScreenTitle } from './shared';
 
 function ManagerSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
   const { t } = useI18n();
@@ -87,7 +87,7 @@ export function DepartmentsPage() {
       <DepartmentForm />
       {editingDept && <DepartmentForm key={editingDept.id} department={editingDept} onDone={() => setEditing(null)} />}
       {departments.error && <ErrorNote error={departments.error} onRetry={() => void departments.refetch()} />}
-      <div className="admin-table">
+      <ScrollTable label={t('admin.nav.departments')}>
         <Table<TDepartment>
           size="small"
           rowKey="id"
@@ -108,7 +108,7 @@ export function DepartmentsPage() {
             },
           ]}
         />
-      </div>
+      </ScrollTable>
     </>
   );
 }

@@ -53,10 +53,20 @@ const BY_CODE: Record<string, TAdminKey> = {
   invalid_value: 'admin.issue.format',
 };
 
+/** Zod's own default messages, as the API passes them on (it sends no issue code). */
+const DEFAULT_MESSAGES: [RegExp, TAdminKey][] = [
+  [/^Too small/, 'admin.issue.tooSmall'],
+  [/^Too big/, 'admin.issue.tooBig'],
+  [/^Invalid UUID/, 'admin.issue.pick'],
+  [/^Invalid input: expected \w+, received undefined/, 'admin.issue.required'],
+  [/^Invalid (email|URL|input)/, 'admin.issue.format'],
+];
+
 export function useIssueText() {
   const { t } = useI18n();
   return (issue: TIssue): string => {
-    const known = KNOWN[issue.message] ?? (issue.code ? BY_CODE[issue.code] : undefined);
+    const known =
+      KNOWN[issue.message] ?? (issue.code ? BY_CODE[issue.code] : undefined) ?? DEFAULT_MESSAGES.find(([re]) => re.test(issue.message))?.[1];
     return known ? t(known) : t('errors.field', { message: issue.message });
   };
 }

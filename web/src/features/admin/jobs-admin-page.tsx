@@ -13,7 +13,7 @@ import { ErrorNote } from '../../shell/error-note';
 import { useAdminJobs, useAdminMutation, useDepartments, type TJobItem } from './admin-api';
 import { apiIssues, useFieldStatus, type TIssue } from './issues';
 import { createBody, createIssues, editIssues, emptyCompetency, emptyJob, type TCompetencyDraft, type TJobDraft } from './job-draft';
-import { ScreenTitle } from './shared';
+import { ScrollTable, ScreenTitle } from './shared';
 
 function draftOf(job: TJob): TJobDraft {
   return {
@@ -225,7 +225,7 @@ export function JobsAdminPage() {
         </div>
       )}
       {jobs.error && <ErrorNote error={jobs.error} onRetry={() => void jobs.refetch()} />}
-      <div className="admin-table">
+      <ScrollTable label={t('admin.nav.jobs')}>
         <Table<TJobItem>
           size="small"
           rowKey="id"
@@ -253,7 +253,7 @@ export function JobsAdminPage() {
             },
           ]}
         />
-      </div>
+      </ScrollTable>
     </>
   );
 }

@@ -55,6 +55,15 @@ export function RoleTags({ roles }: { roles: string[] }) {
   );
 }
 
+/** A table that scrolls sideways on a narrow screen; focusable, so the keyboard can scroll it. */
+export function ScrollTable({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="admin-table" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 export function ScreenTitle({ children }: { children: ReactNode }) {
   return (
     <Typography.Title level={2} className="admin-screen-title">

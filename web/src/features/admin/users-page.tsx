@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import { isAdmin, useAdminMutation, useAdminUsers, useDepartments, type TUser } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { RoleTags, ScreenTitle, SecretOnce } from './shared';
+import { RoleTags, ScrollTable, ScreenTitle, SecretOnce } from './shared';
 
 function useRoleOptions() {
   const { tx } = useI18n();
@@ -151,7 +151,7 @@ export function UsersPage() {
       {admin && <InviteUser />}
       {editingUser && <EditUser key={editingUser.id} user={editingUser} onClose={() => setEditing(null)} />}
       {users.error && <ErrorNote error={users.error} onRetry={() => void users.refetch()} />}
-      <div className="admin-table">
+      <ScrollTable label={t('admin.nav.users')}>
         <Table<TUser>
           size="small"
           rowKey="id"
@@ -183,7 +183,7 @@ export function UsersPage() {
               : []),
           ]}
         />
-      </div>
+      </ScrollTable>
     </>
   );
 }

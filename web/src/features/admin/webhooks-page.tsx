@@ -11,7 +11,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import { useAdminMutation, useDeliveries, useWebhooks, type TAttempt, type TManualDelivery, type TWebhook } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { randomSecret, ScreenTitle, SecretOnce } from './shared';
+import { randomSecret, ScrollTable, ScreenTitle, SecretOnce } from './shared';
 
 type TEvent = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -87,7 +87,7 @@ function DeliveryLog({ hook }: { hook: TWebhook }) {
       {deliveries.error && <ErrorNote error={deliveries.error} onRetry={() => void deliveries.refetch()} />}
       {redeliver.error && <ErrorNote error={redeliver.error} onRetry={() => redeliver.variables && redeliver.mutate(redeliver.variables)} />}
       {redeliver.data && <DeliveryResult result={redeliver.data} />}
-      <div className="admin-table">
+      <ScrollTable label={t('admin.webhooks.logOf', { url: hook.url })}>
         <Table<TAttempt>
           size="small"
           rowKey="attemptId"
@@ -121,7 +121,7 @@ function DeliveryLog({ hook }: { hook: TWebhook }) {
             },
           ]}
         />
-      </div>
+      </ScrollTable>
       <Space>
         <Button disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>
           {t('common.previous')}
@@ -157,7 +157,7 @@ export function WebhooksPage() {
       {hooks.error && <ErrorNote error={hooks.error} onRetry={() => void hooks.refetch()} />}
       {[test.error, rotate.error, remove.error].map((e, i) => e && <ErrorNote key={i} error={e} />)}
       {test.data && <DeliveryResult result={test.data} />}
-      <div className="admin-table">
+      <ScrollTable label={t('admin.nav.webhooks')}>
         <Table<TWebhook>
           size="small"
           rowKey="id"
@@ -197,7 +197,7 @@ export function WebhooksPage() {
             },
           ]}
         />
-      </div>
+      </ScrollTable>
       {hook && <DeliveryLog key={hook.id} hook={hook} />}
     </>
   );
