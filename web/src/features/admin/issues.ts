@@ -3,23 +3,12 @@
  * zod schemas, the very code the API runs) or the API's `details[]`. Both speak the same
  * English messages, so one table puts them into the user's language.
  */
-import type { ZodType } from 'zod';
 import { ApiError } from '../../api/client';
 import type { TAdminKey } from '../../i18n/admin.en';
 import { useI18n } from '../../i18n/i18n';
+import type { TIssue } from './validation';
 
-export interface TIssue {
-  /** The body field, dotted: `competencies.0.weight`. */
-  path: string;
-  message: string;
-  code?: string;
-}
-
-/** The schema's issues for `value`, paths dotted as the API's `details[].path` after `body.`. */
-export function schemaIssues(schema: ZodType, value: unknown): TIssue[] {
-  const r = schema.safeParse(value);
-  return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-}
+export type { TIssue } from './validation';
 
 /** The API's refusal as field issues (`body.x.y` becomes `x.y`); none for other errors. */
 export function apiIssues(error: unknown): TIssue[] {

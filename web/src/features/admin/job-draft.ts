@@ -5,7 +5,7 @@
  * what the API would (sum of the AI and human weights, ranges, key format, duplicate keys).
  */
 import { ZCreateJobSchema } from '../../../../domain/contracts/job';
-import { schemaIssues, type TIssue } from './issues';
+import { schemaIssues, type TIssue } from './validation';
 
 export interface TCompetencyDraft {
   key: string;
