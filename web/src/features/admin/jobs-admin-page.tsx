@@ -87,6 +87,8 @@ function JobEditor({ job, onDone }: { job?: TJob; onDone: () => void }) {
   const departments = useDepartments().data?.items ?? [];
   const [draft, setDraft] = useState<TJobDraft>(() => (job ? draftOf(job) : emptyJob()));
   const [localIssues, setLocalIssues] = useState<TIssue[]>([]);
+  // Sent only once the schema passed it (submit below), so the draft's optional numbers are all
+  // there: the casts say so to the contract's types, which know nothing of the check.
   const save = useAdminMutation(
     (d: TJobDraft) =>
       job
@@ -104,7 +106,7 @@ function JobEditor({ job, onDone }: { job?: TJob; onDone: () => void }) {
   const set = (patch: Partial<TJobDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const setCompetency = (i: number, c: TCompetencyDraft) => set({ competencies: draft.competencies.map((x, j) => (j === i ? c : x)) });
   const submit = () => {
-    const found = job ? editIssues(job as unknown as Record<string, unknown>, draft) : createIssues(draft);
+    const found = job ? editIssues(job, draft) : createIssues(draft);
     setLocalIssues(found);
     if (found.length) return;
     save.mutate(draft, { onSuccess: onDone });
