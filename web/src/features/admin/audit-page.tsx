@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { Button, Form, Input, Space, Table, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
-import { useAdminUsers, useAudit, type TAuditEntry, type TAuditFilters } from './admin-api';
+import { useAudit, type TAuditEntry, type TAuditFilters } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { ScrollTable, ScreenTitle } from './shared';
+import { ScrollTable, ScreenTitle, UserSelect } from './shared';
 
 /** A date typed in the browser as the start of that day, in the browser's time zone. */
 const dayStart = (d: string) => new Date(`${d}T00:00:00`).toISOString();
@@ -17,7 +17,6 @@ const nextDayStart = (d: string) => new Date(new Date(`${d}T00:00:00`).getTime()
 export function AuditPage() {
   const { t, dateTime, number } = useI18n();
   const ids = { actor: useId(), action: useId(), from: useId(), to: useId() };
-  const users = useAdminUsers().data?.items ?? [];
   const [actorId, setActor] = useState('');
   const [action, setAction] = useState('');
   const [from, setFrom] = useState('');
@@ -47,14 +46,7 @@ export function AuditPage() {
       <Form layout="vertical" onFinish={apply} aria-label={t('admin.audit.filters')}>
         <div className="admin-row">
           <Form.Item label={t('admin.audit.actor')} htmlFor={ids.actor} {...status('actorId')}>
-            <select id={ids.actor} className="admin-select" value={actorId} onChange={(e) => setActor(e.target.value)}>
-              <option value="">{t('admin.audit.anyone')}</option>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
+            <UserSelect id={ids.actor} value={actorId} onChange={setActor} empty={t('admin.audit.anyone')} />
           </Form.Item>
           <Form.Item label={t('admin.audit.action')} htmlFor={ids.action} extra={t('admin.audit.actionHint')} {...status('action')}>
             <Input id={ids.action} value={action} onChange={(e) => setAction(e.target.value)} autoComplete="off" />

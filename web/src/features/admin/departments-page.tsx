@@ -6,22 +6,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import { useAdminMutation, useAdminUsers, useDepartments, type TDepartment } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { ScrollTable, ScreenTitle } from './shared';
-
-function ManagerSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
-  const { t } = useI18n();
-  const users = (useAdminUsers().data?.items ?? []).filter((u) => u.active);
-  return (
-    <select id={id} className="admin-select" value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value="">{t('admin.departments.pickManager')}</option>
-      {users.map((u) => (
-        <option key={u.id} value={u.id}>
-          {u.name}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { ScrollTable, ScreenTitle, UserSelect } from './shared';
 
 /** Create (no department) or change (a department): the same two fields. */
 function DepartmentForm({ department, onDone }: { department?: TDepartment; onDone?: () => void }) {
@@ -60,7 +45,7 @@ function DepartmentForm({ department, onDone }: { department?: TDepartment; onDo
             <Input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
           </Form.Item>
           <Form.Item label={t('admin.departments.manager')} htmlFor={ids.manager} {...status('managerUserId')}>
-            <ManagerSelect id={ids.manager} value={managerUserId} onChange={setManager} />
+            <UserSelect id={ids.manager} value={managerUserId} onChange={setManager} empty={t('admin.departments.pickManager')} activeOnly />
           </Form.Item>
         </div>
         {save.error && <ErrorNote error={save.error} onRetry={submit} />}

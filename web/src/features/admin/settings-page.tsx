@@ -9,14 +9,13 @@ import { api, unwrap } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 import type { TAdminKey } from '../../i18n/admin.en';
 import { ErrorNote } from '../../shell/error-note';
-import { useAdminMutation, useAdminUsers, useSettings, type TRetention, type TSettings } from './admin-api';
+import { useAdminMutation, useSettings, type TRetention, type TSettings } from './admin-api';
 import { apiIssues, useFieldStatus } from './issues';
-import { ScreenTitle } from './shared';
+import { ScreenTitle, UserSelect } from './shared';
 
 function Organisation({ settings }: { settings: TSettings }) {
   const { t } = useI18n();
   const ids = { name: useId(), address: useId(), gm: useId() };
-  const users = (useAdminUsers().data?.items ?? []).filter((u) => u.active);
   const [companyName, setName] = useState(settings.companyName);
   const [companyAddress, setAddress] = useState(settings.companyAddress);
   const [gm, setGm] = useState(settings.generalManagerUserId ?? '');
@@ -48,14 +47,7 @@ function Organisation({ settings }: { settings: TSettings }) {
           <Input.TextArea id={ids.address} value={companyAddress} onChange={(e) => setAddress(e.target.value)} autoSize={{ minRows: 2 }} />
         </Form.Item>
         <Form.Item label={t('admin.settings.generalManager')} htmlFor={ids.gm} {...status('generalManagerUserId')}>
-          <select id={ids.gm} className="admin-select" value={gm} onChange={(e) => setGm(e.target.value)}>
-            <option value="">{t('admin.settings.pickGm')}</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
+          <UserSelect id={ids.gm} value={gm} onChange={setGm} empty={t('admin.settings.pickGm')} activeOnly />
         </Form.Item>
         {save.error && <ErrorNote error={save.error} onRetry={submit} />}
         {save.isSuccess && <Alert role="status" type="success" title={t('admin.saved')} />}

@@ -2,6 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, Button, Space, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n';
+import { useAdminUsers } from './admin-api';
 
 /**
  * A secret (API key, initial token, webhook secret) shown this once, with a copy button and
@@ -76,4 +77,19 @@ export function ScreenTitle({ children }: { children: ReactNode }) {
 export function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return `whsec_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** A native select of users (keyboard and screen-reader friendly as it is); `empty` names the no-choice option. */
+export function UserSelect({ id, value, onChange, empty, activeOnly = false }: { id: string; value: string; onChange: (v: string) => void; empty: string; activeOnly?: boolean }) {
+  const users = (useAdminUsers().data?.items ?? []).filter((u) => !activeOnly || u.active);
+  return (
+    <select id={id} className="admin-select" value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{empty}</option>
+      {users.map((u) => (
+        <option key={u.id} value={u.id}>
+          {u.name}
+        </option>
+      ))}
+    </select>
+  );
 }

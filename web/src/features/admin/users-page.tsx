@@ -14,9 +14,17 @@ import { isAdmin, useAdminMutation, useAdminUsers, useDepartments, type TUser } 
 import { apiIssues, useFieldStatus } from './issues';
 import { RoleTags, ScrollTable, ScreenTitle, SecretOnce } from './shared';
 
-function useRoleOptions() {
-  const { tx } = useI18n();
-  return ROLES.map((r) => ({ value: r, label: tx(`role.${r}`, r) }));
+/** The roles as checkboxes in a named group; `status` marks the API's refusal of them. */
+function RoleChecks({ value, onChange, status }: { value: string[]; onChange: (v: string[]) => void; status: object }) {
+  const { t, tx } = useI18n();
+  return (
+    <fieldset className="admin-checks">
+      <legend>{t('admin.users.roles')}</legend>
+      <Form.Item {...status}>
+        <Checkbox.Group options={ROLES.map((r) => ({ value: r, label: tx(`role.${r}`, r) }))} value={value} onChange={(v) => onChange(v)} />
+      </Form.Item>
+    </fieldset>
+  );
 }
 
 function DepartmentSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
@@ -42,7 +50,6 @@ function InviteUser() {
   const [roles, setRoles] = useState<string[]>([]);
   const [departmentId, setDepartmentId] = useState('');
   const [token, setToken] = useState<string | null>(null);
-  const roleOptions = useRoleOptions();
   const create = useAdminMutation(
     () =>
       unwrap<{ id: string; token: string }>(
@@ -78,12 +85,7 @@ function InviteUser() {
             <DepartmentSelect id={ids.dept} value={departmentId} onChange={setDepartmentId} />
           </Form.Item>
         </div>
-        <fieldset className="admin-checks">
-          <legend>{t('admin.users.roles')}</legend>
-          <Form.Item {...status('roles')}>
-            <Checkbox.Group options={roleOptions} value={roles} onChange={(v) => setRoles(v)} />
-          </Form.Item>
-        </fieldset>
+        <RoleChecks value={roles} onChange={setRoles} status={status('roles')} />
         {create.error && <ErrorNote error={create.error} onRetry={submit} />}
         <Button type="primary" htmlType="submit" loading={create.isPending}>
           {t('admin.users.create')}
@@ -98,7 +100,6 @@ function EditUser({ user, onClose }: { user: TUser; onClose: () => void }) {
   const deptId = useId();
   const [roles, setRoles] = useState<string[]>(user.roles);
   const [departmentId, setDepartmentId] = useState(user.departmentId ?? '');
-  const roleOptions = useRoleOptions();
   const patch = useAdminMutation(
     (body: { roles?: string[]; departmentId?: string | null; active?: boolean }) =>
       unwrap(api.PATCH('/v1/users/{id}', { params: { path: { id: user.id } }, body: body as { roles?: (typeof ROLES)[number][] } })),
@@ -109,12 +110,7 @@ function EditUser({ user, onClose }: { user: TUser; onClose: () => void }) {
   return (
     <Card size="small" title={t('admin.users.editing', { name: user.name })}>
       <Form layout="vertical" onFinish={save}>
-        <fieldset className="admin-checks">
-          <legend>{t('admin.users.roles')}</legend>
-          <Form.Item {...status('roles')}>
-            <Checkbox.Group options={roleOptions} value={roles} onChange={(v) => setRoles(v)} />
-          </Form.Item>
-        </fieldset>
+        <RoleChecks value={roles} onChange={setRoles} status={status('roles')} />
         <Form.Item label={t('admin.users.department')} htmlFor={deptId} {...status('departmentId')}>
           <DepartmentSelect id={deptId} value={departmentId} onChange={setDepartmentId} />
         </Form.Item>
