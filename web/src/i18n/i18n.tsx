@@ -4,13 +4,17 @@
  * follow through its zh_CN / en_US locales.
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { adminEn, type TAdminKey } from './admin.en';
+import { adminZhCN } from './admin.zh-CN';
 import { en, type TMessageKey } from './en';
 import { zhCN } from './zh-CN';
 
 export type TLang = 'en' | 'zh-CN';
 export const LANGS: TLang[] = ['en', 'zh-CN'];
 const STORAGE_KEY = 'console.lang';
-const dictionaries: Record<TLang, Record<TMessageKey, string>> = { en, 'zh-CN': zhCN };
+/** The Admin area's strings live in their own files (admin.*.ts), merged here. */
+type TKey = TMessageKey | TAdminKey;
+const dictionaries: Record<TLang, Record<TKey, string>> = { en: { ...en, ...adminEn }, 'zh-CN': { ...zhCN, ...adminZhCN } };
 
 export function initialLang(): TLang {
   const stored = localStorage.getItem(STORAGE_KEY);
@@ -28,7 +32,7 @@ export type TVars = Record<string, string | number>;
 export interface TI18n {
   lang: TLang;
   setLang: (lang: TLang) => void;
-  t: (key: TMessageKey, vars?: TVars) => string;
+  t: (key: TKey, vars?: TVars) => string;
   /** For keys built from API values (a stage, a role): the raw value when there is no string. */
   tx: (key: string, fallback: string, vars?: TVars) => string;
   dateTime: (iso: string | null | undefined) => string;

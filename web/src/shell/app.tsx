@@ -29,6 +29,21 @@ const router = createBrowserRouter(
         },
         { path: 'approvals', lazy: async () => ({ Component: (await import('../features/approvals/approvals-page')).ApprovalsPage }) },
         { path: 'reports', lazy: async () => ({ Component: (await import('../features/reports/reports-page')).ReportsPage }) },
+        {
+          // The Admin area: its frame and each screen are chunks of their own.
+          path: 'admin',
+          lazy: async () => ({ Component: (await import('../features/admin/admin-layout')).AdminLayout }),
+          children: [
+            { index: true, lazy: async () => ({ Component: (await import('../features/admin/admin-index')).AdminIndex }) },
+            { path: 'users', lazy: async () => ({ Component: (await import('../features/admin/users-page')).UsersPage }) },
+            { path: 'api-keys', lazy: async () => ({ Component: (await import('../features/admin/api-keys-page')).ApiKeysPage }) },
+            { path: 'departments', lazy: async () => ({ Component: (await import('../features/admin/departments-page')).DepartmentsPage }) },
+            { path: 'jobs', lazy: async () => ({ Component: (await import('../features/admin/jobs-admin-page')).JobsAdminPage }) },
+            { path: 'settings', lazy: async () => ({ Component: (await import('../features/admin/settings-page')).SettingsPage }) },
+            { path: 'webhooks', lazy: async () => ({ Component: (await import('../features/admin/webhooks-page')).WebhooksPage }) },
+            { path: 'audit', lazy: async () => ({ Component: (await import('../features/admin/audit-page')).AuditPage }) },
+          ],
+        },
       ],
     },
   ],

@@ -32,6 +32,7 @@ export function Layout() {
             <NavLink to="/jobs">{t('nav.jobs')}</NavLink>
             <NavLink to="/approvals">{t('nav.approvals')}</NavLink>
             {me.data.roles.some((r) => r === 'admin' || r === 'hr' || r === 'hiring_manager') && <NavLink to="/reports">{t('nav.reports')}</NavLink>}
+            {me.data.roles.some((r) => r === 'admin' || r === 'hr') && <NavLink to="/admin">{t('admin.nav.entry')}</NavLink>}
           </nav>
         )}
         <div className="shell-tools">
