@@ -47,16 +47,44 @@ export function onUnauthenticated(listener: Listener): () => void {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * Statuses after which the same action may be sent again and must carry the same key:
+ * the API (or a proxy in front of it) did not decide, so the first attempt may still have
+ * been applied. Any other answer settles the action and the next click is a new one.
+ */
+const UNDECIDED = new Set([429, 502, 503, 504]);
+
+/**
+ * The key of each action still waiting for a definitive answer, by method, path and body:
+ * "try again" after a 503 or a dropped connection resends the identical request, finds its
+ * key here and cannot be applied twice.
+ */
+const pendingKeys = new Map<string, string>();
+
+async function actionOf(request: Request): Promise<string> {
+  const body = request.body ? await request.clone().text() : '';
+  return `${request.method} ${request.url}\n${body}`;
+}
+
 const sessionMiddleware: Middleware = {
-  onRequest({ request }) {
+  async onRequest({ request }) {
     if (MUTATING.has(request.method)) {
       if (csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
-      if (!request.headers.has('Idempotency-Key')) request.headers.set('Idempotency-Key', crypto.randomUUID());
+      if (!request.headers.has('Idempotency-Key')) {
+        const action = await actionOf(request);
+        let key = pendingKeys.get(action);
+        if (!key) {
+          key = crypto.randomUUID();
+          pendingKeys.set(action, key);
+        }
+        request.headers.set('Idempotency-Key', key);
+      }
     }
     return request;
   },
-  onResponse({ response }) {
+  async onResponse({ request, response }) {
     if (response.status === 401) unauthenticatedListeners.forEach((l) => l());
+    if (MUTATING.has(request.method) && !UNDECIDED.has(response.status)) pendingKeys.delete(await actionOf(request));
     return response;
   },
 };
