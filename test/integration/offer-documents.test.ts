@@ -15,7 +15,7 @@ let s: Stack;
 let org: Org;
 
 beforeAll(async () => {
-  s = await startStack();
+  s = await startStack({ env: { TEMPORAL_RPC_TIMEOUT_MS: '60000' } });
   org = await createOrg(s);
 }, 120_000);
 

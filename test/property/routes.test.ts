@@ -560,6 +560,47 @@ const SPECS: Spec[] = [
     ),
     runs: 25,
   },
+  // The console's previews (nothing changes) and the offer documents (api/routes/offer-documents.ts).
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/offer/preview',
+    target: () => t.draft,
+    req: R(
+      seg(uuidish(() => t.draft.id)).map((id) => `/v1/applications/${id}/offer/preview`),
+      bodyOf(
+        rec({
+          position: orJunk(fc.string({ minLength: 1, maxLength: 40 })),
+          salary: orJunk(rec({ amount: orJunk(fc.double({ min: -1, max: 1e7 })), currency: orJunk(fc.constantFrom('CNY', 'USD')), period: orJunk(fc.constantFrom('year', 'decade')) })),
+          benefits: orJunk(fc.array(text, { maxLength: 3 })),
+          startDate: orJunk(fc.constantFrom(OFFER().startDate, '2020-01-01', 'tomorrow')),
+          terms: text,
+        }).map((o) => ({ ...OFFER(), ...o })),
+      ),
+      callers('hr'),
+    ),
+    runs: 15,
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/decision/feedback-preview',
+    target: () => t.decide,
+    req: R(
+      seg(uuidish(() => t.decide.id)).map((id) => `/v1/applications/${id}/decision/feedback-preview`),
+      bodyOf(rec({ locale: orJunk(fc.constantFrom('en', 'zh-CN', 'fr')) })),
+      callers('hr'),
+    ),
+    runs: 15,
+  },
+  ...(['letter', 'signed'] as const).map((kind) => ({
+    method: 'GET' as const,
+    route: `/v1/applications/:id/offer/${kind}`,
+    req: R(
+      fc.tuple(seg(uuidish(() => t.employee.id)), query(rec({ version: orJunk(fc.constantFrom('1', '2', '0')) }))).map(([id, q]) => `/v1/applications/${id}/offer/${kind}${q}`),
+      noBody,
+      callers('hr'),
+    ),
+    runs: 15,
+  })),
   {
     method: 'POST',
     route: '/v1/applications/:id/offer/submit',
@@ -964,6 +1005,8 @@ const VALID: Record<string, () => Case> = {
   }),
   'POST /v1/applications/:id/decision': () => ({ url: `/v1/applications/${t.decide.id}/decision`, caller: 'hr', body: { json: { decision: 'advance' } } }),
   'PUT /v1/applications/:id/offer': () => ({ url: `/v1/applications/${t.draft.id}/offer`, caller: 'hr', body: { json: OFFER() } }),
+  'POST /v1/applications/:id/offer/preview': () => ({ url: `/v1/applications/${t.draft.id}/offer/preview`, caller: 'hr', body: { json: OFFER() } }),
+  'POST /v1/applications/:id/decision/feedback-preview': () => ({ url: `/v1/applications/${t.decide.id}/decision/feedback-preview`, caller: 'hr', body: { json: {} } }),
   'POST /v1/applications/:id/offer/submit': () => ({ url: `/v1/applications/${t.draft.id}/offer/submit`, caller: 'hr', body: null }),
   'POST /v1/applications/:id/offer/approvals': () => ({ url: `/v1/applications/${t.approve.id}/offer/approvals`, caller: 'gm', body: { json: { decision: 'approve' } } }),
   'POST /v1/applications/:id/offer/approvals/delegate': () => ({
