@@ -251,6 +251,15 @@ const query = (shape: fc.Arbitrary<Record<string, unknown>>) =>
     return qs ? `?${qs}` : '';
   });
 const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) => fc.record(fields, { requiredKeys: [] });
+
+/** Offer drafts, mostly bent (PUT /offer and its preview). */
+const offerDrafts = rec({
+  position: orJunk(fc.string({ minLength: 1, maxLength: 40 })),
+  salary: orJunk(rec({ amount: orJunk(fc.double({ min: -1, max: 1e7 })), currency: orJunk(fc.constantFrom('CNY', 'USD', 'cny')), period: orJunk(fc.constantFrom('year', 'month', 'decade')) })),
+  benefits: orJunk(fc.array(text, { maxLength: 3 })),
+  startDate: orJunk(fc.constantFrom(OFFER().startDate, '2020-01-01', '2999-12-31', 'tomorrow', '2026-02-30')),
+  terms: text,
+}).map((o) => ({ ...OFFER(), ...o }));
 /** Percent-encodes a path segment byte by byte (lone surrogates go out as U+FFFD, as a client would send them). */
 const pct = (v: string) => [...Buffer.from(v, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 const seg = (a: fc.Arbitrary<unknown>) => a.map((v) => pct(typeof v === 'string' ? v : JSON.stringify(v) ?? ''));
@@ -547,15 +556,7 @@ const SPECS: Spec[] = [
     target: () => t.draft,
     req: R(
       seg(uuidish(() => t.draft.id)).map((id) => `/v1/applications/${id}/offer`),
-      bodyOf(
-        rec({
-          position: orJunk(fc.string({ minLength: 1, maxLength: 40 })),
-          salary: orJunk(rec({ amount: orJunk(fc.double({ min: -1, max: 1e7 })), currency: orJunk(fc.constantFrom('CNY', 'USD', 'cny')), period: orJunk(fc.constantFrom('year', 'month', 'decade')) })),
-          benefits: orJunk(fc.array(text, { maxLength: 3 })),
-          startDate: orJunk(fc.constantFrom(OFFER().startDate, '2020-01-01', '2999-12-31', 'tomorrow', '2026-02-30')),
-          terms: text,
-        }).map((o) => ({ ...OFFER(), ...o })),
-      ),
+      bodyOf(offerDrafts),
       callers('hr'),
     ),
     runs: 25,
@@ -567,15 +568,7 @@ const SPECS: Spec[] = [
     target: () => t.draft,
     req: R(
       seg(uuidish(() => t.draft.id)).map((id) => `/v1/applications/${id}/offer/preview`),
-      bodyOf(
-        rec({
-          position: orJunk(fc.string({ minLength: 1, maxLength: 40 })),
-          salary: orJunk(rec({ amount: orJunk(fc.double({ min: -1, max: 1e7 })), currency: orJunk(fc.constantFrom('CNY', 'USD')), period: orJunk(fc.constantFrom('year', 'decade')) })),
-          benefits: orJunk(fc.array(text, { maxLength: 3 })),
-          startDate: orJunk(fc.constantFrom(OFFER().startDate, '2020-01-01', 'tomorrow')),
-          terms: text,
-        }).map((o) => ({ ...OFFER(), ...o })),
-      ),
+      bodyOf(offerDrafts),
       callers('hr'),
     ),
     runs: 15,
