@@ -8,23 +8,10 @@ import { Alert, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { POLL_MS } from '../../api/queries';
+import type { TQuestionStat } from '../../api/responses';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
 import './question-calibration.css';
-
-interface TQuestionStat {
-  questionId: string;
-  skill: string;
-  answered: number;
-  failed: number;
-  claimers: number;
-  claimersFailed: number;
-  failRate: number | null;
-  claimerFailRate: number | null;
-  baselineFailRate: number | null;
-  flagged: boolean;
-  reason: string | null;
-}
 
 interface TQuestionStats {
   rule: { minClaimers: number; minFailRate: number; minExcess: number };
