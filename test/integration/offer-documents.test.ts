@@ -42,13 +42,21 @@ const auditRows = (action: string, applicationId: string) =>
     sql`select actor_id from audit_log where action = ${action} and target_id = ${applicationId}`,
   );
 
-/** What a preview must leave alone: the row's stage, the workflow's history length, the messages, the offer versions. */
+/**
+ * What a preview must leave alone: the stage, the decision, the offer versions, the human
+ * actions the workflow took in (Updates and signals in its history: a preview would have to
+ * be one of them to change anything) and the candidate messages a decision or offer sends.
+ * (The workflow's own steps may still run meanwhile: its staff notifications are not counted.)
+ */
 async function footprint(id: string) {
   const st = (await s.api('GET', `/v1/applications/${id}`, { token: org.hr.token })).body;
   const history = await s.temporal.workflow.getHandle(`application-${id}`).fetchHistory();
-  const [m] = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from messages where application_id = ${id}`);
+  const actions = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionSignaledEventAttributes).length;
+  const [m] = await s.db.handle.rows<{ n: number }>(
+    sql`select count(*)::int as n from messages where application_id = ${id} and template in ('rejection_feedback', 'offer_sent')`,
+  );
   const [o] = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from offer_versions where application_id = ${id}`);
-  return { stage: st.stage, versions: st.offer.versions.length, events: history.events?.length, messages: m!.n, offerRows: o!.n };
+  return { stage: st.stage, decision: st.decision, versions: st.offer.versions.length, actions, candidateMessages: m!.n, offerRows: o!.n };
 }
 
 describe('offer letter and signed copy downloads', { timeout: 180_000 }, () => {
