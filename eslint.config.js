@@ -93,10 +93,11 @@ export default tseslint.config(
   },
   {
     // The API reads through db/ (queries) and shared/ (links, hashing); it reaches a workflow
-    // through its updates, never through the worker's activities. Two exceptions, each a
-    // module's public entry: mail, for the messages no workflow owns (sign-in links, the
-    // reassignment notice when a user is deactivated), and webhook delivery, for the pings
-    // and manual redeliveries an integrator asks for; both sent the same way as the worker's.
+    // through its updates, never through the worker's activities. Three exceptions: mail, for
+    // the messages no workflow owns (sign-in links, the reassignment notice when a user is
+    // deactivated), and webhook delivery, for the pings and manual redeliveries an integrator
+    // asks for, both sent the same way as the worker's (each module's public entry); and the
+    // offer letter's renderer (pure: no database, no clock), for the console's preview.
     files: ['api/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -104,7 +105,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '(^|/)activities(/(?!(notifications|webhooks)$).*)?$',
+              regex: '(^|/)activities(/(?!(notifications|webhooks|offers/pdf)$).*)?$',
               message: 'The API reads through db/queries and shared/, not activities/.',
             },
           ],

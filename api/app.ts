@@ -30,6 +30,7 @@ import applicationRoutes from './routes/applications';
 import trackingRoutes from './routes/tracking';
 import offerRoutes from './routes/offers';
 import probationRoutes from './routes/probation';
+import offerDocumentRoutes from './routes/offer-documents';
 import candidateRoutes from './routes/candidate';
 import employeeRoutes from './routes/employees';
 import portalRoutes from './routes/portal';
@@ -190,6 +191,7 @@ export default fp<AppDeps>(
     await app.register(candidateRoutes);
     await app.register(employeeRoutes);
     await app.register(probationRoutes);
+    await app.register(offerDocumentRoutes);
     await app.register(portalRoutes);
     await app.register(adminRoutes);
     await app.register(webhookRoutes);

@@ -54,6 +54,8 @@ export const SENSITIVE_READS = new Set([
   'GET /v1/candidate/offer.pdf',
   'GET /v1/applications/:id/messages',
   'GET /v1/applications/:id/export',
+  'GET /v1/applications/:id/offer/letter',
+  'GET /v1/applications/:id/offer/signed',
 ]);
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Top-level response fields never stored for replays (secrets shown once, e.g. a new token). */
     idempotencyRedact?: string[];
+    /** A POST that changes nothing (a preview): the key is ignored, a repeat renders again. */
+    idempotencyExempt?: boolean;
   }
 }
 
@@ -73,7 +75,7 @@ export default fp(
 
     app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
       const raw = req.headers['idempotency-key'];
-      if (raw === undefined || !MUTATING.has(req.method)) return;
+      if (raw === undefined || !MUTATING.has(req.method) || req.routeOptions.config.idempotencyExempt) return;
       const key = Array.isArray(raw) ? raw[0]! : raw;
       if (!KEY_PATTERN.test(key)) {
         throw validationFailed([{ path: 'headers.idempotency-key', message: 'must be 1-200 characters of A-Z a-z 0-9 . _ : -' }]);

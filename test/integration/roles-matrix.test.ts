@@ -310,6 +310,32 @@ const ROWS: Row[] = [
     url: () => `/v1/applications/${f.P.id}/messages`,
     expected: () => staff({ admin: 200, hr: 200 }),
   },
+  // The console's offer documents and previews (api/routes/offer-documents.ts): HR and admins only.
+  ...(['letter', 'signed'] as const).map(
+    (kind): Row => ({
+      method: 'GET',
+      route: `/v1/applications/:id/offer/${kind}`,
+      kind: 'staff',
+      url: () => `/v1/applications/${f.E.id}/offer/${kind}`,
+      expected: () => staff({ admin: 200, hr: 200 }),
+    }),
+  ),
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/offer/preview',
+    kind: 'staff',
+    url: () => `/v1/applications/${f.O1.id}/offer/preview`,
+    body: () => ({ json: OFFER() }),
+    expected: () => staff({ admin: 200, hr: 200 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/decision/feedback-preview',
+    kind: 'staff',
+    url: () => `/v1/applications/${f.P.id}/decision/feedback-preview`,
+    body: () => ({ json: {} }),
+    expected: () => staff({ admin: 200, hr: 200 }),
+  },
   {
     method: 'POST',
     route: '/v1/applications/:id/discrepancies/:discrepancyId/resolution',

@@ -251,6 +251,15 @@ const query = (shape: fc.Arbitrary<Record<string, unknown>>) =>
     return qs ? `?${qs}` : '';
   });
 const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) => fc.record(fields, { requiredKeys: [] });
+
+/** Offer drafts, mostly bent (PUT /offer and its preview). */
+const offerDrafts = rec({
+  position: orJunk(fc.string({ minLength: 1, maxLength: 40 })),
+  salary: orJunk(rec({ amount: orJunk(fc.double({ min: -1, max: 1e7 })), currency: orJunk(fc.constantFrom('CNY', 'USD', 'cny')), period: orJunk(fc.constantFrom('year', 'month', 'decade')) })),
+  benefits: orJunk(fc.array(text, { maxLength: 3 })),
+  startDate: orJunk(fc.constantFrom(OFFER().startDate, '2020-01-01', '2999-12-31', 'tomorrow', '2026-02-30')),
+  terms: text,
+}).map((o) => ({ ...OFFER(), ...o }));
 /** Percent-encodes a path segment byte by byte (lone surrogates go out as U+FFFD, as a client would send them). */
 const pct = (v: string) => [...Buffer.from(v, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 const seg = (a: fc.Arbitrary<unknown>) => a.map((v) => pct(typeof v === 'string' ? v : JSON.stringify(v) ?? ''));
@@ -547,19 +556,44 @@ const SPECS: Spec[] = [
     target: () => t.draft,
     req: R(
       seg(uuidish(() => t.draft.id)).map((id) => `/v1/applications/${id}/offer`),
-      bodyOf(
-        rec({
-          position: orJunk(fc.string({ minLength: 1, maxLength: 40 })),
-          salary: orJunk(rec({ amount: orJunk(fc.double({ min: -1, max: 1e7 })), currency: orJunk(fc.constantFrom('CNY', 'USD', 'cny')), period: orJunk(fc.constantFrom('year', 'month', 'decade')) })),
-          benefits: orJunk(fc.array(text, { maxLength: 3 })),
-          startDate: orJunk(fc.constantFrom(OFFER().startDate, '2020-01-01', '2999-12-31', 'tomorrow', '2026-02-30')),
-          terms: text,
-        }).map((o) => ({ ...OFFER(), ...o })),
-      ),
+      bodyOf(offerDrafts),
       callers('hr'),
     ),
     runs: 25,
   },
+  // The console's previews (nothing changes) and the offer documents (api/routes/offer-documents.ts).
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/offer/preview',
+    target: () => t.draft,
+    req: R(
+      seg(uuidish(() => t.draft.id)).map((id) => `/v1/applications/${id}/offer/preview`),
+      bodyOf(offerDrafts),
+      callers('hr'),
+    ),
+    runs: 15,
+  },
+  {
+    method: 'POST',
+    route: '/v1/applications/:id/decision/feedback-preview',
+    target: () => t.decide,
+    req: R(
+      seg(uuidish(() => t.decide.id)).map((id) => `/v1/applications/${id}/decision/feedback-preview`),
+      bodyOf(rec({ locale: orJunk(fc.constantFrom('en', 'zh-CN', 'fr')) })),
+      callers('hr'),
+    ),
+    runs: 15,
+  },
+  ...(['letter', 'signed'] as const).map((kind) => ({
+    method: 'GET' as const,
+    route: `/v1/applications/:id/offer/${kind}`,
+    req: R(
+      fc.tuple(seg(uuidish(() => t.employee.id)), query(rec({ version: orJunk(fc.constantFrom('1', '2', '0')) }))).map(([id, q]) => `/v1/applications/${id}/offer/${kind}${q}`),
+      noBody,
+      callers('hr'),
+    ),
+    runs: 15,
+  })),
   {
     method: 'POST',
     route: '/v1/applications/:id/offer/submit',
@@ -964,6 +998,8 @@ const VALID: Record<string, () => Case> = {
   }),
   'POST /v1/applications/:id/decision': () => ({ url: `/v1/applications/${t.decide.id}/decision`, caller: 'hr', body: { json: { decision: 'advance' } } }),
   'PUT /v1/applications/:id/offer': () => ({ url: `/v1/applications/${t.draft.id}/offer`, caller: 'hr', body: { json: OFFER() } }),
+  'POST /v1/applications/:id/offer/preview': () => ({ url: `/v1/applications/${t.draft.id}/offer/preview`, caller: 'hr', body: { json: OFFER() } }),
+  'POST /v1/applications/:id/decision/feedback-preview': () => ({ url: `/v1/applications/${t.decide.id}/decision/feedback-preview`, caller: 'hr', body: { json: {} } }),
   'POST /v1/applications/:id/offer/submit': () => ({ url: `/v1/applications/${t.draft.id}/offer/submit`, caller: 'hr', body: null }),
   'POST /v1/applications/:id/offer/approvals': () => ({ url: `/v1/applications/${t.approve.id}/offer/approvals`, caller: 'gm', body: { json: { decision: 'approve' } } }),
   'POST /v1/applications/:id/offer/approvals/delegate': () => ({

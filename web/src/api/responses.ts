@@ -11,8 +11,9 @@ import type { TStage } from '../../../domain/contracts/application';
 import type { TRole } from '../../../domain/contracts/common';
 import type { TRating } from '../../../domain/composite';
 import type { TJob } from '../../../domain/contracts/job';
+import type { TQuestionStat } from '../../../domain/question-stats';
 
-export type { TJob, TStage, TRole, TRating, TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState, TOnboardingTask, TCourseRecord };
+export type { TQuestionStat, TJob, TStage, TRole, TRating, TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState, TOnboardingTask, TCourseRecord };
 
 export interface TMe {
   userId: string;

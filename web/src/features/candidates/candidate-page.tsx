@@ -20,6 +20,7 @@ import { ApprovalsSection } from './approvals-section';
 import { MessagesSection } from './messages-section';
 import { TimelineSection } from './timeline-section';
 import { OnboardingSection } from '../onboarding/onboarding-section';
+import { ProbationSection } from '../probation/probation-section';
 import './candidate-page.css';
 
 export function CandidatePage() {
@@ -54,6 +55,7 @@ export function CandidatePage() {
       <OfferSection a={a} me={me} job={job.data} />
       <ApprovalsSection a={a} me={me} />
       <OnboardingSection a={a} me={me} />
+      <ProbationSection a={a} me={me} />
       {isHr(me) && <MessagesSection id={a.id} />}
       <TimelineSection a={a} />
     </article>

@@ -6,6 +6,7 @@ import { isHr, useApplicationAction } from '../../api/queries';
 import type { TApplication, TMe } from '../../api/responses';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorNote } from '../../shell/error-note';
+import { FeedbackPreview } from './feedback-preview';
 
 export function DecisionSection({ a, me }: { a: TApplication; me: TMe }) {
   const { t, dateTime } = useI18n();
@@ -39,6 +40,7 @@ export function DecisionSection({ a, me }: { a: TApplication; me: TMe }) {
               {t('candidate.decide.reject')}
             </Button>
           </Space>
+          <FeedbackPreview a={a} />
         </Space>
       )}
     </Card>

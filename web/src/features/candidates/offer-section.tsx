@@ -5,11 +5,14 @@
  */
 import { useState } from 'react';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
-import { api, unwrap } from '../../api/client';
+import { useMutation } from '@tanstack/react-query';
+import { api, unwrap, type ApiError } from '../../api/client';
 import { isHr, useApplicationAction } from '../../api/queries';
 import type { TApplication, TJob, TMe } from '../../api/responses';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorNote, fieldError } from '../../shell/error-note';
+import { saveResponse } from '../../shell/download';
+import { OfferDownloads } from './offer-documents';
 
 type TPeriod = 'year' | 'month' | 'hour';
 
@@ -25,20 +28,19 @@ export function OfferSection({ a, me, job }: { a: TApplication; me: TMe; job: TJ
   const [startDate, setStartDate] = useState(current?.offer.startDate ?? '');
   const [terms, setTerms] = useState(current?.offer.terms ?? '');
 
-  const save = useApplicationAction(a.id, () =>
-    unwrap(
-      api.PUT('/v1/applications/{id}/offer', {
-        params: { path: { id: a.id } },
-        body: {
-          position: position.trim() || (job?.title ?? ''),
-          salary: { amount: amount ?? 0, currency, period },
-          benefits: benefits.split('\n').map((b) => b.trim()).filter(Boolean),
-          startDate,
-          ...(terms.trim() ? { terms: terms.trim() } : {}),
-        },
-      }),
-    ),
-  );
+  const draftBody = () => ({
+    position: position.trim() || (job?.title ?? ''),
+    salary: { amount: amount ?? 0, currency, period },
+    benefits: benefits.split('\n').map((b) => b.trim()).filter(Boolean),
+    startDate,
+    ...(terms.trim() ? { terms: terms.trim() } : {}),
+  });
+  const save = useApplicationAction(a.id, () => unwrap(api.PUT('/v1/applications/{id}/offer', { params: { path: { id: a.id } }, body: draftBody() })));
+  // The letter this draft would make, before saving: nothing changes on the server.
+  const preview = useMutation<void, ApiError, void>({
+    mutationFn: () =>
+      saveResponse(api.POST('/v1/applications/{id}/offer/preview', { params: { path: { id: a.id } }, body: draftBody(), parseAs: 'blob' }), 'offer-preview.pdf'),
+  });
   const submit = useApplicationAction(a.id, () => unwrap(api.POST('/v1/applications/{id}/offer/submit', { params: { path: { id: a.id } } })));
 
   const mayDraft = isHr(me) && a.stage === 'offer_drafting';
@@ -48,10 +50,12 @@ export function OfferSection({ a, me, job }: { a: TApplication; me: TMe; job: TJ
     ? t('candidate.band', { min: number(band.min), max: number(band.max), currency: band.currency, period: t(`candidate.period.${band.period}`) })
     : null;
   const bandNote = band && amount !== null ? (amount > band.max ? t('candidate.aboveBand') : amount < band.min ? t('candidate.belowBand') : null) : null;
-  const err = save.error;
+  // The refusal of whichever was tried last marks the fields.
+  const err = preview.error && preview.submittedAt >= save.submittedAt ? preview.error : save.error;
 
   return (
     <Card title={t('candidate.offer')} id="offer" extra={status}>
+      <OfferDownloads a={a} me={me} />
       {!mayDraft && current && (
         <Typography.Paragraph>
           {/* The salary is null for readers who may not see it (docs/administration.md). */}
@@ -95,11 +99,14 @@ export function OfferSection({ a, me, job }: { a: TApplication; me: TMe; job: TJ
           <Form.Item label={t('candidate.terms')} htmlFor="offer-terms" {...fieldError(err, 'terms', t)}>
             <Input.TextArea id="offer-terms" value={terms} onChange={(e) => setTerms(e.target.value)} autoSize={{ minRows: 2 }} />
           </Form.Item>
-          {err && <ErrorNote error={err} onRetry={() => save.mutate(undefined)} />}
+          {err && <ErrorNote error={err} onRetry={() => (err === preview.error ? preview.mutate() : save.mutate(undefined))} />}
           {submit.error && <ErrorNote error={submit.error} onRetry={() => submit.mutate(undefined)} />}
           <Space wrap style={{ marginTop: 8 }}>
             <Button loading={save.isPending} onClick={() => save.mutate(undefined)}>
               {t('candidate.saveDraft')}
+            </Button>
+            <Button loading={preview.isPending} onClick={() => preview.mutate()}>
+              {t('cc.offer.previewLetter')}
             </Button>
             <Button type="primary" disabled={!current || current.status !== 'draft'} loading={submit.isPending} onClick={() => submit.mutate(undefined)}>
               {t('candidate.submitOffer')}

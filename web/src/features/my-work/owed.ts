@@ -5,7 +5,7 @@ import { POLL_MS } from '../../api/queries';
 import type { TApplication, TApplicationListItem, TMe, TPage, TStage } from '../../api/responses';
 
 /** The stages in which staff owe something (offer_sent and offer_viewed wait for the candidate). */
-export const STAGES_WITH_STAFF_ACTIONS: TStage[] = ['discrepancy_review', 'evaluation', 'decision', 'offer_drafting', 'offer_approval', 'onboarding'];
+export const STAGES_WITH_STAFF_ACTIONS: TStage[] = ['discrepancy_review', 'evaluation', 'decision', 'offer_drafting', 'offer_approval', 'onboarding', 'probation'];
 
 export function useOwnedApplicationIds(me: TMe, enabled: boolean) {
   const lists = useQueries({
@@ -43,6 +43,7 @@ export function anchorFor(action: string): string {
   if (action === 'record_decision') return 'decision';
   if (action === 'approve_offer') return 'approvals';
   if (action.startsWith('task:') || action.startsWith('course')) return 'onboarding';
+  if (action.startsWith('probation_')) return 'probation';
   return 'offer';
 }
 

@@ -5,10 +5,10 @@
  * Tasks and courses come from the application's status; documents from the employee.
  */
 import { useState } from 'react';
-import { Button, Card, Descriptions, Input, List, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Input, InputNumber, List, Tag, Typography } from 'antd';
 import { api, unwrap, type ApiError } from '../../api/client';
 import { isHr, useApplicationAction, useEmployee } from '../../api/queries';
-import type { TApplication, TEmployee, TMe, TOnboardingTask } from '../../api/responses';
+import type { TApplication, TCourseRecord, TEmployee, TMe, TOnboardingTask } from '../../api/responses';
 import { useI18n } from '../../i18n/i18n';
 import { Due, useWho } from '../../shell/bits';
 import { ErrorNote, fieldError } from '../../shell/error-note';
@@ -88,6 +88,44 @@ function CompleteTask({ a, employeeId, task }: { a: TApplication; employeeId: st
       error={complete.error}
       errorField="note"
     />
+  );
+}
+
+/** Who may record a course result: the API's roles for the LMS route (admin, HR, integrator). */
+export const mayRecordCourse = (me: TMe) => isHr(me) || me.roles.includes('integrator');
+
+/** A course result typed in by HR (or an integrator) when there is no LMS; a refused score shows next to its field. */
+function RecordCourseResult({ a, employeeId, course }: { a: TApplication; employeeId: string; course: TCourseRecord }) {
+  const { t } = useI18n();
+  const [score, setScore] = useState<number | null>(null);
+  const record = useApplicationAction(a.id, (value: number) =>
+    unwrap(api.POST('/v1/employees/{id}/courses/{courseKey}/result', { params: { path: { id: employeeId, courseKey: course.key } }, body: { score: value } })),
+  );
+  const refused = fieldError(record.error, 'score', t);
+  const submit = () => score !== null && record.mutate(score);
+  return (
+    <form
+      aria-label={t('cc.course.recordFor', { title: course.title })}
+      className="onboarding-complete"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <InputNumber
+        aria-label={t('cc.course.scoreFor', { title: course.title })}
+        placeholder={t('cc.course.score')}
+        value={score}
+        onChange={(v) => setScore(typeof v === 'number' ? v : null)}
+        status={refused.help ? 'error' : undefined}
+        style={{ width: 140 }}
+      />
+      {refused.help && <span className="field-error">{refused.help}</span>}
+      <Button type="primary" htmlType="submit" disabled={score === null} loading={record.isPending}>
+        {t('cc.course.record')}
+      </Button>
+      {record.error && <ErrorNote error={record.error} onRetry={submit} />}
+    </form>
   );
 }
 
@@ -206,7 +244,8 @@ export function OnboardingSection({ a, me }: { a: TApplication; me: TMe }) {
           dataSource={ob.courses}
           renderItem={(c) => (
             <List.Item>
-              <span className="candidate-row">
+              <div style={{ width: '100%' }}>
+                <span className="candidate-row">
                 <Typography.Text strong>{c.title}</Typography.Text>
                 <span>{t('onboarding.passScore', { n: c.passScore })}</span>
                 <Tag color={c.status === 'passed' ? '#166534' : c.status === 'failed' ? '#b91c1c' : '#92400e'}>{t(`onboarding.courseStatus.${c.status}`)}</Tag>
@@ -215,7 +254,11 @@ export function OnboardingSection({ a, me }: { a: TApplication; me: TMe }) {
                     {t('onboarding.attempt', { score: x.score, at: date(x.at) })}
                   </span>
                 ))}
-              </span>
+                </span>
+                {a.stage === 'onboarding' && (c.status === 'assigned' || c.status === 'retake') && mayRecordCourse(me) && (
+                  <RecordCourseResult a={a} employeeId={ob.employeeId} course={c} />
+                )}
+              </div>
             </List.Item>
           )}
         />
