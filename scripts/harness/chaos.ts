@@ -216,6 +216,8 @@ export interface ChaosStackOptions {
   apiPoolSize?: number;
   /** Start a webhook receiver (register it with registerWebhook once the org exists). */
   webhookReceiver?: boolean;
+  /** A migrated database to copy instead of migrating a new one (createTemplateDb in ./db). */
+  dbTemplate?: string;
 }
 
 export interface ChaosStack {
@@ -265,7 +267,7 @@ export async function startChaosStack(opts: ChaosStackOptions = {}): Promise<Cha
     let temporal = await startDevServer({ port: temporalPort, dbFile });
     cleanups.push(() => temporal.stop());
 
-    const db = await createTestDb('hwe_chaos');
+    const db = await createTestDb('hwe_chaos', { template: opts.dbTemplate });
     cleanups.push(() => db.drop());
     const pg = new URL(TEST_PG_URL);
     let dbProxy: TcpProxy | undefined;

@@ -1,9 +1,10 @@
 /**
  * The real stack for an integration test file: a fresh PostgreSQL database, the shared
- * Temporal dev server, a worker on its own task queue (workflows bundled once per file)
- * and the Fastify app, driven over HTTP with `inject`.
+ * Temporal dev server, a worker on its own task queue (the workflows bundled once per run by
+ * the global setup) and the Fastify app, driven over HTTP with `inject`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
@@ -18,11 +19,18 @@ import { createTestDb, type TestDb } from './db';
 import { bundleOptions, dataConverter } from '../../privacy/data-converter';
 import { newPayloadKeyEntry } from '../../privacy/keys';
 
-let bundle: Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> | undefined;
+let bundle: Promise<{ code: string }> | undefined;
 let runtimeInstalled = false;
 
-export function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN'), ...bundleOptions });
+/**
+ * The workflow code: the run's bundle, built once by test/helpers/global-setup.ts with the
+ * production script, or bundled here when the run has none (a config without that setup).
+ */
+export function workflowBundle(): Promise<{ code: string }> {
+  const file = inject('workflowBundlePath');
+  bundle ??= file
+    ? Promise.resolve({ code: readFileSync(file, 'utf8') })
+    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN'), ...bundleOptions });
   return bundle;
 }
 

@@ -53,7 +53,9 @@ beforeAll(async () => {
     PAYLOAD_KEYS: newPayloadKeyEntry('metrics'),
   };
   workerOps = `127.0.0.1:${await freePort()}`;
-  worker = await spawnWorker({ ...common, DATABASE_URL: viaProxy.toString(), METRICS_BIND: workerOps });
+  // This worker bundles the workflows at start, as `npm run worker` does without a build
+  // (the other tests' spawned workers load the run's bundle: test/helpers/chaos.ts).
+  worker = await spawnWorker({ ...common, DATABASE_URL: viaProxy.toString(), METRICS_BIND: workerOps, WORKFLOW_BUNDLE_PATH: '' });
   const apiMetrics = `127.0.0.1:${await freePort()}`;
   apiMetricsUrl = `http://${apiMetrics}/metrics`;
   apiProc = await startApiProcess({ ...common, DATABASE_URL: db.url, METRICS_BIND: apiMetrics, ADMIN_TOKEN: adminToken, TRUST_PROXY: '127.0.0.1' });
