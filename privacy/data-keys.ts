@@ -77,15 +77,32 @@ export class DataKeys implements ApplicationKeys {
   async forEncrypt(applicationId: string): Promise<Buffer> {
     const cached = this.cached(applicationId);
     if (cached) return cached;
-    const activeKey = this.ring.keys.get(this.ring.activeId)!;
-    const wrapped = seal(activeKey, wrapLabel(applicationId), randomBytes(32)).toString('base64');
+    const { wrappingKeyId, wrapped } = this.newKey(applicationId);
     return this.fromDatabase(applicationId, async () => {
       // Two processes may race to make it: the first insert wins and both read the winner.
       await this.db.rows(sql`
         insert into data_keys (application_id, wrapping_key_id, wrapped_key)
-        values (${applicationId}, ${this.ring.activeId}, ${wrapped}) on conflict (application_id) do nothing`);
+        values (${applicationId}, ${wrappingKeyId}, ${wrapped}) on conflict (application_id) do nothing`);
       return this.load(applicationId);
     });
+  }
+
+  /**
+   * A new key for an application created now, for a caller that stores it in a statement of
+   * its own (`wrapped` under `wrappingKeyId` into data_keys) and then `remember`s it: the
+   * submission writes it with the application's row, so starting the workflow (the first
+   * encode) costs no round trip of its own (api/routes/applications.ts).
+   */
+  newKey(applicationId: string): { key: Buffer; wrappingKeyId: string; wrapped: string } {
+    const key = randomBytes(32);
+    const wrapped = seal(this.ring.keys.get(this.ring.activeId)!, wrapLabel(applicationId), key).toString('base64');
+    return { key, wrappingKeyId: this.ring.activeId, wrapped };
+  }
+
+  /** Caches a key from `newKey` once the caller's statement stored it (never before: a key not in the database must not seal anything). */
+  remember(applicationId: string, key: Buffer): void {
+    const now = Date.now();
+    this.cache.set(applicationId, { key, until: now + (this.opts.cacheMs ?? CACHE_MS), staleUntil: now + STALE_MS });
   }
 
   /** The application's existing key; a destroyed or never-made key is an error. */
@@ -162,7 +179,7 @@ export class DataKeys implements ApplicationKeys {
       select wrapping_key_id, wrapped_key from data_keys where application_id = ${applicationId}`);
     if (!row) throw new Error(`application ${applicationId} has no data key`);
     const key = this.unwrap(applicationId, row);
-    this.cache.set(applicationId, { key, until: Date.now() + (this.opts.cacheMs ?? CACHE_MS), staleUntil: Date.now() + STALE_MS });
+    this.remember(applicationId, key);
     return key;
   }
 

@@ -22,6 +22,10 @@
  *                 npm run worker:prod) in the memory phase and again in the journeys phase
  *   BENCH_COMPILED_API=1  run the API compiled (npm run api:prod) instead of through tsx
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
+ *   BENCH_MEMORY_EXTRA  more memory variants, ';' between variants, each a list of NAME=value settings
+ *                 for its worker, e.g. 'BENCH_COMPILED=1 WORKER_MAX_CACHED_WORKFLOWS=250;BENCH_COMPILED=1 MALLOC_ARENA_MAX=2'
+ *   BENCH_EARLIER_BUNDLE  a workflow bundle built from earlier code: the memory phase also measures a
+ *                 worker loading it, for a before/after of workflow code in one run
  *   BENCH_WORKER_NODE_ARGS, BENCH_API_NODE_ARGS  extra node options for the worker / API processes
  *                 (e.g. --cpu-prof --cpu-prof-dir=DIR, --max-semi-space-size=32)
  *   BENCH_PHASES  a subset of pdf,starts,batch,evaluations,status,ranking,reports,memory,journeys
@@ -105,6 +109,8 @@ const isFullRun =
   cfg.phases.length === ALL_PHASES.length &&
   !cfg.profile.length &&
   !process.env.BENCH_WORKFLOW_BUNDLE &&
+  !process.env.BENCH_EARLIER_BUNDLE &&
+  !process.env.BENCH_MEMORY_EXTRA &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&
   !process.env.BENCH_COMPILED_API &&
@@ -210,6 +216,12 @@ async function main() {
       const global = process.env.BENCH_WORKFLOW_BUNDLE;
       const variants: MemoryVariant[] = [{ label: global ? `BENCH_WORKFLOW_BUNDLE=${path.basename(global)}` : 'as shipped', env: {} }];
       if (cfg.compiled) variants.push({ label: COMPILED_LABEL, env: { BENCH_COMPILED: '1' } });
+      for (const spec of (process.env.BENCH_MEMORY_EXTRA ?? '').split(';').map((x) => x.trim()).filter(Boolean)) {
+        const env = Object.fromEntries(spec.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        variants.push({ label: spec.replace('BENCH_COMPILED=1', 'compiled worker +'), env });
+      }
+      const earlier = process.env.BENCH_EARLIER_BUNDLE;
+      if (earlier) variants.push({ label: `tsx worker loading ${path.basename(earlier)} (BENCH_EARLIER_BUNDLE)`, env: { BENCH_WORKFLOW_BUNDLE: earlier } });
       const built = await buildWorkflowBundle(path.join(stack.runDir, 'workflow-bundle.js'));
       const pkgs = Object.entries(built.packages).map(([p, n]) => `${p} ${n}`).join(', ');
       const bundles = `\n\nThe workflow bundle: ${built.kib.toFixed(0)} KiB, modules from ${pkgs}${built.packages.zod ? ' — zod is back in the bundle: every cached workflow evaluates it again' : ''}.`;

@@ -9,27 +9,33 @@
  * Traced calls go through `@temporalio/interceptors-opentelemetry`'s own interceptors, which
  * add no commands (only headers), so tracing never changes what a workflow does.
  */
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as Otel from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type { Headers, WorkflowInterceptors } from '@temporalio/workflow';
+
+/**
+ * The OpenTelemetry interceptors, loaded by the first traced call. Every module a workflow
+ * loads is instantiated again for each workflow the worker caches (the SDK's reusable
+ * context keeps a module cache per workflow), and these bring @opentelemetry/api, core and
+ * sdk-trace-base, about half of the bundle: loaded eagerly, every cached workflow held its
+ * own copy whether it was traced or not (bench/RESULTS.md, worker memory).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require: webpack bundles it, the workflow evaluates it on first use
+const otel = (): typeof Otel => require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof Otel;
 
 /** Where the interceptors carry the trace context (their TRACE_HEADER). */
 const TRACE_HEADER = '_tracer-data';
 const carriesTrace = (headers: Headers) => headers[TRACE_HEADER] !== undefined;
 
 export const interceptors = (): WorkflowInterceptors => {
-  let inbound: OpenTelemetryInboundInterceptor | undefined;
-  let outbound: OpenTelemetryOutboundInterceptor | undefined;
+  let inbound: Otel.OpenTelemetryInboundInterceptor | undefined;
+  let outbound: Otel.OpenTelemetryOutboundInterceptor | undefined;
   /** Set once a traced call reaches this workflow: from then on its outbound calls are traced too. */
   let traced = false;
   const tracedInbound = () => {
     traced = true;
-    return (inbound ??= new OpenTelemetryInboundInterceptor());
+    return (inbound ??= new (otel().OpenTelemetryInboundInterceptor)());
   };
-  const tracedOutbound = () => (traced ? (outbound ??= new OpenTelemetryOutboundInterceptor()) : undefined);
+  const tracedOutbound = () => (traced ? (outbound ??= new (otel().OpenTelemetryOutboundInterceptor)()) : undefined);
   return {
     inbound: [
       {
@@ -55,7 +61,7 @@ export const interceptors = (): WorkflowInterceptors => {
         dispose: (input, next) => {
           if (!inbound && !outbound) return next(input);
           // The SDK's dispose is async only in its signature: it disables and calls next at once.
-          void new OpenTelemetryInternalsInterceptor().dispose(input, next);
+          void new (otel().OpenTelemetryInternalsInterceptor)().dispose(input, next);
         },
       },
     ],

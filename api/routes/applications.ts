@@ -11,7 +11,8 @@ import { RESOLUTIONS } from '../../domain/discrepancies';
 import { resolveJobPolicy } from '../../domain/policy';
 import { normalizeSkill } from '../../domain/skills';
 import { perDb } from '../../db/per-db';
-import { applications, interviewAnswers, matchReports } from '../../db/schema';
+import { applications, dataKeys, interviewAnswers, matchReports } from '../../db/schema';
+import { dataKeysFor } from '../../privacy/data-converter';
 import { getSettingsCached } from '../../db/settings';
 import { calendarSnapshot } from '../../shared/calendar';
 import { applicationWorkflow } from '../../workflows/application';
@@ -243,15 +244,27 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
     const answers = answersFor(id, job.id, body).map(({ applicationId: _, ...a }) => a);
     const col = (c: { name: string }) => sql.identifier(c.name);
     const a = interviewAnswers;
-    const [inserted] = await app.db.rows<{ createdAt: Date | string }>(sql`
+    // The workflow's data key (privacy/data-keys.ts) in the same statement: otherwise the
+    // codec makes it when the start is encoded, two more round trips per submission.
+    const keys = app.config.payloadKeys ? dataKeysFor(app.db, app.config.payloadKeys) : undefined;
+    const dataKey = keys?.newKey(id);
+    const k = dataKeys;
+    const keyed = dataKey
+      ? sql`insert into ${k} (${col(k.applicationId)}, ${col(k.wrappingKeyId)}, ${col(k.wrappedKey)})
+          select ${id}::uuid, ${dataKey.wrappingKeyId}, ${dataKey.wrapped} from inserted
+          on conflict (${col(k.applicationId)}) do nothing returning 1`
+      : sql`select 1 where false`;
+    const [inserted] = await app.db.rows<{ createdAt: Date | string; keyed: number }>(sql`
       with inserted as (${insertApplication.getSQL()}),
       answers as (
         insert into ${a} (${col(a.applicationId)}, ${col(a.jobId)}, ${col(a.questionId)}, ${col(a.skill)}, ${col(a.correct)}, ${col(a.claimedLevel)})
         select ${id}::uuid, x."jobId", x."questionId", x."skill", x."correct", x."claimedLevel"
         from inserted, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
           as x("jobId" uuid, "questionId" text, "skill" text, "correct" boolean, "claimedLevel" text)
-      )
-      select "created_at" as "createdAt" from inserted`);
+      ),
+      keyed as (${keyed})
+      select "created_at" as "createdAt", (select count(*) from keyed)::int as "keyed" from inserted`);
+    if (inserted?.keyed && dataKey) keys!.remember(id, dataKey.key);
     if (!inserted) {
       const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
       if (!prior) throw new AppError('conflict', `externalId ${body.externalId} is being submitted concurrently; retry`);

@@ -10,7 +10,7 @@ import { EncryptionCodec } from '../../privacy/codec';
 import { DataKeys } from '../../privacy/data-keys';
 import { cliHistory, foundIn, payloadsIn, uniqueCandidate, type TJsonPayload } from '../helpers/history';
 import { OFFER, toOfferDrafting, waitForStage } from '../helpers/journey';
-import { createOrg, type Org } from '../helpers/org';
+import { application, createOrg, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
 describe('encrypted payloads in Temporal', () => {
@@ -61,6 +61,33 @@ describe('encrypted payloads in Temporal', () => {
     // The data key is stored only wrapped, under the active key.
     const [key] = await s.db.handle.rows<{ wrapping_key_id: string }>(sql`select wrapping_key_id from data_keys where application_id = ${app.id}`);
     expect(key?.wrapping_key_id).toBe(s.config.payloadKeys!.activeId);
+  });
+
+  it('a submission stores its data key with its row; a repeat makes no second key; the workflow runs on it', async () => {
+    const body = application(org.jobId, 'strong', { externalId: `key-${Date.now()}` });
+    const first = await s.api('POST', '/v1/applications', { token: org.integrator.token, body });
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    const id = first.body.id as string;
+    const keyRows = () =>
+      s.db.handle.rows<{ wrapped_key: string; key_at: string; app_at: string }>(sql`
+        select k.wrapped_key, k.created_at::text as key_at, a.created_at::text as app_at
+        from data_keys k join applications a on a.id = k.application_id where k.application_id = ${id}`);
+    const [stored] = await keyRows();
+    // One statement wrote both (the same transaction time), not the codec's own insert at the start.
+    expect(stored?.key_at).toBe(stored?.app_at);
+
+    const repeat = await s.api('POST', '/v1/applications', { token: org.integrator.token, body });
+    expect(repeat.status, JSON.stringify(repeat.body)).toBe(200);
+    expect(repeat.body.id).toBe(id);
+    expect(await keyRows()).toEqual([stored]);
+
+    // The worker opens the workflow's payloads with the stored key (it reads it from the database).
+    await waitForStage(s, id, 'evaluation', org.hr.token);
+    const payloads = payloadsIn(await cliHistory(s, first.body.workflowId as string));
+    expect(payloads.length).toBeGreaterThan(0);
+    const codec = new EncryptionCodec(s.config.payloadKeys!, new DataKeys(s.db.handle, s.config.payloadKeys!));
+    const decoded = await codec.decode(payloads.map(toPayload));
+    expect(decoded.map((p) => Buffer.from(p.data!).toString('utf8')).join('\n')).toContain(body.candidate.name);
   });
 
   it('search attributes carry no personal data', async () => {

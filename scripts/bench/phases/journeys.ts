@@ -13,29 +13,49 @@ import type { HttpResult } from '../http';
 import { cpuDelta, cpuSnapshot, formatCpu, memMb } from '../proc';
 import type { BenchContext, PhaseResult } from '../context';
 import { fmt, log, pool, sleep, summarize } from '../util';
+import { randomUUID } from 'node:crypto';
 
 interface JourneyStats {
   requests: number;
   retries: number;
+  /** 503s sent again with their Idempotency-Key. */
+  unavailable: number;
 }
 
 /** `label` names the worker the journeys ran on (a second run, e.g. the compiled worker, needs its own candidates). */
 export async function benchJourneys(ctx: BenchContext, n: number, concurrency: number, label?: string): Promise<PhaseResult> {
   const { stack, org, watcher } = ctx;
   const http = stack.http;
-  const stats: JourneyStats = { requests: 0, retries: 0 };
+  const stats: JourneyStats = { requests: 0, retries: 0, unavailable: 0 };
   const failures: string[] = [];
   const durations: number[] = [];
 
+  /**
+   * One request as a client sends it: a change carries an Idempotency-Key, and a 503 (a
+   * Temporal call past its deadline on a loaded machine) is sent again with the same key
+   * after a pause, up to 20 times. Anything else is the caller's to judge.
+   */
+  const send = async <T>(method: string, path: string, o: Parameters<typeof http.call>[2] = {}): Promise<HttpResult<T>> => {
+    const headers = method === 'GET' ? o.headers : { ...o.headers, 'idempotency-key': randomUUID() };
+    for (let attempt = 0; ; attempt++) {
+      stats.requests += 1;
+      const r = await http.call<T>(method, path, { ...o, headers });
+      if (r.status !== 503 || attempt >= 20) return r;
+      stats.unavailable += 1;
+      await sleep(500);
+    }
+  };
   const call = async <T>(expected: number, method: string, path: string, o: Parameters<typeof http.call>[2] = {}): Promise<HttpResult<T>> => {
-    stats.requests += 1;
-    return http.must<T>(expected, method, path, o);
+    const r = await send<T>(method, path, o);
+    if (r.status !== expected) {
+      throw new Error(`${method} ${path.split('?')[0]}: expected ${expected}, got ${r.status} ${JSON.stringify(r.body).slice(0, 400)}`);
+    }
+    return r;
   };
   /** An action whose precondition the workflow reaches a moment after the stage mirror says so: retried on 409/403. */
   const eventually = async <T>(method: string, path: string, o: Parameters<typeof http.call>[2]): Promise<HttpResult<T>> => {
     for (let attempt = 0; ; attempt++) {
-      stats.requests += 1;
-      const r = await http.call<T>(method, path, o);
+      const r = await send<T>(method, path, o);
       if (r.status === 200) return r;
       if ((r.status !== 409 && r.status !== 403) || attempt >= 100) {
         throw new Error(`${method} ${path.split('?')[0]}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
@@ -153,7 +173,7 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
       },
     ],
     details: [
-      `${label ? `**${label}**: ` : ''}${n} journeys, ${concurrency} at a time: ${done} reached \`hired\` in ${(wallMs / 1000).toFixed(1)} s (${fmt(perMin)} per minute), ${stats.requests} HTTP requests (${fmt(stats.requests / Math.max(done, 1), 0)} per journey, ${stats.retries} of them retries of an action the workflow was a moment from accepting).`,
+      `${label ? `**${label}**: ` : ''}${n} journeys, ${concurrency} at a time: ${done} reached \`hired\` in ${(wallMs / 1000).toFixed(1)} s (${fmt(perMin)} per minute), ${stats.requests} HTTP requests (${fmt(stats.requests / Math.max(done, 1), 0)} per journey, ${stats.retries} of them retries of an action the workflow was a moment from accepting, ${stats.unavailable} resends of a 503 with its Idempotency-Key).`,
       `One journey took p50 ${fmt(dur.p50 / 1000)} s, p99 ${fmt(dur.p99 / 1000)} s from submission to hired.`,
       '',
       `CPU during the phase (share of one core): ${formatCpu(d)}.`,
