@@ -230,7 +230,7 @@ export async function submitApplications(
       ),
     };
     try {
-      await startWorkflow(app, r, input);
+      await startWorkflow(app, input);
       out[r.index] = {
         ok: { status: 202, created: { id: r.id, workflowId: r.workflowId, stage: 'received' } },
       };
@@ -261,23 +261,27 @@ export async function submitApplications(
   return out;
 }
 
-async function startWorkflow(
-  app: FastifyInstance,
-  row: Pick<TNewApplication, 'workflowId' | 'jobId' | 'departmentId'>,
-  input: TApplicationWorkflowInput,
-) {
+/** How an application's workflow is started (the bench's raw-client reference uses the same). */
+export function applicationStartOptions(input: TApplicationWorkflowInput, taskQueue: string) {
+  return {
+    workflowId: workflowIdFor(input.applicationId),
+    taskQueue,
+    args: [input] as [TApplicationWorkflowInput],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    typedSearchAttributes: [
+      { key: StageKey, value: 'received' },
+      { key: JobIdKey, value: input.jobId },
+      { key: DepartmentIdKey, value: input.departmentId },
+    ],
+  };
+}
+
+async function startWorkflow(app: FastifyInstance, input: TApplicationWorkflowInput) {
   await withTemporalDeadline(app, () =>
-    app.temporal.workflow.start(applicationWorkflow, {
-      workflowId: row.workflowId,
-      taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: StageKey, value: 'received' },
-        { key: JobIdKey, value: row.jobId },
-        { key: DepartmentIdKey, value: row.departmentId },
-      ],
-    }),
+    app.temporal.workflow.start(
+      applicationWorkflow,
+      applicationStartOptions(input, app.config.TEMPORAL_TASK_QUEUE),
+    ),
   );
 }
