@@ -122,6 +122,14 @@ export const ZEnvSchema = z.object({
    */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   /**
+   * How long a human action (a workflow Update) may wait for its answer, which comes once
+   * the workflow has applied what follows from it (read-your-writes: a letter rendered, an
+   * employee made), before the API answers 503; the larger of this and
+   * TEMPORAL_RPC_TIMEOUT_MS applies. A slow Temporal is waited for this long; an unreachable
+   * one still answers 503 within TEMPORAL_RPC_TIMEOUT_MS (api/workflow-client.ts).
+   */
+  TEMPORAL_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
+  /**
    * How often the API tells workflows of e-mail opens Temporal did not take when they
    * happened (it was down); 0 turns the sweep off.
    */

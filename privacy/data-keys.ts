@@ -87,22 +87,31 @@ export class DataKeys implements ApplicationKeys {
     });
   }
 
-  /**
-   * A new key for an application created now, for a caller that stores it in a statement of
-   * its own (`wrapped` under `wrappingKeyId` into data_keys) and then `remember`s it: the
-   * submission writes it with the application's row, so starting the workflow (the first
-   * encode) costs no round trip of its own (api/routes/applications.ts).
-   */
-  newKey(applicationId: string): { key: Buffer; wrappingKeyId: string; wrapped: string } {
+  /** A new key for an application, wrapped by the active entry of PAYLOAD_KEYS. */
+  private newKey(applicationId: string): { key: Buffer; wrappingKeyId: string; wrapped: string } {
     const key = randomBytes(32);
     const wrapped = seal(this.ring.keys.get(this.ring.activeId)!, wrapLabel(applicationId), key).toString('base64');
     return { key, wrappingKeyId: this.ring.activeId, wrapped };
   }
 
-  /** Caches a key from `newKey` once the caller's statement stored it (never before: a key not in the database must not seal anything). */
-  remember(applicationId: string, key: Buffer): void {
-    const now = Date.now();
-    this.cache.set(applicationId, { key, until: now + (this.opts.cacheMs ?? CACHE_MS), staleUntil: now + STALE_MS });
+  /**
+   * Makes the keys of new applications in one statement and caches them, so their workflow
+   * starts find them (a batch of 500 otherwise makes them one start at a time, two round
+   * trips each). An application that has a key already keeps it (loaded on first use).
+   */
+  async makeMany(applicationIds: string[]): Promise<void> {
+    if (!applicationIds.length) return;
+    const made = new Map(applicationIds.map((id) => [id, this.newKey(id)]));
+    const rows = [...made].map(([id, k]) => ({ id, wrapped: k.wrapped }));
+    const inserted = await this.db.rows<{ application_id: string }>(sql`
+      insert into data_keys (application_id, wrapping_key_id, wrapped_key)
+      select x.id, ${this.ring.activeId}, x.wrapped from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, wrapped text)
+      on conflict (application_id) do nothing
+      returning application_id`);
+    for (const r of inserted) {
+      const made1 = made.get(r.application_id);
+      if (made1) this.remember(r.application_id, made1.key);
+    }
   }
 
   /** The application's existing key; a destroyed or never-made key is an error. */
@@ -181,6 +190,10 @@ export class DataKeys implements ApplicationKeys {
     const key = this.unwrap(applicationId, row);
     this.remember(applicationId, key);
     return key;
+  }
+
+  private remember(applicationId: string, key: Buffer): void {
+    this.cache.set(applicationId, { key, until: Date.now() + (this.opts.cacheMs ?? CACHE_MS), staleUntil: Date.now() + STALE_MS });
   }
 
   private unwrap(applicationId: string, row: Row): Buffer {

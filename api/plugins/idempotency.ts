@@ -32,7 +32,7 @@ declare module 'fastify' {
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** Longer than any request can run (Temporal calls have a 5 s deadline, queries a few seconds). */
+/** Longer than any request can run (Temporal calls have a 5 s deadline, an Update's answer TEMPORAL_UPDATE_TIMEOUT_MS, 30 s by default). */
 export const PENDING_TAKEOVER_MS = 60_000;
 
 export function canonicalJson(value: unknown): string {

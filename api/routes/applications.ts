@@ -3,50 +3,38 @@
  * Lists read the database mirror; a single application's status is the workflow's query.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZCreateApplicationSchema, ZStageSchema, type TCreateApplication } from '../../domain/contracts/application';
 import { RESOLUTIONS } from '../../domain/discrepancies';
-import { resolveJobPolicy } from '../../domain/policy';
-import { normalizeSkill } from '../../domain/skills';
 import { perDb } from '../../db/per-db';
-import { applications, dataKeys, interviewAnswers, matchReports } from '../../db/schema';
-import { dataKeysFor } from '../../privacy/data-converter';
-import { getSettingsCached } from '../../db/settings';
-import { calendarSnapshot } from '../../shared/calendar';
-import { applicationWorkflow } from '../../workflows/application';
+import { applications, matchReports } from '../../db/schema';
 import {
   decideUpdate,
   resolveDiscrepancyUpdate,
   submitEvaluationUpdate,
   withdrawUpdate,
-  type TApplicationWorkflowInput,
 } from '../../workflows/messages';
 import { RATINGS } from '../../domain/composite';
 import { listMessages } from '../../db/queries/messages';
 import { isAssignedTo } from '../../db/queries/assignments';
-import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
 import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
-import { jobForSubmission } from '../job-cache';
 import { redactStatusFor } from '../status-redaction';
-import { AppError, isUnavailable, notFound, toAppError, zodDetails, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { AppError, notFound, toAppError, zodDetails, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
 import { decodeCursor, encodeCursor, isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
-import { applicationHandle, queryStatus, runUpdate, withTemporalDeadline, workflowIdFor } from '../workflow-client';
+import { queryStatus, runUpdate } from '../workflow-client';
+import { submitApplications } from '../submissions';
 import { ZApplicationSchema, ZDecisionResultSchema, ZDiscrepancyStateSchema, ZEvaluationSchema, ZNextCursorSchema, ZStageResultSchema, ZTimestampSchema, zOpen } from '../response-schemas';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
 
 const ZCreatedSchema = z.object({ id: z.string(), workflowId: z.string(), stage: ZStageSchema });
-type TCreated = z.infer<typeof ZCreatedSchema>;
 
 export const BATCH_MAX_ITEMS = 500;
 /** 500 full applications (resume, interview) are far above BODY_LIMIT_BYTES. */
 export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
-/** Submissions in flight at once: each is a database round trip and a workflow start (the bench's starts phase peaks near c=32). */
-const BATCH_CONCURRENCY = 32;
 
 const ZBatchSchema = z.object({
   items: z
@@ -78,15 +66,6 @@ function batchFailure(index: number, e: unknown): TBatchItemResult {
   if (err.code === 'conflict' || err.code === 'job_closed') return { index, status: 'conflict', error };
   if (err.code === 'not_found') return { index, status: 'invalid', error: { code: 'validation_failed', message: err.message, details: [{ path: 'jobId', message: err.message }] } };
   return { index, status: 'invalid', error };
-}
-
-/** Runs `fn` over `items` with at most `limit` at once. */
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 type ApplicationRow = typeof applications.$inferSelect;
@@ -152,36 +131,9 @@ const statusRowById = perDb((db) =>
     .prepare('application_status_row'),
 );
 
-function answersFor(applicationId: string, jobId: string, body: TCreateApplication) {
-  const claims = new Map(body.resume.skills.map((s) => [normalizeSkill(s.name), s.level]));
-  return body.interview.questions.map((q) => ({
-    applicationId,
-    jobId,
-    questionId: q.id,
-    skill: q.skill,
-    correct: q.correct,
-    claimedLevel: claims.get(normalizeSkill(q.skill)) ?? null,
-  }));
-}
-
 export default async function applicationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db } = app.db;
-
-  async function startWorkflow(row: Pick<ApplicationRow, 'workflowId' | 'jobId' | 'departmentId'>, input: TApplicationWorkflowInput) {
-    await withTemporalDeadline(app, () => app.temporal.workflow.start(applicationWorkflow, {
-      workflowId: row.workflowId,
-      taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: StageKey, value: 'received' },
-        { key: JobIdKey, value: row.jobId },
-        { key: DepartmentIdKey, value: row.departmentId },
-      ],
-    }));
-  }
 
   app.post(
     '/v1/applications',
@@ -197,109 +149,11 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const { status, created } = await submit(req.body, req.log);
-      return reply.status(status).send(created);
+      const [outcome] = await submitApplications(app, [req.body], req.log);
+      if ('error' in outcome!) throw outcome.error;
+      return reply.status(outcome!.ok.status).send(outcome!.ok.created);
     },
   );
-
-  /**
-   * One submission: the application row and its answers, then its workflow. 202 when it
-   * was created, 200 when the same body came before under its externalId; throws the
-   * AppError of a refusal (unknown job 404, another body under the externalId 409, 503).
-   */
-  async function submit(body: TCreateApplication, log: FastifyBaseLogger): Promise<{ status: 200 | 202; created: TCreated }> {
-    const requestHash = sha256(canonicalJson(body));
-    const [{ job, defaultCourses }, settings] = await Promise.all([jobForSubmission(app, body.jobId), getSettingsCached(db)]);
-    if (job.status === 'closed') {
-      // A repeat of a submission accepted before the job closed still answers as a repeat.
-      const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
-      if (prior?.requestHash === requestHash) {
-        return { status: 200, created: { id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) } };
-      }
-      throw new AppError('job_closed', `the job "${job.title}" is closed and takes no new applications`);
-    }
-    const locale = body.candidate.locale ?? settings.defaults.locale;
-
-    // The application and its answers in one statement (atomic without a transaction: one
-    // round trip instead of four). A repeated externalId inserts nothing and answers as a
-    // repeat, also when two first submissions race (the loser waits for the winner's row).
-    const id = crypto.randomUUID();
-    const row = { id, workflowId: workflowIdFor(id), jobId: job.id, departmentId: job.departmentId };
-    const insertApplication = db
-      .insert(applications)
-      .values({
-        ...row,
-        externalId: body.externalId ?? null,
-        requestHash,
-        candidateName: body.candidate.name,
-        candidateEmail: body.candidate.email,
-        candidatePhone: body.candidate.phone ?? null,
-        locale,
-        resume: body.resume,
-        interview: body.interview,
-        accuracy: body.interview.accuracy,
-      })
-      .onConflictDoNothing({ target: applications.externalId })
-      .returning({ createdAt: applications.createdAt });
-    const answers = answersFor(id, job.id, body).map(({ applicationId: _, ...a }) => a);
-    const col = (c: { name: string }) => sql.identifier(c.name);
-    const a = interviewAnswers;
-    // The workflow's data key (privacy/data-keys.ts) in the same statement: otherwise the
-    // codec makes it when the start is encoded, two more round trips per submission.
-    const keys = app.config.payloadKeys ? dataKeysFor(app.db, app.config.payloadKeys) : undefined;
-    const dataKey = keys?.newKey(id);
-    const k = dataKeys;
-    const keyed = dataKey
-      ? sql`insert into ${k} (${col(k.applicationId)}, ${col(k.wrappingKeyId)}, ${col(k.wrappedKey)})
-          select ${id}::uuid, ${dataKey.wrappingKeyId}, ${dataKey.wrapped} from inserted
-          on conflict (${col(k.applicationId)}) do nothing returning 1`
-      : sql`select 1 where false`;
-    const [inserted] = await app.db.rows<{ createdAt: Date | string; keyed: number }>(sql`
-      with inserted as (${insertApplication.getSQL()}),
-      answers as (
-        insert into ${a} (${col(a.applicationId)}, ${col(a.jobId)}, ${col(a.questionId)}, ${col(a.skill)}, ${col(a.correct)}, ${col(a.claimedLevel)})
-        select ${id}::uuid, x."jobId", x."questionId", x."skill", x."correct", x."claimedLevel"
-        from inserted, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
-          as x("jobId" uuid, "questionId" text, "skill" text, "correct" boolean, "claimedLevel" text)
-      ),
-      keyed as (${keyed})
-      select "created_at" as "createdAt", (select count(*) from keyed)::int as "keyed" from inserted`);
-    if (inserted?.keyed && dataKey) keys!.remember(id, dataKey.key);
-    if (!inserted) {
-      const [prior] = body.externalId ? await db.select().from(applications).where(eq(applications.externalId, body.externalId)) : [];
-      if (!prior) throw new AppError('conflict', `externalId ${body.externalId} is being submitted concurrently; retry`);
-      if (prior.requestHash !== requestHash) {
-        throw new AppError('conflict', `externalId ${body.externalId} was already used for a different application`);
-      }
-      return { status: 200, created: { id: prior.id, workflowId: prior.workflowId, stage: ZStageSchema.parse(prior.stage) } };
-    }
-
-    const input: TApplicationWorkflowInput = {
-      applicationId: id,
-      jobId: row.jobId,
-      departmentId: row.departmentId,
-      receivedAt: new Date(inserted.createdAt).toISOString(),
-      candidate: { name: body.candidate.name, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' },
-      policy: resolveJobPolicy(job.definition, settings.defaults, { defaultCourses }, calendarSnapshot(settings.defaults, new Date(inserted.createdAt).getTime())),
-    };
-    try {
-      await startWorkflow(row, input);
-    } catch (e) {
-      // Nothing may be left half-done: without its workflow the row would be an orphan.
-      // A start that timed out may have reached Temporal all the same: end that workflow
-      // first (best effort; it cannot have sent anything, the row is what it reads).
-      if (isUnavailable(e)) {
-        await withTemporalDeadline(app, () => applicationHandle(app, id).terminate('the submission failed: the API answered 503')).catch(
-          (err: unknown) => {
-            if (!(err instanceof WorkflowNotFoundError)) log.warn({ err, workflowId: row.workflowId }, 'could not end a workflow whose start timed out');
-          },
-        );
-      }
-      await db.delete(applications).where(eq(applications.id, id));
-      throw e;
-    }
-    return { status: 202, created: { id, workflowId: row.workflowId, stage: 'received' as const } };
-  }
 
   app.post(
     '/v1/applications/batch',
@@ -337,11 +191,10 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
           toSubmit.push({ index, body });
         }
       });
-      await forEachLimited(toSubmit, BATCH_CONCURRENCY, async ({ index, body }) => {
-        results[index] = await submit(body, req.log).then(
-          ({ status, created }): TBatchItemResult => ({ index, status: status === 202 ? 'created' : 'existing', ...created }),
-          (e: unknown) => batchFailure(index, e),
-        );
+      const outcomes = await submitApplications(app, toSubmit.map((x) => x.body), req.log);
+      outcomes.forEach((o, k) => {
+        const { index } = toSubmit[k]!;
+        results[index] = 'error' in o ? batchFailure(index, o.error) : { index, status: o.ok.status === 202 ? 'created' : 'existing', ...o.ok.created };
       });
       for (const r of repeats) {
         const first = results[r.of]!;

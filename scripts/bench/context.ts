@@ -8,7 +8,7 @@ import { normalizeSkill } from '../../domain/skills';
 import type { TCreateApplication } from '../../domain/contracts/application';
 import type { TApplicationWorkflowInput } from '../../workflows/messages';
 import { applicationWorkflow } from '../../workflows/application';
-import { DepartmentIdKey, JobIdKey, StageKey } from '../../workflows/search-attributes';
+import { applicationStartOptions } from '../../api/submissions';
 import { canonicalJson, sha256 } from '../../api/plugins/idempotency';
 import type { BenchOrg } from './seed';
 import type { BenchStack, StageWatcher } from './stack';
@@ -100,18 +100,7 @@ export async function prepareRawApplications(ctx: BenchContext, bodies: TCreateA
 
 /** Starts the application workflow with the raw client, with the options the API uses. */
 export async function startRaw(ctx: BenchContext, input: TApplicationWorkflowInput): Promise<void> {
-  await ctx.stack.client.workflow.start(applicationWorkflow, {
-    workflowId: workflowIdFor(input.applicationId),
-    taskQueue: ctx.stack.taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    typedSearchAttributes: [
-      { key: StageKey, value: 'received' },
-      { key: JobIdKey, value: input.jobId },
-      { key: DepartmentIdKey, value: input.departmentId },
-    ],
-  });
+  await ctx.stack.client.workflow.start(applicationWorkflow, applicationStartOptions(input, ctx.stack.taskQueue));
 }
 
 export const ms = (v: number) => `${v.toFixed(1)} ms`;

@@ -520,10 +520,11 @@ describe('backing services down', () => {
   });
   it('with Temporal unreachable, reads and actions answer 503 at their deadline instead of waiting for it', { timeout: 20_000 }, async () => {
     // The production client as is (its retries would keep a request waiting ~20 s without the deadline).
+    // An action's own deadline is two minutes: only finding Temporal unreachable answers it within the test's 20 s.
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const deadTemporal = new Client({ connection, namespace: s.config.TEMPORAL_NAMESPACE });
     const server = await buildServer({
-      config: { ...s.config, TEMPORAL_RPC_TIMEOUT_MS: 1_000 },
+      config: { ...s.config, TEMPORAL_RPC_TIMEOUT_MS: 1_000, TEMPORAL_UPDATE_TIMEOUT_MS: 120_000 },
       db: s.db.handle,
       temporal: deadTemporal,
       logger: false,
@@ -549,6 +550,64 @@ describe('backing services down', () => {
     } finally {
       await server.close();
       await connection.close().catch(() => {});
+    }
+  });
+});
+
+describe('Temporal slow, not down', () => {
+  it('an action whose consequences take longer than TEMPORAL_RPC_TIMEOUT_MS waits for them (TEMPORAL_UPDATE_TIMEOUT_MS) and answers 200', { timeout: 120_000 }, async () => {
+    const created = await s.api('POST', '/v1/applications', { token: org.integrator.token, body: application(org.jobId, 'strong') });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    await eventually(async () => (await s.api('GET', `/v1/applications/${id}`, { token: org.hr.token })).body.stage === 'evaluation');
+    const rpcMs = 1_000;
+    const server = await buildServer({
+      config: { ...s.config, TEMPORAL_RPC_TIMEOUT_MS: rpcMs, TEMPORAL_UPDATE_TIMEOUT_MS: 60_000 },
+      db: s.db.handle,
+      temporal: s.temporal,
+      logger: false,
+    });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // The evaluation's answer waits for its scores to be written to the application's row:
+    // holding that row's lock holds the answer, with Temporal and the worker fully up.
+    const holder = s.db.handle.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from applications where id = ${id} for update`);
+      locked();
+      await released;
+    });
+    try {
+      await server.ready();
+      await isLocked;
+      let answered = false;
+      const sentAt = Date.now();
+      const evaluation = server
+        .inject({
+          method: 'POST',
+          url: `/v1/applications/${id}/evaluations`,
+          headers: { authorization: `Bearer ${org.hr.token}`, 'idempotency-key': `slow-${id}` },
+          payload: { ratings: { programming: 'good', systems: 'good', teamwork: 'good' } },
+        })
+        .finally(() => (answered = true));
+      // The Update reaches the workflow, and its scores activity waits on the lock.
+      await eventually(async () => {
+        const d = await s.temporal.workflow.getHandle(`application-${id}`).describe();
+        return (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'recordScores');
+      }, 30_000);
+      // Still waiting at three times the ordinary deadline: slowness is not a 503.
+      await eventually(async () => answered || Date.now() - sentAt > 3 * rpcMs, 30_000);
+      expect(answered, 'the action answered before its consequences were written').toBe(false);
+      release();
+      const res = await evaluation;
+      expect(res.statusCode, res.body).toBe(200);
+      const st = await s.api('GET', `/v1/applications/${id}`, { token: org.hr.token });
+      expect(st.body.evaluations).toEqual(expect.arrayContaining([expect.objectContaining({ ratings: { programming: 'good', systems: 'good', teamwork: 'good' } })]));
+    } finally {
+      release();
+      await holder;
+      await server.close();
     }
   });
 });

@@ -4,10 +4,12 @@
  * the others go through, and nothing stored for what was refused.
  */
 import { randomUUID } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { buildServer } from '../../api/server';
 import { applications } from '../../db/schema';
-import { application, createOrg, type Org } from '../helpers/org';
+import { application, createOrg, JOB, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
 let s: Stack;
@@ -49,6 +51,33 @@ describe('POST /v1/applications/batch: happy', () => {
       res.body.results.map((r: { id: string }) => ['existing', r.id]),
     );
     expect(await count(ids)).toBe(3);
+  });
+
+  it('more items than are started at once: every row, its answers, its payload key and its workflow', async () => {
+    const ids = Array.from({ length: 45 }, () => `ats-many-${randomUUID()}`);
+    const res = await batch(ids.map((x) => item(x)));
+    expect(res.status, JSON.stringify(res.body).slice(0, 400)).toBe(200);
+    const results = res.body.results as { index: number; status: string; id: string }[];
+    expect(results.map((r) => [r.index, r.status])).toEqual(ids.map((_, i) => [i, 'created']));
+    const created = results.map((r) => r.id);
+    expect(new Set(created).size).toBe(ids.length);
+    const idList = sql.join(created.map((id) => sql`${id}::uuid`), sql`, `);
+    const [stored] = await s.db.handle.rows<{ apps: number; answers: number; keys: number }>(sql`
+      select (select count(*)::int from applications where id in (${idList})) as apps,
+             (select count(distinct application_id)::int from interview_answers where application_id in (${idList})) as answers,
+             (select count(*)::int from data_keys where application_id in (${idList}) and wrapped_key is not null) as keys`);
+    expect(stored).toEqual({ apps: ids.length, answers: ids.length, keys: ids.length });
+    // Each row's externalId is its own item's.
+    const rows = await s.db.handle.db.select({ id: applications.id, externalId: applications.externalId }).from(applications).where(inArray(applications.externalId, ids));
+    expect(new Map(rows.map((r) => [r.externalId, r.id]))).toEqual(new Map(ids.map((x, i) => [x, created[i]])));
+    // Every workflow started and runs on (the status is the workflow's query).
+    await eventually(async () => {
+      const moved = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from applications where id in (${idList}) and stage <> 'received'`);
+      return moved[0]!.n === ids.length;
+    }, 120_000);
+    const st = await s.api('GET', `/v1/applications/${created[44]}`, { token: org.hr.token });
+    expect(st.status).toBe(200);
+    expect(st.body.externalId).toBe(ids[44]);
   });
 
   it('a single POST /v1/applications and a batch share the externalId: either one sees the other', async () => {
@@ -93,6 +122,59 @@ describe('POST /v1/applications/batch: errors per item', () => {
     expect(b).toMatchObject({ status: 'existing', id: a.id });
     expect(c).toMatchObject({ status: 'conflict', error: { message: expect.stringContaining('item 0') } });
     expect(await count([x])).toBe(1);
+  });
+});
+
+describe('POST /v1/applications/batch: jobs and Temporal', () => {
+  it('a closed job: its new items are conflicts (job_closed), an item sent before it closed is existing', async () => {
+    const job = await s.api('POST', '/v1/jobs', { token: org.hr.token, body: { ...JOB(org.departmentId), title: 'Closing Batch' } });
+    expect(job.status).toBe(201);
+    const early = `ats-${randomUUID()}`;
+    const first = await batch([item(early, { jobId: job.body.id })]);
+    expect(first.body.results[0]).toMatchObject({ status: 'created' });
+    expect((await s.api('PATCH', `/v1/jobs/${job.body.id}`, { token: org.hr.token, body: { status: 'closed' } })).status).toBe(200);
+    const late = `ats-${randomUUID()}`;
+    const open = `ats-${randomUUID()}`;
+    const res = await batch([item(early, { jobId: job.body.id }), item(late, { jobId: job.body.id }), item(open)]);
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { index: 0, status: 'existing', id: first.body.results[0].id, workflowId: first.body.results[0].workflowId, stage: expect.any(String) },
+      { index: 1, status: 'conflict', error: expect.objectContaining({ code: 'job_closed' }) },
+      expect.objectContaining({ index: 2, status: 'created' }),
+    ]);
+    expect(await count([late])).toBe(0);
+    expect(await count([open])).toBe(1);
+  });
+
+  it('Temporal unreachable: every item answers unavailable and leaves nothing; sent again, every item is created', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const server = await buildServer({
+      config: { ...s.config, TEMPORAL_RPC_TIMEOUT_MS: 1_000 },
+      db: s.db.handle,
+      temporal: new Client({ connection, namespace: s.config.TEMPORAL_NAMESPACE }),
+      logger: false,
+    });
+    const ids = Array.from({ length: 3 }, () => `ats-down-${randomUUID()}`);
+    try {
+      await server.ready();
+      const res = await server.inject({
+        method: 'POST',
+        url: '/v1/applications/batch',
+        headers: { authorization: `Bearer ${org.integrator.token}` },
+        payload: { items: ids.map((x) => item(x)) },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().results).toEqual(ids.map((_, index) => ({ index, status: 'unavailable', error: expect.objectContaining({ code: 'unavailable' }) })));
+      expect(await count(ids)).toBe(0);
+      const [orphans] = await s.db.handle.rows<{ n: number }>(sql`select count(*)::int as n from interview_answers where application_id not in (select id from applications)`);
+      expect(orphans!.n).toBe(0);
+    } finally {
+      await server.close();
+      await connection.close().catch(() => {});
+    }
+    const again = await batch(ids.map((x) => item(x)));
+    expect(again.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'created']);
+    expect(await count(ids)).toBe(3);
   });
 });
 

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       TEMPORAL_TASK_QUEUE: 'hiring',
       TEMPORAL_UI_PORT: 8233,
       TEMPORAL_RPC_TIMEOUT_MS: 5000,
+      TEMPORAL_UPDATE_TIMEOUT_MS: 30000,
       MAIL_FROM: 'Hiring <hiring@example.com>',
       SEED_DEMO: false,
       WORKFLOW_STACK_TRACES: false,
@@ -60,6 +61,15 @@ describe('loadConfig', () => {
       'https://hire.example.com',
     );
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }).publicUrl).toBe('http://127.0.0.1:4000');
+  });
+
+  it('reads TEMPORAL_UPDATE_TIMEOUT_MS (1 s to 120 s) apart from TEMPORAL_RPC_TIMEOUT_MS', () => {
+    const c = loadConfig({ TEMPORAL_UPDATE_TIMEOUT_MS: '45000', TEMPORAL_RPC_TIMEOUT_MS: '2000' });
+    expect(c.TEMPORAL_UPDATE_TIMEOUT_MS).toBe(45000);
+    expect(c.TEMPORAL_RPC_TIMEOUT_MS).toBe(2000);
+    for (const bad of ['999', '120001', 'soon', '1500.5']) {
+      expect(namedVariables(configError({ TEMPORAL_UPDATE_TIMEOUT_MS: bad })), bad).toEqual(['TEMPORAL_UPDATE_TIMEOUT_MS']);
+    }
   });
 
   it.each(['abc', '70000', '-1', '80.5'])('refuses PORT=%s naming PORT', (PORT) => {
