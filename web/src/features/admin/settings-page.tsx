@@ -67,7 +67,8 @@ function Company({ draft, set, status }: { draft: TSettingsDraft; set: TSet; sta
     reader.onload = () => {
       setUnreadable(false);
       // A data: URL; what the API takes is the base64 after the comma (the schema checks it is a PNG).
-      set({ logo: String(reader.result).replace(/^[^,]*,/, '') });
+      const url = typeof reader.result === 'string' ? reader.result : '';
+      set({ logo: url.replace(/^[^,]*,/, '') });
     };
     reader.onerror = () => setUnreadable(true);
     reader.readAsDataURL(file);
