@@ -57,9 +57,11 @@ const UNDECIDED = new Set([429, 502, 503, 504]);
 /**
  * The key of each action still waiting for a definitive answer, by method, path and body:
  * "try again" after a 503 or a dropped connection resends the identical request, finds its
- * key here and cannot be applied twice.
+ * key here and cannot be applied twice. (The body is read in onRequest: by the answer, the
+ * request's body has been sent and can no longer be read.)
  */
 const pendingKeys = new Map<string, string>();
+const actionOfKey = new Map<string, string>();
 
 async function actionOf(request: Request): Promise<string> {
   const body = request.body ? await request.clone().text() : '';
@@ -76,15 +78,21 @@ const sessionMiddleware: Middleware = {
         if (!key) {
           key = crypto.randomUUID();
           pendingKeys.set(action, key);
+          actionOfKey.set(key, action);
         }
         request.headers.set('Idempotency-Key', key);
       }
     }
     return request;
   },
-  async onResponse({ request, response }) {
+  onResponse({ request, response }) {
     if (response.status === 401) unauthenticatedListeners.forEach((l) => l());
-    if (MUTATING.has(request.method) && !UNDECIDED.has(response.status)) pendingKeys.delete(await actionOf(request));
+    const key = request.headers.get('Idempotency-Key');
+    if (key && !UNDECIDED.has(response.status)) {
+      const action = actionOfKey.get(key);
+      actionOfKey.delete(key);
+      if (action !== undefined) pendingKeys.delete(action);
+    }
     return response;
   },
 };
