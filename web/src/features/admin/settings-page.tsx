@@ -57,6 +57,15 @@ function GroupIssue({ id, issue }: { id: string; issue?: TIssue }) {
   ) : null;
 }
 
+/** A labelled number field; empty is null (the schema refuses it rather than a default taking its place). */
+function NumberItem({ id, label, value, onChange, status, extra }: { id: string; label: string; value: number | null; onChange: (v: number | null) => void; status: object; extra?: string }) {
+  return (
+    <Form.Item label={label} htmlFor={id} extra={extra} {...status}>
+      <InputNumber id={id} value={value} onChange={onChange} style={{ width: '100%' }} />
+    </Form.Item>
+  );
+}
+
 function Company({ draft, set, status }: { draft: TSettingsDraft; set: TSet; status: TStatus }) {
   const { t } = useI18n();
   const ids = { name: useId(), address: useId(), gm: useId(), logo: useId() };
@@ -113,12 +122,8 @@ function Defaults({ draft, set, status }: { draft: TSettingsDraft; set: TSet; st
     <Section title={t('admin.settings.defaults')}>
       <p>{t('admin.settings.weightsHint')}</p>
       <div className="admin-row">
-        <Form.Item label={t('admin.jobs.aiWeight')} htmlFor={`${base}ai`} {...status('defaults.weights.ai')}>
-          <InputNumber id={`${base}ai`} value={draft.ai} step={0.05} onChange={(v) => set({ ai: v })} style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item label={t('admin.jobs.humanWeight')} htmlFor={`${base}human`} {...status('defaults.weights.human')}>
-          <InputNumber id={`${base}human`} value={draft.human} step={0.05} onChange={(v) => set({ human: v })} style={{ width: '100%' }} />
-        </Form.Item>
+        <NumberItem id={`${base}ai`} label={t('admin.jobs.aiWeight')} value={draft.ai} onChange={(ai) => set({ ai })} status={status('defaults.weights.ai')} />
+        <NumberItem id={`${base}human`} label={t('admin.jobs.humanWeight')} value={draft.human} onChange={(human) => set({ human })} status={status('defaults.weights.human')} />
       </div>
       <p id={`${base}dur`}>{t('admin.settings.durationHint')}</p>
       <div className="admin-row">
@@ -167,14 +172,15 @@ function Evaluation({ draft, set, status, issues }: { draft: TSettingsDraft; set
         <p>{t('admin.settings.ratingHint')}</p>
         <div className="admin-row">
           {RATINGS.map((r) => (
-            <Form.Item
+            <NumberItem
               key={r}
+              id={`${base}${r}`}
               label={t(`admin.settings.rating.${r}` as TAdminKey)}
-              htmlFor={`${base}${r}`}
-              {...(status(`defaults.ratingScale.${r}`).validateStatus ? status(`defaults.ratingScale.${r}`) : order ? { validateStatus: 'error' as const } : {})}
-            >
-              <InputNumber id={`${base}${r}`} value={draft.ratingScale[r]} onChange={(v) => set({ ratingScale: { ...draft.ratingScale, [r]: v } })} style={{ width: '100%' }} />
-            </Form.Item>
+              value={draft.ratingScale[r]}
+              onChange={(v) => set({ ratingScale: { ...draft.ratingScale, [r]: v } })}
+              // Its own reason if it has one, else red with the others when the order is wrong (said once, below).
+              status={status(`defaults.ratingScale.${r}`).validateStatus ? status(`defaults.ratingScale.${r}`) : order ? { validateStatus: 'error' as const } : {}}
+            />
           ))}
         </div>
         <GroupIssue id={`${base}order`} issue={order} />
@@ -191,12 +197,17 @@ function Onboarding({ draft, set, status }: { draft: TSettingsDraft; set: TSet; 
   return (
     <Section title={t('admin.settings.onboarding')}>
       <div className="admin-row">
-        <Form.Item label={t('admin.settings.courseMaxAttempts')} htmlFor={`${base}att`} extra={t('admin.settings.courseMaxAttemptsHint')} {...status('defaults.courseMaxAttempts')}>
-          <InputNumber id={`${base}att`} value={draft.courseMaxAttempts} onChange={(v) => set({ courseMaxAttempts: v })} style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item label={t('admin.settings.taskReminderDays')} htmlFor={`${base}rem`} extra={t('admin.settings.taskReminderDaysHint')} {...status('defaults.taskReminderDays')}>
-          <InputNumber id={`${base}rem`} value={draft.taskReminderDays} onChange={(v) => set({ taskReminderDays: v })} style={{ width: '100%' }} />
-        </Form.Item>
+        {(['courseMaxAttempts', 'taskReminderDays'] as const).map((k) => (
+          <NumberItem
+            key={k}
+            id={`${base}${k}`}
+            label={t(`admin.settings.${k}`)}
+            extra={t(`admin.settings.${k}Hint`)}
+            value={draft[k]}
+            onChange={(v) => set({ [k]: v })}
+            status={status(`defaults.${k}`)}
+          />
+        ))}
       </div>
       <Form.Item label={t('admin.settings.employeeNumberFormat')} htmlFor={`${base}fmt`} extra={t('admin.settings.employeeNumberHint')} {...formatStatus}>
         <Input id={`${base}fmt`} value={draft.employeeNumberFormat} autoComplete="off" aria-describedby={`${base}ex`} onChange={(e) => set({ employeeNumberFormat: e.target.value })} />
