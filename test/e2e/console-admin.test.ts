@@ -15,7 +15,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { buildConsole, consoleBuildIsStale } from '../../scripts/build-console';
 import { adminEn } from '../../web/src/i18n/admin.en';
 import { adminZhCN } from '../../web/src/i18n/admin.zh-CN';
@@ -242,6 +242,12 @@ describe('the Admin area', { timeout: 300_000 }, () => {
     await page.locator('.ant-form-item-has-error').filter({ has: field }).waitFor();
     expect((await s.api('GET', '/v1/settings')).body.retention.afterEnd.rejected).toBe(180);
     await field.fill('90');
+    // Every PATCH from here on: "try again" must resend the first attempt's Idempotency-Key.
+    const keys: string[] = [];
+    const onRequest = (r: Request) => {
+      if (r.method() === 'PATCH' && new URL(r.url()).pathname === '/v1/settings') keys.push(r.headers()['idempotency-key'] ?? '');
+    };
+    page.on('request', onRequest);
     // The API unavailable once (answered at the network, as a proxy would): "try again", nothing typed lost.
     await page.route('**/v1/settings', (route) =>
       route.request().method() === 'PATCH'
@@ -255,6 +261,10 @@ describe('the Admin area', { timeout: 300_000 }, () => {
     await page.unroute('**/v1/settings');
     await down.getByRole('button', { name: en['common.retry'] }).click();
     await page.getByRole('status').filter({ hasText: T['admin.saved'] }).waitFor();
+    page.off('request', onRequest);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
     expect((await s.api('GET', '/v1/settings')).body.retention.afterEnd.rejected).toBe(90);
   });
 

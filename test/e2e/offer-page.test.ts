@@ -77,11 +77,16 @@ async function offerToken(email: string, version = 1): Promise<string> {
   });
 }
 
-/** Submits one of the page's forms by clicking its button; resolves with the POST's response once the new page is loaded. */
+/**
+ * Submits one of the page's forms by clicking its button; resolves with the POST's response once the new page is loaded.
+ * An acceptance answers once the workflow has made the signed copy and the employee (read-your-writes), which on a busy
+ * machine takes longer than the page's default wait: the answer may take up to the API's Update deadline.
+ */
 async function submit(page: Page, button: string): Promise<Response> {
   const [response] = await Promise.all([
     page.waitForResponse(
       (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/offers/'),
+      { timeout: 60_000 },
     ),
     page.click(button),
   ]);

@@ -1,9 +1,9 @@
 /**
  * Shapes of the responses whose routes declare no response schema in /openapi.json (the
  * status, lists, rankings, approvals). Requests and paths come from the generated
- * schema.d.ts; for these bodies the console takes the workflow's and the API's own types
+ * schema.ts; for these bodies the console takes the workflow's and the API's own types
  * (type-only imports, erased from the bundle), so they cannot drift either. When a route
- * gains a response schema, its type here should become `components[...]` from schema.d.ts.
+ * gains a response schema, its type here should become `components[...]` from schema.ts.
  */
 import type { TPendingAction, TOfferVersion, TTimelineEntry, TDiscrepancyState, TOnboardingTask, TCourseRecord } from '../../../workflows/messages';
 import type { TRedactedStatus } from '../../../workflows/status-view';
