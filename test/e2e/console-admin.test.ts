@@ -5,7 +5,9 @@
  * reactivates them; creates an API key (refused first for a past expiry, next to the
  * field), sees it once, proves it works against the API and revokes it; creates a job
  * whose competency model the browser refuses first (weights that do not sum to 1, a
- * duplicate key: nothing reaches the API), then accepts; changes the retention setting;
+ * duplicate key: nothing reaches the API), then accepts; changes the retention setting, then
+ * every other setting (weights and a day both off and working refused at their fields first;
+ * a timer, the weights, a holiday and a PNG logo saved after a 503);
  * registers a webhook against a local receiver, sends a test ping, finds it in the delivery
  * log and redelivers it; and finds all of these in the audit log. A hiring manager has no
  * Admin entry and is refused on the direct address. Every Admin screen: axe at 1440 px and
@@ -20,7 +22,7 @@ import { adminZhCN } from '../../web/src/i18n/admin.zh-CN';
 import { en } from '../../web/src/i18n/en';
 import { zhCN } from '../../web/src/i18n/zh-CN';
 import { launchBrowser, listen } from '../helpers/browser';
-import { checkScreen, pageAs, SHOTS, type TConsolePage } from '../helpers/console';
+import { checkScreen, pageAs, SHOTS, tabTo, type TConsolePage } from '../helpers/console';
 import { createOrg, createUser, type Org } from '../helpers/org';
 import { startStack, type Stack } from '../helpers/stack';
 import { startWebhookReceiver, type TTestWebhookReceiver } from '../helpers/webhook-receiver';
@@ -266,6 +268,74 @@ describe('the Admin area', { timeout: 300_000 }, () => {
     expect((await s.api('GET', '/v1/settings')).body.retention.afterEnd.rejected).toBe(90);
   });
 
+  it('changes every other setting: refused in the browser at the field (weights, a day both off and working; in Chinese too), then a timer, the weights, a holiday and a PNG logo saved (after a 503, nothing typed lost)', async () => {
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: T['admin.nav.settings'] }).waitFor();
+    const before = (await s.api('GET', '/v1/settings')).body;
+    const ai = page.getByLabel(T['admin.jobs.aiWeight']);
+    const human = page.getByLabel(T['admin.jobs.humanWeight']);
+    const timer = page.getByLabel(T['admin.settings.timer.decisionPromise']);
+    const save = page.getByRole('button', { name: T['admin.settings.save'] });
+    const year = page.getByRole('group', { name: fill('admin.settings.year', { year: 2027 }) });
+    // A day added from the keyboard: picked, its kind chosen, then Tab to "Add the day" and Enter.
+    const addDay = async (day: string, kind: 'holidays' | 'workdays') => {
+      await page.getByLabel(T['admin.settings.day'], { exact: true }).fill(day);
+      const kindSelect = page.getByLabel(T['admin.settings.dayKind'], { exact: true });
+      await kindSelect.selectOption(kind);
+      await kindSelect.focus();
+      await tabTo(page, T['admin.settings.addDay']);
+      await page.keyboard.press('Enter');
+    };
+
+    await ai.fill('0.5');
+    await human.fill('0.6');
+    await addDay('2027-10-01', 'holidays');
+    await addDay('2027-10-01', 'workdays');
+    await year.getByRole('list', { name: `${T['admin.settings.workdays']} 2027` }).getByText('2027-10-01', { exact: true }).waitFor();
+    await save.click();
+    await page.locator('.ant-form-item-has-error').filter({ has: human }).getByText(T['admin.issue.weightsSum']).waitFor();
+    await year.getByText(T['admin.issue.bothDays']).waitFor();
+    await page.getByRole('alert').filter({ hasText: fill('admin.jobs.fixFields', { n: 2 }) }).waitFor();
+    await checkScreen(page, 'admin-settings-refused', { noHorizontalScroll: true });
+    await page.getByRole('combobox', { name: en['nav.language'], exact: true }).selectOption('zh-CN');
+    await page.getByText(adminZhCN['admin.issue.weightsSum']).waitFor();
+    await page.getByText(adminZhCN['admin.issue.bothDays']).waitFor();
+    await page.getByRole('combobox', { name: zhCN['nav.language'], exact: true }).selectOption('en');
+    expect(await human.inputValue()).toBe('0.6');
+    expect((await s.api('GET', '/v1/settings')).body).toEqual(before);
+
+    await human.fill('0.5');
+    await year.getByRole('button', { name: fill('admin.settings.removeWorkday', { day: '2027-10-01' }) }).click();
+    await timer.fill('5bd');
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    await page.getByLabel(T['admin.settings.logo'], { exact: true }).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await page.getByRole('img', { name: T['admin.settings.logoPreview'] }).waitFor();
+    await checkScreen(page, 'admin-settings-all', { noHorizontalScroll: true });
+    // The API unavailable once: "try again", nothing typed lost, then saved.
+    await page.route('**/v1/settings', (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'database unreachable' } }) })
+        : route.fallback(),
+    );
+    await save.click();
+    const down = page.getByRole('alert').filter({ hasText: en['errors.unavailable'] });
+    await down.waitFor();
+    expect(await timer.inputValue()).toBe('5bd');
+    expect(await human.inputValue()).toBe('0.5');
+    await page.unroute('**/v1/settings');
+    await down.getByRole('button', { name: en['common.retry'] }).click();
+    await page.getByRole('status').filter({ hasText: T['admin.saved'] }).first().waitFor();
+    const after = (await s.api('GET', '/v1/settings')).body;
+    expect(after.defaults.weights).toEqual({ ai: 0.5, human: 0.5 });
+    expect(after.defaults.timers).toEqual({ ...before.defaults.timers, decisionPromise: '5bd' });
+    expect(after.defaults.calendar['2027']).toEqual({ holidays: ['2027-10-01'], workdays: [] });
+    expect(Buffer.from(after.logoPngBase64, 'base64').equals(Buffer.from(png, 'base64'))).toBe(true);
+    // Everything else as it was, retention (changed by its own form just before) included.
+    expect(after.retention.afterEnd.rejected).toBe(90);
+    expect({ ...after.defaults, weights: null, timers: null, calendar: null }).toEqual({ ...before.defaults, weights: null, timers: null, calendar: null });
+    expect(after.companyName).toBe(before.companyName);
+  });
+
   it('registers a webhook, sends a test ping, sees it in the delivery log and redelivers it', async () => {
     await openScreen(page, 'admin.nav.webhooks');
     await checkScreen(page, 'admin-webhooks', { noHorizontalScroll: true });
@@ -319,6 +389,7 @@ describe('the Admin area', { timeout: 300_000 }, () => {
       'POST /v1/jobs',
       'PATCH /v1/jobs/:id',
       'PATCH /v1/settings',
+      'PUT /v1/settings',
       'POST /v1/webhooks',
       'POST /v1/webhooks/:id/test',
       'POST /v1/webhooks/:id/deliveries/:eventId/redeliver',

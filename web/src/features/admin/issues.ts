@@ -33,6 +33,13 @@ const KNOWN: Record<string, TAdminKey> = {
   'must be in the future': 'admin.issue.future',
   'must be an http:// or https:// URL': 'admin.issue.url',
   'must be at least 16 characters': 'admin.issue.secretLength',
+  'must be a duration: <n>s, <n>m, <n>h, <n>d or <n>bd': 'admin.issue.duration',
+  'ratings must be strictly ordered: excellent > good > fair > poor': 'admin.issue.ratingOrder',
+  'a day cannot be both a holiday and a working day': 'admin.issue.bothDays',
+  'must be a base64-encoded PNG': 'admin.issue.png',
+  'logo must be at most about 500 KB': 'admin.issue.logoSize',
+  'must contain {seq} or {seq:N}': 'admin.issue.seq',
+  'must be an IANA time zone such as Asia/Shanghai or UTC': 'admin.issue.timeZone',
 };
 const BY_CODE: Record<string, TAdminKey> = {
   too_small: 'admin.issue.tooSmall',
@@ -55,7 +62,8 @@ export function useIssueText() {
   const { t } = useI18n();
   return (issue: TIssue): string => {
     const known =
-      KNOWN[issue.message] ?? (issue.code ? BY_CODE[issue.code] : undefined) ?? DEFAULT_MESSAGES.find(([re]) => re.test(issue.message))?.[1];
+      KNOWN[issue.message] ??
+      (/^must be a day of \d{4}$/.test(issue.message) ? 'admin.issue.dayOfYear' : undefined) ?? (issue.code ? BY_CODE[issue.code] : undefined) ?? DEFAULT_MESSAGES.find(([re]) => re.test(issue.message))?.[1];
     return known ? t(known) : t('errors.field', { message: issue.message });
   };
 }
