@@ -12,7 +12,7 @@ import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Config, TPayloadKeys } from '../temporal.config';
 import type { DbHandle } from './client';
 import { documentBlobs } from './schema';
-import { openBlob, rotatedBlob, sealBlob, type SealedBlob } from './document-sealing';
+import { openBlob, rotatedBlob, sealBlob, STORAGE_KEY, type SealedBlob } from './document-sealing';
 import { S3DocumentStore } from './s3-document-store';
 
 export interface DocumentStore {
@@ -85,27 +85,28 @@ export class PostgresDocumentStore implements DocumentStore {
 
 type StoreConfig = Pick<Config, 'documentStore' | 'S3_URL' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_REGION' | 'payloadKeys'>;
 
+/** The S3 driver as the configuration names it (loadConfig has checked that its settings are set for `s3`), sealing with `ring`. */
+export function s3DocumentStore(config: StoreConfig, ring: TPayloadKeys | undefined): S3DocumentStore {
+  return new S3DocumentStore({
+    url: config.S3_URL!,
+    bucket: config.S3_BUCKET!,
+    accessKeyId: config.S3_ACCESS_KEY_ID!,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+    region: config.S3_REGION,
+    ring,
+  });
+}
+
 /**
  * The store the configuration names. For S3 the bucket is checked first, so a wrong
  * bucket or key fails at start-up rather than at the first upload.
  */
 export async function openDocumentStore(config: StoreConfig, db: DbHandle): Promise<DocumentStore> {
   if (config.documentStore === 'postgres') return new PostgresDocumentStore(db, config.payloadKeys);
-  // loadConfig has checked that these are set for `s3`.
-  const store = new S3DocumentStore({
-    url: config.S3_URL!,
-    bucket: config.S3_BUCKET!,
-    accessKeyId: config.S3_ACCESS_KEY_ID!,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
-    region: config.S3_REGION,
-    ring: config.payloadKeys,
-  });
+  const store = s3DocumentStore(config, config.payloadKeys);
   await store.check();
   return store;
 }
-
-/** A storage key as uploads make them: the content's SHA-256 and the type's extension. */
-const STORAGE_KEY = /^([0-9a-f]{64})\.(pdf|jpg|png)$/;
 
 export interface ImportResult {
   imported: string[];

@@ -7,7 +7,8 @@
  *                                     offer letter's key still under an older key with the
  *                                     active (first) one, encrypts documents and offer
  *                                     letters stored plain, and says which keys
- *                                     the database still needs
+ *                                     the database still needs; with DOCUMENT_STORE=s3 the
+ *                                     same for the documents in the bucket
  *
  * New payloads use the active key as soon as the API and workers restart with it first;
  * older keys stay listed until this script reports none of their data keys left and no
@@ -17,7 +18,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDb, type DbHandle } from '../db/client';
-import { PostgresDocumentStore } from '../db/document-store';
+import { PostgresDocumentStore, s3DocumentStore } from '../db/document-store';
+import type { S3DocumentStore } from '../db/s3-document-store';
 import { rotateOfferDocuments } from '../db/queries/offers';
 import { DataKeys } from '../privacy/data-keys';
 import { newPayloadKeyEntry } from '../privacy/keys';
@@ -25,11 +27,16 @@ import { loadConfigOrExit, parsePayloadKeys, type TPayloadKeys } from '../tempor
 
 const keysFile = (dataDir: string) => path.join(dataDir, 'payload-keys');
 
-export async function rotate(ring: TPayloadKeys, dataKeys: DataKeys, documents: PostgresDocumentStore, db: DbHandle): Promise<string> {
+/**
+ * `bucket`: the S3 document store (DOCUMENT_STORE=s3), rotated besides `document_blobs`
+ * (which keeps whatever was uploaded before the switch to S3).
+ */
+export async function rotate(ring: TPayloadKeys, dataKeys: DataKeys, documents: PostgresDocumentStore, db: DbHandle, bucket?: S3DocumentStore): Promise<string> {
   const { rewrapped, remaining } = await dataKeys.rewrapAll();
   const docs = await documents.rotate();
   const offers = await rotateOfferDocuments(db, ring);
-  const needs = (id: string) => (remaining[id] ?? 0) + (docs.remaining[id] ?? 0) + (offers.remaining[id] ?? 0);
+  const objects = await bucket?.rotate();
+  const needs = (id: string) => (remaining[id] ?? 0) + (docs.remaining[id] ?? 0) + (offers.remaining[id] ?? 0) + (objects?.remaining[id] ?? 0);
   const stale = [...ring.keys.keys()].filter((id) => id !== ring.activeId && needs(id) > 0);
   return [
     `re-wrapped ${rewrapped} application data key(s) under '${ring.activeId}'`,
@@ -38,6 +45,12 @@ export async function rotate(ring: TPayloadKeys, dataKeys: DataKeys, documents: 
     `live data keys per wrapping key: ${JSON.stringify(remaining)}`,
     `documents per wrapping key: ${JSON.stringify(docs.remaining)}`,
     `offer documents per wrapping key: ${JSON.stringify(offers.remaining)}`,
+    ...(objects
+      ? [
+          `documents in the S3 bucket: ${objects.encrypted} encrypted (were plain), ${objects.rewrapped} key(s) re-wrapped under '${ring.activeId}'`,
+          `S3 documents per wrapping key: ${JSON.stringify(objects.remaining)}${objects.others ? ` (and ${objects.others} other object(s), not documents, left alone)` : ''}`,
+        ]
+      : []),
     stale.length ? `still needed by data keys or documents: ${stale.join(', ')} (run again)` : 'no data key or document needs an older key any more',
   ].join('\n');
 }
@@ -63,7 +76,12 @@ async function main() {
   if (!ring) throw new Error('no PAYLOAD_KEYS (and no DATA_DIR/payload-keys): nothing to rotate');
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {
-    console.log(await rotate(ring, new DataKeys(db, ring), new PostgresDocumentStore(db, ring), db));
+    let bucket: S3DocumentStore | undefined;
+    if (config.documentStore === 's3') {
+      bucket = s3DocumentStore(config, ring);
+      await bucket.check();
+    }
+    console.log(await rotate(ring, new DataKeys(db, ring), new PostgresDocumentStore(db, ring), db, bucket));
   } finally {
     await db.close();
   }

@@ -44,6 +44,17 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Runs an npm script's file (scripts/…) as the npm script does; its exit code must be 0. */
+async function runScript(file: string, env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  expect(code, out).toBe(0);
+  return out;
+}
+
 const s3Settings = () => ({ url: s3.url, bucket: BUCKET, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region });
 
 /** Each driver, and how many stored objects it holds (read from the store's own back end). */
@@ -203,6 +214,88 @@ describe('documents encrypted at rest', () => {
   });
 });
 
+describe('rotation of the documents in S3 (DOCUMENT_STORE=s3)', () => {
+  const ROTATION_BUCKET = 'hwe-rotation';
+  const a = newPayloadKeyEntry('s3a');
+  const b = newPayloadKeyEntry('s3b');
+  const inBucket = (keys?: TPayloadKeys) => new S3DocumentStore({ ...s3Settings(), bucket: ROTATION_BUCKET, ring: keys });
+  const raw = (k: string) => s3.object(ROTATION_BUCKET, k);
+  // Recognisable text inside each document (what an ID copy's bytes would give away).
+  const sealedDoc = Uint8Array.from([...PDF_BYTES, ...Buffer.from('Passport of Li Na, born 1988-05-05')]);
+  const plainDoc = Uint8Array.from([...JPEG_BYTES, ...Buffer.from('Diploma of Wang Fang')]);
+  const sealed = key(sealedDoc, 'pdf');
+  const plain = key(plainDoc, 'jpg');
+  // Not a storage key: something else kept in the bucket, which rotation must not touch.
+  const foreign = 'notes/readme.txt';
+  const rotateScript = (payloadKeys: string) =>
+    runScript('scripts/rotate-keys.ts', { DATABASE_URL: db.url, PAYLOAD_KEYS: payloadKeys, DATA_DIR: dir, ...s3.env(ROTATION_BUCKET) });
+
+  beforeAll(async () => {
+    await s3.createBucket(ROTATION_BUCKET);
+  });
+
+  it('npm run keys:rotate encrypts plain objects and re-wraps keys under the new key, so the new key alone reads the bucket; a second run changes nothing', async () => {
+    await inBucket(ring(a)).put(sealed, sealedDoc);
+    await inBucket().put(plain, plainDoc); // as stored before encryption
+    await inBucket().put(foreign, Buffer.from('Wang Fang'));
+    const before = await raw(sealed);
+    expect(before.meta['x-amz-meta-wrapping-key-id']).toBe('s3a');
+    expect(contains((await raw(plain)).bytes, Buffer.from('Wang Fang'))).toBe(true);
+    // Before the rotation, b alone cannot open the document sealed under a.
+    await expect(inBucket(ring(b)).get(sealed)).rejects.toThrow(/wrapped by 's3a'/);
+
+    const out = await rotateScript(`${b},${a}`);
+    expect(out).toMatch(/documents in the S3 bucket: 1 encrypted \(were plain\), 1 key\(s\) re-wrapped under 's3b'/);
+    expect(out).toContain('S3 documents per wrapping key: {"s3b":2} (and 1 other object(s), not documents, left alone)');
+    expect(out).toMatch(/no data key or document needs an older key any more/);
+
+    // The bucket holds ciphertext only, both keys wrapped by b; the re-wrapped one's ciphertext is untouched.
+    const [afterSealed, afterPlain] = await Promise.all([raw(sealed), raw(plain)]);
+    for (const o of [afterSealed, afterPlain]) {
+      expect(o.meta['x-amz-meta-wrapping-key-id']).toBe('s3b');
+      expect(contains(o.bytes, Buffer.from('Li Na'))).toBe(false);
+      expect(contains(o.bytes, Buffer.from('Wang Fang'))).toBe(false);
+      expect(contains(o.bytes, JPEG_BYTES)).toBe(false);
+      expect(contains(o.bytes, PDF_BYTES)).toBe(false);
+    }
+    expect(Buffer.compare(afterSealed.bytes, before.bytes)).toBe(0);
+    expect(afterSealed.meta['x-amz-meta-wrapped-key']).not.toBe(before.meta['x-amz-meta-wrapped-key']);
+    // A ring holding only b reads both back, byte for byte; the foreign object is as it was.
+    const onlyB = inBucket(ring(b));
+    expect(Buffer.compare((await onlyB.get(sealed))!, Buffer.from(sealedDoc))).toBe(0);
+    expect(Buffer.compare((await onlyB.get(plain))!, Buffer.from(plainDoc))).toBe(0);
+    expect(await raw(foreign)).toEqual({ bytes: Buffer.from('Wang Fang'), meta: {} });
+
+    const again = await rotateScript(`${b},${a}`);
+    expect(again).toMatch(/documents in the S3 bucket: 0 encrypted \(were plain\), 0 key\(s\) re-wrapped under 's3b'/);
+    expect(Buffer.compare((await raw(sealed)).bytes, afterSealed.bytes)).toBe(0);
+    expect(Buffer.compare((await raw(plain)).bytes, afterPlain.bytes)).toBe(0);
+  });
+
+  it('follows the listing page by page (continuation tokens), past the first page', async () => {
+    const c = newPayloadKeyEntry('s3c');
+    const third = key(PNG_BYTES, 'png');
+    await inBucket(ring(b)).put(third, PNG_BYTES);
+    // Three documents and the foreign object, one per page.
+    const store = inBucket(ring(`${c},${b}`));
+    expect(await store.rotate(1)).toEqual({ encrypted: 0, rewrapped: 3, remaining: { s3c: 3 }, others: 1 });
+    expect(await store.rotate(1)).toEqual({ encrypted: 0, rewrapped: 0, remaining: { s3c: 3 }, others: 1 });
+    const onlyC = inBucket(ring(c));
+    for (const [k, bytes] of [
+      [sealed, sealedDoc],
+      [plain, plainDoc],
+      [third, PNG_BYTES],
+    ] as const) {
+      expect((await raw(k)).meta['x-amz-meta-wrapping-key-id']).toBe('s3c');
+      expect(Buffer.compare((await onlyC.get(k))!, Buffer.from(bytes))).toBe(0);
+    }
+  });
+
+  it('without PAYLOAD_KEYS there is nothing to rotate to', async () => {
+    await expect(inBucket().rotate()).rejects.toThrow(/no PAYLOAD_KEYS/);
+  });
+});
+
 describe('importing DOCUMENTS_DIR', () => {
   it('imports files named by their hash, skips the rest, and is idempotent (function and npm script)', async () => {
     const pdf = key(PDF_BYTES, 'pdf');
@@ -221,16 +314,7 @@ describe('importing DOCUMENTS_DIR', () => {
     expect(Buffer.compare((await store.get(pdf))!, Buffer.from(PDF_BYTES))).toBe(0);
     expect(await store.get(key(PNG_BYTES, 'png'))).toBeNull();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import-documents.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url, DOCUMENTS_DIR: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code, out).toBe(0);
+    const out = await runScript('scripts/import-documents.ts', { DATABASE_URL: db.url, DOCUMENTS_DIR: dir });
     expect(out).toMatch(/0 imported, 2 already stored, 2 skipped/);
     expect(await blobs()).toBe(2);
   });
@@ -240,19 +324,7 @@ describe('importing DOCUMENTS_DIR', () => {
     try {
       const png = key(PNG_BYTES, 'png');
       writeFileSync(path.join(importDir, png), PNG_BYTES);
-      const run = async () => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import-documents.ts'], {
-          cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: db.url, DOCUMENTS_DIR: importDir, ...s3.env(BUCKET) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        const code = await new Promise((resolve) => child.once('exit', resolve));
-        expect(code, out).toBe(0);
-        return out;
-      };
+      const run = () => runScript('scripts/import-documents.ts', { DATABASE_URL: db.url, DOCUMENTS_DIR: importDir, ...s3.env(BUCKET) });
       expect(await run()).toMatch(/1 imported, 0 already stored, 0 skipped/);
       expect(await run()).toMatch(/0 imported, 1 already stored, 0 skipped/);
       expect(await s3.keys(BUCKET)).toEqual([png]);
