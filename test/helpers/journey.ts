@@ -54,10 +54,10 @@ export async function toOfferSent(s: Stack, org: Org, over: Partial<TCreateAppli
   expect(submit.status, JSON.stringify(submit.body)).toBe(200);
   await waitForStage(s, app.id, 'offer_approval', org.hr.token);
   for (const approver of [org.manager, org.gm]) {
+    // An approval answers after its consequences (read-your-writes): up to the API's Update deadline on a busy machine.
     const a = await eventually(async () => {
       const r = await s.api('POST', `/v1/applications/${app.id}/offer/approvals`, { token: approver.token, body: { decision: 'approve' } });
       return r.status === 200 ? r : null;
-      // An approval answers after its consequences (read-your-writes), up to the API's Update deadline on a busy machine.
     }, 60_000);
     expect(a.status).toBe(200);
   }
