@@ -500,6 +500,12 @@ describe('bad input and wrong people: a clear 4xx and nothing changes', () => {
     await waitForStage(bea.id, 'decision');
     expect((await decide(bea.id, org.hr.token, 'advance')).status).toBe(200);
     await waitForStage(bea.id, 'offer_drafting');
+    // HR's "draft the offer" notice goes out beside the decision and lands in the timeline a moment later:
+    // the snapshot is taken once it is there, so that only the refused requests could change anything after it.
+    await eventually(async () => {
+      const types: string[] = (await status(bea.id)).timeline.map((t: { type: string }) => t.type);
+      return types.lastIndexOf('staff_notified') > types.lastIndexOf('decision_recorded');
+    });
     const before = await snapshot(bea.id);
 
     expectRefused(await evaluate(bea.id, org.hr.token, { ratings: all('poor'), recommendation: 'reject' }), 409, 'wrong_stage');
