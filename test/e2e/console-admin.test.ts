@@ -290,7 +290,11 @@ describe('the Admin area', { timeout: 300_000 }, () => {
     await ai.fill('0.5');
     await human.fill('0.6');
     await addDay('2027-10-01', 'holidays');
-    await addDay('2027-10-01', 'workdays');
+    // Enter in the day field adds the day (the kind chosen first); it does not submit the form.
+    await page.getByLabel(T['admin.settings.dayKind'], { exact: true }).selectOption('workdays');
+    await page.getByLabel(T['admin.settings.day'], { exact: true }).fill('2027-10-01');
+    await page.getByLabel(T['admin.settings.day'], { exact: true }).press('Enter');
+    expect(await page.getByLabel(T['admin.settings.day'], { exact: true }).inputValue()).toBe('');
     await year.getByRole('list', { name: `${T['admin.settings.workdays']} 2027` }).getByText('2027-10-01', { exact: true }).waitFor();
     await save.click();
     await page.locator('.ant-form-item-has-error').filter({ has: human }).getByText(T['admin.issue.weightsSum']).waitFor();

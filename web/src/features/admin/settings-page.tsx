@@ -241,7 +241,17 @@ function Calendar({ draft, setDraft, issues }: { draft: TSettingsDraft; setDraft
       <p>{t('admin.settings.calendarHint')}</p>
       <div className="admin-row admin-calendar-add">
         <Form.Item label={t('admin.settings.day')} htmlFor={`${base}day`}>
-          <Input id={`${base}day`} type="date" value={day} onChange={(e) => setDay(e.target.value)} />
+          <Input
+            id={`${base}day`}
+            type="date"
+            value={day}
+            onChange={(e) => setDay(e.target.value)}
+            // Enter in the day adds the day, as the button beside it does; it must not save the whole form.
+            onPressEnter={(e) => {
+              e.preventDefault();
+              add();
+            }}
+          />
         </Form.Item>
         <Form.Item label={t('admin.settings.dayKind')} htmlFor={`${base}kind`}>
           <select id={`${base}kind`} className="admin-select" value={kind} onChange={(e) => setKind(e.target.value as TDayList)}>
