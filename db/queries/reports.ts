@@ -24,6 +24,7 @@ import { rowsOf, type DbHandle } from '../client';
 import { STAGES } from '../../domain/stages';
 import { EXIT_STAGES } from '../schema/stage-transitions';
 import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../domain/contracts/reports';
+import { ROLLUP_ALL } from '../schema/report-rollups';
 import type {
   TApprovalTimes,
   TApprovalsReport,
@@ -126,7 +127,7 @@ export function periodParts(from: Date, to: Date): TPeriodParts {
 
 const anyOf = (parts: SQL[]) => (parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`);
 /** The rollup rows (`<alias>.grain`, `<alias>.period`) of the period's whole days and months. */
-function inRollup(p: TPeriodParts, alias: string): SQL {
+export function inRollup(p: TPeriodParts, alias: string): SQL {
   const a = sql.raw(alias);
   const range = (grain: string) => ([x, y]: [string, string]) =>
     sql`(${a}.grain = ${grain} and ${a}.period >= ${x}::date and ${a}.period < ${y}::date)`;
@@ -169,13 +170,63 @@ export function histogramPercentiles(hist: SQL, keys: string[]): SQL {
     ) r`;
 }
 
+// ---- scoped rollups (migration 0015) -----------------------------------------------
+
+/**
+ * A period split for the scoped rollups: as periodParts, with the ISO weeks (from Monday)
+ * inside the whole days outside the months, so that a period reads at most six day rows on
+ * either side of its weeks: `weeks` as YYYY-MM-DD of their Mondays, half-open.
+ */
+export interface TRollupParts extends TPeriodParts {
+  weeks: [string, string][];
+}
+
+const mondayOnOrAfter = (d: Date) => new Date(d.getTime() + ((8 - (d.getUTCDay() || 7)) % 7) * DAY_MS);
+const mondayOnOrBefore = (d: Date) => new Date(d.getTime() - (((d.getUTCDay() || 7) - 1) % 7) * DAY_MS);
+
+export function rollupParts(from: Date, to: Date): TRollupParts {
+  const p = periodParts(from, to);
+  const days: [string, string][] = [];
+  const weeks: [string, string][] = [];
+  for (const [x, y] of p.days) {
+    const [a, b] = [new Date(`${x}T00:00:00Z`), new Date(`${y}T00:00:00Z`)];
+    const w0 = mondayOnOrAfter(a);
+    const w1 = mondayOnOrBefore(b);
+    if (w0 >= w1) {
+      days.push([x, y]);
+      continue;
+    }
+    if (a < w0) days.push([x, ymd(w0)]);
+    weeks.push([ymd(w0), ymd(w1)]);
+    if (w1 < b) days.push([ymd(w1), y]);
+  }
+  return { facts: p.facts, days, weeks, months: p.months };
+}
+
+/**
+ * The scoped rollup rows (`<alias>.grain`, `.period`, `.job_id`, `.department_id`) of the
+ * period's whole days, weeks and months for the filter: a job's own rows, else the
+ * department's (job ROLLUP_ALL), else everything's (both ROLLUP_ALL).
+ */
+function inScopedRollup(p: TRollupParts, f: TReportFilter, alias: string): SQL {
+  const a = sql.raw(alias);
+  const range = (grain: string) => ([x, y]: [string, string]) =>
+    sql`(${a}.grain = ${grain} and ${a}.period >= ${x}::date and ${a}.period < ${y}::date)`;
+  const periods = anyOf([...p.days.map(range('day')), ...p.weeks.map(range('week')), ...p.months.map(range('month'))]);
+  const all = sql`${ROLLUP_ALL}::uuid`;
+  const who = f.jobId
+    ? sql`${a}.job_id = ${f.jobId}::uuid${f.departmentId ? sql` and ${a}.department_id = ${f.departmentId}::uuid` : sql``}`
+    : sql`${a}.job_id = ${all} and ${a}.department_id = ${f.departmentId ? sql`${f.departmentId}::uuid` : all}`;
+  return sql`${who} and ${periods}`;
+}
+
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const order = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
 
 // ---- funnel ------------------------------------------------------------------------
 
 export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow[]> {
-  const p = periodParts(f.from, f.to);
+  const p = rollupParts(f.from, f.to);
   const rows = await read<{ stage: string; entered: number; moved_on: number; rejected: number; withdrawn: number; declined: number; expired: number; still_there: number }>(db, sql`
     select stage, sum(entered)::int as entered, sum(moved_on)::int as moved_on, sum(rejected)::int as rejected,
            sum(withdrawn)::int as withdrawn, sum(declined)::int as declined, sum(expired)::int as expired,
@@ -183,7 +234,7 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
     from (
       select r.stage, r.entered, r."left", r.moved_on, r.rejected, r.withdrawn, r.declined, r.expired
       from stage_rollup r
-      where ${inRollup(p, 'r')}${scope(f, 'r')}
+      where ${inScopedRollup(p, f, 'r')}
       union all
       select to_stage, count(*), count(next_stage),
              count(*) filter (where next_stage not in (${EXITS})),
@@ -218,11 +269,11 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
 export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Promise<TStageTimesReport> {
   // Finished stays: the histogram of the period's whole days and months, and the partial days'
   // stays bucketed the same way (report_duration_bucket, migration 0013); the maximum is exact.
-  const p = periodParts(f.from, f.to);
+  const p = rollupParts(f.from, f.to);
   const done = await read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
     with pct as (${histogramPercentiles(
       sql`
-        select r.stage, r.bucket, r.n, r.sum_seconds as s from stage_stay_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        select r.stage, r.bucket, r.n, r.sum_seconds as s from stage_stay_histogram r where ${inScopedRollup(p, f, 'r')}
         union all
         select to_stage, report_duration_bucket(stay_seconds), count(*), sum(stay_seconds)
         from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')} and stay_seconds is not null
@@ -231,7 +282,7 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
     )}),
     mx as (
       select stage, max(m) as max from (
-        select r.stage, r.max_seconds as m from stage_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        select r.stage, r.max_seconds as m from stage_rollup r where ${inScopedRollup(p, f, 'r')}
         union all
         select to_stage, stay_seconds from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')}
       ) x group by stage
@@ -348,16 +399,16 @@ const iso = (v: string | Date | null): string | null => (v === null ? null : new
 export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprovalsReport> {
   // Counts and request-to-decision times from the approval rollups for the whole days and
   // months, from approval_items_requested_idx for the partial days.
-  const p = periodParts(f.from, f.to);
+  const p = rollupParts(f.from, f.to);
   const counts = sql`
-    select r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated from approval_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+    select r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated from approval_rollup r where ${inScopedRollup(p, f, 'r')}
     union all
     select i.level, i.user_id, count(*), count(*) filter (where i.status = 'approved'), count(*) filter (where i.status = 'rejected'),
            count(*) filter (where i.status = 'delegated')
     from approval_items i where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
     group by 1, 2`;
   const hist = sql`
-    select r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s from approval_time_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+    select r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s from approval_time_histogram r where ${inScopedRollup(p, f, 'r')}
     union all
     select i.level, i.user_id, report_duration_bucket(x.secs), count(*), sum(x.secs)
     from approval_items i cross join lateral (select extract(epoch from i.decided_at - i.requested_at)::float8 as secs) x
