@@ -3,9 +3,13 @@ DROP INDEX "approval_time_histogram_dept_idx";--> statement-breakpoint
 DROP INDEX "stage_rollup_dept_idx";--> statement-breakpoint
 DROP INDEX "stage_stay_histogram_dept_idx";--> statement-breakpoint
 CREATE INDEX "approval_rollup_scope_idx" ON "approval_rollup" USING btree ("department_id","job_id","grain","period");--> statement-breakpoint
-CREATE INDEX "approval_time_histogram_scope_idx" ON "approval_time_histogram" USING btree ("department_id","job_id","grain","period");--> statement-breakpoint
+DROP INDEX "approval_time_histogram_job_idx";--> statement-breakpoint
+CREATE INDEX "approval_time_histogram_job_idx" ON "approval_time_histogram" USING btree ("job_id","grain","period","department_id","level","user_id","bucket","n","sum_seconds");--> statement-breakpoint
+CREATE INDEX "approval_time_histogram_scope_idx" ON "approval_time_histogram" USING btree ("department_id","job_id","grain","period","level","user_id","bucket","n","sum_seconds");--> statement-breakpoint
 CREATE INDEX "stage_rollup_scope_idx" ON "stage_rollup" USING btree ("department_id","job_id","grain","period");--> statement-breakpoint
-CREATE INDEX "stage_stay_histogram_scope_idx" ON "stage_stay_histogram" USING btree ("department_id","job_id","grain","period");--> statement-breakpoint
+DROP INDEX "stage_stay_histogram_job_idx";--> statement-breakpoint
+CREATE INDEX "stage_stay_histogram_job_idx" ON "stage_stay_histogram" USING btree ("job_id","grain","period","department_id","stage","bucket","n","sum_seconds");--> statement-breakpoint
+CREATE INDEX "stage_stay_histogram_scope_idx" ON "stage_stay_histogram" USING btree ("department_id","job_id","grain","period","stage","bucket","n","sum_seconds");--> statement-breakpoint
 -- Hand-written from here (docs/reports.md, "Rollups"). Migration 0013's rollups, kept per job
 -- and per UTC day and month, gain two scopes and a grain: rows for a whole department (job_id
 -- = the nil uuid) and for everything (both nil), so an unfiltered or department report reads

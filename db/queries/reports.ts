@@ -134,7 +134,7 @@ export function inRollup(p: TPeriodParts, alias: string): SQL {
   return anyOf([...p.days.map(range('day')), ...p.months.map(range('month'))]);
 }
 /** The facts of the period's partial days. */
-function inFacts(p: TPeriodParts, column: string): SQL {
+export function inFacts(p: TPeriodParts, column: string): SQL {
   const c = sql.raw(column);
   return anyOf(p.facts.map(([x, y]) => sql`(${c} >= ${x.toISOString()}::timestamptz and ${c} < ${y.toISOString()}::timestamptz)`));
 }
@@ -204,21 +204,29 @@ export function rollupParts(from: Date, to: Date): TRollupParts {
 }
 
 /**
- * The scoped rollup rows (`<alias>.grain`, `.period`, `.job_id`, `.department_id`) of the
- * period's whole days, weeks and months for the filter: a job's own rows, else the
- * department's (job ROLLUP_ALL), else everything's (both ROLLUP_ALL).
+ * The rows of a scoped rollup for the period's whole days, weeks and months and the filter: a
+ * job's own rows, else the department's (job ROLLUP_ALL), else everything's (both ROLLUP_ALL).
+ * One select per part (`select <columns> from <table> r where …`), to be joined by union all:
+ * each is one range of the table's scope or job index, read index-only (an OR of the parts
+ * would be a bitmap scan that visits the heap).
  */
-function inScopedRollup(p: TRollupParts, f: TReportFilter, alias: string): SQL {
-  const a = sql.raw(alias);
-  const range = (grain: string) => ([x, y]: [string, string]) =>
-    sql`(${a}.grain = ${grain} and ${a}.period >= ${x}::date and ${a}.period < ${y}::date)`;
-  const periods = anyOf([...p.days.map(range('day')), ...p.weeks.map(range('week')), ...p.months.map(range('month'))]);
+function scopedRollup(p: TRollupParts, f: TReportFilter, table: string, columns: SQL): SQL[] {
   const all = sql`${ROLLUP_ALL}::uuid`;
   const who = f.jobId
-    ? sql`${a}.job_id = ${f.jobId}::uuid${f.departmentId ? sql` and ${a}.department_id = ${f.departmentId}::uuid` : sql``}`
-    : sql`${a}.job_id = ${all} and ${a}.department_id = ${f.departmentId ? sql`${f.departmentId}::uuid` : all}`;
-  return sql`${who} and ${periods}`;
+    ? sql`r.job_id = ${f.jobId}::uuid${f.departmentId ? sql` and r.department_id = ${f.departmentId}::uuid` : sql``}`
+    : sql`r.department_id = ${f.departmentId ? sql`${f.departmentId}::uuid` : all} and r.job_id = ${all}`;
+  const part = (grain: string) => ([x, y]: [string, string]) =>
+    sql`select ${columns} from ${sql.raw(table)} r where ${who} and r.grain = ${grain} and r.period >= ${x}::date and r.period < ${y}::date`;
+  return [...p.days.map(part('day')), ...p.weeks.map(part('week')), ...p.months.map(part('month'))];
 }
+
+/** One select per partial day of the period over the facts (`where <column> in the part<and>`), as scopedRollup. */
+function partialDays(p: TRollupParts, column: string, select: (range: SQL) => SQL): SQL[] {
+  const c = sql.raw(column);
+  return p.facts.map(([x, y]) => select(sql`${c} >= ${x.toISOString()}::timestamptz and ${c} < ${y.toISOString()}::timestamptz`));
+}
+
+const unionAll = (parts: SQL[]) => sql.join(parts, sql` union all `);
 
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const order = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
@@ -231,20 +239,19 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
     select stage, sum(entered)::int as entered, sum(moved_on)::int as moved_on, sum(rejected)::int as rejected,
            sum(withdrawn)::int as withdrawn, sum(declined)::int as declined, sum(expired)::int as expired,
            sum(entered - "left")::int as still_there
-    from (
-      select r.stage, r.entered, r."left", r.moved_on, r.rejected, r.withdrawn, r.declined, r.expired
-      from stage_rollup r
-      where ${inScopedRollup(p, f, 'r')}
-      union all
-      select to_stage, count(*), count(next_stage),
-             count(*) filter (where next_stage not in (${EXITS})),
-             count(*) filter (where next_stage = 'rejected'),
-             count(*) filter (where next_stage = 'withdrawn'),
-             count(*) filter (where next_stage = 'declined'),
-             count(*) filter (where next_stage = 'expired')
-      from stage_transitions t
-      where ${inFacts(p, 't.at')}${scope(f, 't')}
-      group by to_stage
+    from (${unionAll([
+      ...scopedRollup(p, f, 'stage_rollup', sql`r.stage, r.entered, r."left", r.moved_on, r.rejected, r.withdrawn, r.declined, r.expired`),
+      ...partialDays(p, 't.at', (range) => sql`
+        select to_stage as stage, count(*) as entered, count(next_stage) as "left",
+               count(*) filter (where next_stage not in (${EXITS})) as moved_on,
+               count(*) filter (where next_stage = 'rejected') as rejected,
+               count(*) filter (where next_stage = 'withdrawn') as withdrawn,
+               count(*) filter (where next_stage = 'declined') as declined,
+               count(*) filter (where next_stage = 'expired') as expired
+        from stage_transitions t
+        where ${range}${scope(f, 't')}
+        group by to_stage`),
+    ])}
     ) x
     group by stage
     having sum(entered) > 0`);
@@ -272,20 +279,20 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
   const p = rollupParts(f.from, f.to);
   const done = await read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
     with pct as (${histogramPercentiles(
-      sql`
-        select r.stage, r.bucket, r.n, r.sum_seconds as s from stage_stay_histogram r where ${inScopedRollup(p, f, 'r')}
-        union all
-        select to_stage, report_duration_bucket(stay_seconds), count(*), sum(stay_seconds)
-        from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')} and stay_seconds is not null
-        group by 1, 2`,
+      unionAll([
+        ...scopedRollup(p, f, 'stage_stay_histogram', sql`r.stage, r.bucket, r.n, r.sum_seconds as s`),
+        ...partialDays(p, 't.at', (range) => sql`
+          select to_stage as stage, report_duration_bucket(stay_seconds) as bucket, count(*) as n, sum(stay_seconds) as s
+          from stage_transitions t where ${range}${scope(f, 't')} and stay_seconds is not null
+          group by 1, 2`),
+      ]),
       ['stage'],
     )}),
     mx as (
-      select stage, max(m) as max from (
-        select r.stage, r.max_seconds as m from stage_rollup r where ${inScopedRollup(p, f, 'r')}
-        union all
-        select to_stage, stay_seconds from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')}
-      ) x group by stage
+      select stage, max(m) as max from (${unionAll([
+        ...scopedRollup(p, f, 'stage_rollup', sql`r.stage, r.max_seconds as m`),
+        ...partialDays(p, 't.at', (range) => sql`select to_stage as stage, stay_seconds as m from stage_transitions t where ${range}${scope(f, 't')}`),
+      ])}) x group by stage
     )
     select pct.stage, pct.total as completed, pct.p50, pct.p90, mx.max from pct join mx on mx.stage = pct.stage`);
   const open = await read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
@@ -400,21 +407,23 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
   // Counts and request-to-decision times from the approval rollups for the whole days and
   // months, from approval_items_requested_idx for the partial days.
   const p = rollupParts(f.from, f.to);
-  const counts = sql`
-    select r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated from approval_rollup r where ${inScopedRollup(p, f, 'r')}
-    union all
-    select i.level, i.user_id, count(*), count(*) filter (where i.status = 'approved'), count(*) filter (where i.status = 'rejected'),
-           count(*) filter (where i.status = 'delegated')
-    from approval_items i where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
-    group by 1, 2`;
-  const hist = sql`
-    select r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s from approval_time_histogram r where ${inScopedRollup(p, f, 'r')}
-    union all
-    select i.level, i.user_id, report_duration_bucket(x.secs), count(*), sum(x.secs)
-    from approval_items i cross join lateral (select extract(epoch from i.decided_at - i.requested_at)::float8 as secs) x
-    where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
-      and i.status in ('approved', 'rejected') and i.decided_at is not null
-    group by 1, 2, 3`;
+  const counts = unionAll([
+    ...scopedRollup(p, f, 'approval_rollup', sql`r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated`),
+    ...partialDays(p, 'i.requested_at', (range) => sql`
+      select i.level, i.user_id, count(*) as requested, count(*) filter (where i.status = 'approved') as approved,
+             count(*) filter (where i.status = 'rejected') as rejected, count(*) filter (where i.status = 'delegated') as delegated
+      from approval_items i where i.requested_at is not null and ${range}${inScope(f, 'i')}
+      group by 1, 2`),
+  ]);
+  const hist = unionAll([
+    ...scopedRollup(p, f, 'approval_time_histogram', sql`r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s`),
+    ...partialDays(p, 'i.requested_at', (range) => sql`
+      select i.level, i.user_id, report_duration_bucket(x.secs) as bucket, count(*) as n, sum(x.secs) as s
+      from approval_items i cross join lateral (select extract(epoch from i.decided_at - i.requested_at)::float8 as secs) x
+      where i.requested_at is not null and ${range}${inScope(f, 'i')}
+        and i.status in ('approved', 'rejected') and i.decided_at is not null
+      group by 1, 2, 3`),
+  ]);
   const times = (key: string) => sql`
     with c as (
       select ${sql.raw(key)}, sum(requested) as requested, sum(approved)::int as approved, sum(rejected)::int as rejected,

@@ -67,8 +67,9 @@ export const stageStayHistogram = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.stage, t.bucket] }),
-    index('stage_stay_histogram_job_idx').on(t.jobId, t.grain, t.period),
-    index('stage_stay_histogram_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period),
+    // Both with every column a report reads, so a period's rows are read index-only.
+    index('stage_stay_histogram_job_idx').on(t.jobId, t.grain, t.period, t.departmentId, t.stage, t.bucket, t.n, t.sumSeconds),
+    index('stage_stay_histogram_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period, t.stage, t.bucket, t.n, t.sumSeconds),
   ],
 );
 
@@ -103,7 +104,8 @@ export const approvalTimeHistogram = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.level, t.userId, t.bucket] }),
-    index('approval_time_histogram_job_idx').on(t.jobId, t.grain, t.period),
-    index('approval_time_histogram_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period),
+    // As stageStayHistogram's: read index-only.
+    index('approval_time_histogram_job_idx').on(t.jobId, t.grain, t.period, t.departmentId, t.level, t.userId, t.bucket, t.n, t.sumSeconds),
+    index('approval_time_histogram_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period, t.level, t.userId, t.bucket, t.n, t.sumSeconds),
   ],
 );

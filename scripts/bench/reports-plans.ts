@@ -62,6 +62,7 @@ async function main() {
             const plan = await sql.begin(async (tx) => {
               await tx`set local jit = off`;
               await tx`set local work_mem = '32MB'`;
+              if (process.env.NO_BITMAP === '1') await tx`set local enable_bitmapscan = off`;
               return (await tx.unsafe(`explain (analyze, buffers) ${q.sql}`, q.params as never[])).map((r) => String(r['QUERY PLAN']));
             });
             total += Number(/Execution Time: ([\d.]+)/.exec(plan.at(-1)!)![1]);
