@@ -90,8 +90,9 @@ BEGIN
     n = h.n + excluded.n, sum_seconds = h.sum_seconds + excluded.sum_seconds;
   -- A removed stay may have been the longest: the maximum again from the facts (rare: stays
   -- are closed once; only a deleted application or a corrected stay removes one). Only rows the
-  -- upsert above has just locked.
-  IF olds IS NOT NULL THEN
+  -- upsert above has just locked. Checked first: closing a stay removes none, and the update
+  -- below, planned for any number of keys, scans the rollup.
+  IF EXISTS (SELECT 1 FROM unnest(olds) o WHERE o.stay_seconds IS NOT NULL) THEN
     UPDATE stage_rollup s SET max_seconds = (
       SELECT max(t.stay_seconds) FROM stage_transitions t
       WHERE t.to_stage = s.stage
