@@ -5,10 +5,11 @@
  * come back are the report's own lines (a stage, a template, a level), plus capped lists of
  * the cases HR follows up (late decisions, rejected approvals).
  *
- * The funnel, stage-times and approvals reports read the rollups of migration 0013 (per UTC
- * day and month, kept by triggers) for the period's whole days and months, and the facts'
- * indexes only for its partial first and last days (periodParts); their percentiles come from
- * the rollups' duration histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
+ * The funnel, stage-times and approvals reports read the rollups of migrations 0013 and 0015
+ * (per UTC day, ISO week and month, and per job, department or everything; kept by triggers)
+ * for the period's whole days, weeks and months, and the facts' indexes only for its partial
+ * first and last days (rollupParts); their percentiles come from the rollups' duration
+ * histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
  *
  * Periods are half-open, [from, to). Which facts fall in a period:
  *   funnel, stage-times  the stays that began in it
