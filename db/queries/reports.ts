@@ -278,7 +278,9 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
   // Finished stays: the histogram of the period's whole days and months, and the partial days'
   // stays bucketed the same way (report_duration_bucket, migration 0013); the maximum is exact.
   const p = rollupParts(f.from, f.to);
-  const done = await read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
+  // Finished and open stays are independent queries: run at once (as approvals' three).
+  const [done, open] = await Promise.all([
+    read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
     with pct as (${histogramPercentiles(
       unionAll([
         ...scopedRollup(p, f, 'stage_stay_histogram', sql`r.stage, r.bucket, r.n, r.sum_seconds as s`),
@@ -295,8 +297,8 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
         ...partialDays(p, 't.at', (range) => sql`select to_stage as stage, stay_seconds as m from stage_transitions t where ${range}${scope(f, 't')}`),
       ])}) x group by stage
     )
-    select pct.stage, pct.total as completed, pct.p50, pct.p90, mx.max from pct join mx on mx.stage = pct.stage`);
-  const open = await read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
+    select pct.stage, pct.total as completed, pct.p50, pct.p90, mx.max from pct join mx on mx.stage = pct.stage`),
+    read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
     with stays as (
       select to_stage, extract(epoch from ${now.toISOString()}::timestamptz - at)::float8 as secs
       from stage_transitions t
@@ -305,7 +307,8 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
     select to_stage as stage, count(*)::int as current,
            percentile_cont(0.5) within group (order by secs) as p50,
            max(secs) as max
-    from stays group by to_stage`);
+    from stays group by to_stage`),
+  ]);
   const round = (n: number | null) => (n === null ? null : Math.round(Number(n) * 1000) / 1000);
   const stages = [...new Set([...done.map((r) => r.stage), ...open.map((r) => r.stage)])].sort((a, b) => order(a) - order(b));
   const rows = stages.map((stage) => {
@@ -434,8 +437,11 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     pct as (${histogramPercentiles(sql`select ${sql.raw(key)}, bucket, n, s from (${hist}) h`, [key])})
     select c.*, pct.p50, pct.p90 from c left join pct using (${sql.raw(key)})`;
   type Times = { approved: number; rejected: number; delegated: number; p50: number | null; p90: number | null };
-  const levels = await read<Times & { level: number }>(db, sql`${times('level')} order by level`);
-  const byUser = await read<Times & { user_id: string; name: string | null; reminders: number }>(db, sql`
+  // The three queries are independent: run on three connections at once, the report waits for
+  // the slowest instead of their sum (with three round trips each, most of it latency when loaded).
+  const [levels, byUser, rejections] = await Promise.all([
+    read<Times & { level: number }>(db, sql`${times('level')} order by level`),
+    read<Times & { user_id: string; name: string | null; reminders: number }>(db, sql`
     with t as (${times('user_id')}),
     r as (
       select m.recipient_user_id as user_id, count(*)::int as reminders
@@ -445,13 +451,14 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     )
     select t.*, u.name, coalesce(r.reminders, 0)::int as reminders
     from t left join users u on u.id = t.user_id left join r on r.user_id = t.user_id
-    order by u.name nulls last, t.user_id`);
-  const rejections = await read<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(db, sql`
+    order by u.name nulls last, t.user_id`),
+    read<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(db, sql`
     select i.application_id, i.version, i.level, i.user_id, u.name, i.comment, i.decided_at
     from approval_items i left join users u on u.id = i.user_id
     where i.status = 'rejected' and i.requested_at is not null and ${period(f, 'i.requested_at')}${inScope(f, 'i')}
     order by i.decided_at desc, i.application_id
-    limit ${LIST_LIMIT}`);
+    limit ${LIST_LIMIT}`),
+  ]);
   const t = (r: Times): TApprovalTimes => ({
     decided: r.approved + r.rejected,
     approved: r.approved,
