@@ -5,10 +5,11 @@
  * come back are the report's own lines (a stage, a template, a level), plus capped lists of
  * the cases HR follows up (late decisions, rejected approvals).
  *
- * The funnel, stage-times and approvals reports read the rollups of migration 0013 (per UTC
- * day and month, kept by triggers) for the period's whole days and months, and the facts'
- * indexes only for its partial first and last days (periodParts); their percentiles come from
- * the rollups' duration histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
+ * The funnel, stage-times and approvals reports read the rollups of migrations 0013 and 0015
+ * (per UTC day, ISO week and month, and per job, department or everything; kept by triggers)
+ * for the period's whole days, weeks and months, and the facts' indexes only for its partial
+ * first and last days (rollupParts); their percentiles come from the rollups' duration
+ * histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
  *
  * Periods are half-open, [from, to). Which facts fall in a period:
  *   funnel, stage-times  the stays that began in it
@@ -24,6 +25,7 @@ import { rowsOf, type DbHandle } from '../client';
 import { STAGES } from '../../domain/stages';
 import { EXIT_STAGES } from '../schema/stage-transitions';
 import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../domain/contracts/reports';
+import { ROLLUP_ALL } from '../schema/report-rollups';
 import type {
   TApprovalTimes,
   TApprovalsReport,
@@ -126,14 +128,14 @@ export function periodParts(from: Date, to: Date): TPeriodParts {
 
 const anyOf = (parts: SQL[]) => (parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`);
 /** The rollup rows (`<alias>.grain`, `<alias>.period`) of the period's whole days and months. */
-function inRollup(p: TPeriodParts, alias: string): SQL {
+export function inRollup(p: TPeriodParts, alias: string): SQL {
   const a = sql.raw(alias);
   const range = (grain: string) => ([x, y]: [string, string]) =>
     sql`(${a}.grain = ${grain} and ${a}.period >= ${x}::date and ${a}.period < ${y}::date)`;
   return anyOf([...p.days.map(range('day')), ...p.months.map(range('month'))]);
 }
 /** The facts of the period's partial days. */
-function inFacts(p: TPeriodParts, column: string): SQL {
+export function inFacts(p: TPeriodParts, column: string): SQL {
   const c = sql.raw(column);
   return anyOf(p.facts.map(([x, y]) => sql`(${c} >= ${x.toISOString()}::timestamptz and ${c} < ${y.toISOString()}::timestamptz)`));
 }
@@ -169,31 +171,88 @@ export function histogramPercentiles(hist: SQL, keys: string[]): SQL {
     ) r`;
 }
 
+// ---- scoped rollups (migration 0015) -----------------------------------------------
+
+/**
+ * A period split for the scoped rollups: as periodParts, with the ISO weeks (from Monday)
+ * inside the whole days outside the months, so that a period reads at most six day rows on
+ * either side of its weeks: `weeks` as YYYY-MM-DD of their Mondays, half-open.
+ */
+export interface TRollupParts extends TPeriodParts {
+  weeks: [string, string][];
+}
+
+const mondayOnOrAfter = (d: Date) => new Date(d.getTime() + ((8 - (d.getUTCDay() || 7)) % 7) * DAY_MS);
+const mondayOnOrBefore = (d: Date) => new Date(d.getTime() - (((d.getUTCDay() || 7) - 1) % 7) * DAY_MS);
+
+export function rollupParts(from: Date, to: Date): TRollupParts {
+  const p = periodParts(from, to);
+  const days: [string, string][] = [];
+  const weeks: [string, string][] = [];
+  for (const [x, y] of p.days) {
+    const [a, b] = [new Date(`${x}T00:00:00Z`), new Date(`${y}T00:00:00Z`)];
+    const w0 = mondayOnOrAfter(a);
+    const w1 = mondayOnOrBefore(b);
+    if (w0 >= w1) {
+      days.push([x, y]);
+      continue;
+    }
+    if (a < w0) days.push([x, ymd(w0)]);
+    weeks.push([ymd(w0), ymd(w1)]);
+    if (w1 < b) days.push([ymd(w1), y]);
+  }
+  return { facts: p.facts, days, weeks, months: p.months };
+}
+
+/**
+ * The rows of a scoped rollup for the period's whole days, weeks and months and the filter: a
+ * job's own rows, else the department's (job ROLLUP_ALL), else everything's (both ROLLUP_ALL).
+ * One select per part (`select <columns> from <table> r where …`), to be joined by union all:
+ * each is one range of the table's scope or job index, read index-only (an OR of the parts
+ * would be a bitmap scan that visits the heap).
+ */
+function scopedRollup(p: TRollupParts, f: TReportFilter, table: string, columns: SQL): SQL[] {
+  const all = sql`${ROLLUP_ALL}::uuid`;
+  const who = f.jobId
+    ? sql`r.job_id = ${f.jobId}::uuid${f.departmentId ? sql` and r.department_id = ${f.departmentId}::uuid` : sql``}`
+    : sql`r.department_id = ${f.departmentId ? sql`${f.departmentId}::uuid` : all} and r.job_id = ${all}`;
+  const part = (grain: string) => ([x, y]: [string, string]) =>
+    sql`select ${columns} from ${sql.raw(table)} r where ${who} and r.grain = ${grain} and r.period >= ${x}::date and r.period < ${y}::date`;
+  return [...p.days.map(part('day')), ...p.weeks.map(part('week')), ...p.months.map(part('month'))];
+}
+
+/** One select per partial day of the period over the facts (`where <column> in the part<and>`), as scopedRollup. */
+function partialDays(p: TRollupParts, column: string, select: (range: SQL) => SQL): SQL[] {
+  const c = sql.raw(column);
+  return p.facts.map(([x, y]) => select(sql`${c} >= ${x.toISOString()}::timestamptz and ${c} < ${y.toISOString()}::timestamptz`));
+}
+
+const unionAll = (parts: SQL[]) => sql.join(parts, sql` union all `);
+
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 const order = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
 
 // ---- funnel ------------------------------------------------------------------------
 
 export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow[]> {
-  const p = periodParts(f.from, f.to);
+  const p = rollupParts(f.from, f.to);
   const rows = await read<{ stage: string; entered: number; moved_on: number; rejected: number; withdrawn: number; declined: number; expired: number; still_there: number }>(db, sql`
     select stage, sum(entered)::int as entered, sum(moved_on)::int as moved_on, sum(rejected)::int as rejected,
            sum(withdrawn)::int as withdrawn, sum(declined)::int as declined, sum(expired)::int as expired,
            sum(entered - "left")::int as still_there
-    from (
-      select r.stage, r.entered, r."left", r.moved_on, r.rejected, r.withdrawn, r.declined, r.expired
-      from stage_rollup r
-      where ${inRollup(p, 'r')}${scope(f, 'r')}
-      union all
-      select to_stage, count(*), count(next_stage),
-             count(*) filter (where next_stage not in (${EXITS})),
-             count(*) filter (where next_stage = 'rejected'),
-             count(*) filter (where next_stage = 'withdrawn'),
-             count(*) filter (where next_stage = 'declined'),
-             count(*) filter (where next_stage = 'expired')
-      from stage_transitions t
-      where ${inFacts(p, 't.at')}${scope(f, 't')}
-      group by to_stage
+    from (${unionAll([
+      ...scopedRollup(p, f, 'stage_rollup', sql`r.stage, r.entered, r."left", r.moved_on, r.rejected, r.withdrawn, r.declined, r.expired`),
+      ...partialDays(p, 't.at', (range) => sql`
+        select to_stage as stage, count(*) as entered, count(next_stage) as "left",
+               count(*) filter (where next_stage not in (${EXITS})) as moved_on,
+               count(*) filter (where next_stage = 'rejected') as rejected,
+               count(*) filter (where next_stage = 'withdrawn') as withdrawn,
+               count(*) filter (where next_stage = 'declined') as declined,
+               count(*) filter (where next_stage = 'expired') as expired
+        from stage_transitions t
+        where ${range}${scope(f, 't')}
+        group by to_stage`),
+    ])}
     ) x
     group by stage
     having sum(entered) > 0`);
@@ -218,26 +277,28 @@ export async function funnel(db: DbHandle, f: TReportFilter): Promise<TFunnelRow
 export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Promise<TStageTimesReport> {
   // Finished stays: the histogram of the period's whole days and months, and the partial days'
   // stays bucketed the same way (report_duration_bucket, migration 0013); the maximum is exact.
-  const p = periodParts(f.from, f.to);
-  const done = await read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
+  const p = rollupParts(f.from, f.to);
+  // Finished and open stays are independent queries: run at once (as approvals' three).
+  const [done, open] = await Promise.all([
+    read<{ stage: string; completed: number; p50: number | null; p90: number | null; max: number | null }>(db, sql`
     with pct as (${histogramPercentiles(
-      sql`
-        select r.stage, r.bucket, r.n, r.sum_seconds as s from stage_stay_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
-        union all
-        select to_stage, report_duration_bucket(stay_seconds), count(*), sum(stay_seconds)
-        from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')} and stay_seconds is not null
-        group by 1, 2`,
+      unionAll([
+        ...scopedRollup(p, f, 'stage_stay_histogram', sql`r.stage, r.bucket, r.n, r.sum_seconds as s`),
+        ...partialDays(p, 't.at', (range) => sql`
+          select to_stage as stage, report_duration_bucket(stay_seconds) as bucket, count(*) as n, sum(stay_seconds) as s
+          from stage_transitions t where ${range}${scope(f, 't')} and stay_seconds is not null
+          group by 1, 2`),
+      ]),
       ['stage'],
     )}),
     mx as (
-      select stage, max(m) as max from (
-        select r.stage, r.max_seconds as m from stage_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
-        union all
-        select to_stage, stay_seconds from stage_transitions t where ${inFacts(p, 't.at')}${scope(f, 't')}
-      ) x group by stage
+      select stage, max(m) as max from (${unionAll([
+        ...scopedRollup(p, f, 'stage_rollup', sql`r.stage, r.max_seconds as m`),
+        ...partialDays(p, 't.at', (range) => sql`select to_stage as stage, stay_seconds as m from stage_transitions t where ${range}${scope(f, 't')}`),
+      ])}) x group by stage
     )
-    select pct.stage, pct.total as completed, pct.p50, pct.p90, mx.max from pct join mx on mx.stage = pct.stage`);
-  const open = await read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
+    select pct.stage, pct.total as completed, pct.p50, pct.p90, mx.max from pct join mx on mx.stage = pct.stage`),
+    read<{ stage: string; current: number; p50: number | null; max: number | null }>(db, sql`
     with stays as (
       select to_stage, extract(epoch from ${now.toISOString()}::timestamptz - at)::float8 as secs
       from stage_transitions t
@@ -246,7 +307,8 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
     select to_stage as stage, count(*)::int as current,
            percentile_cont(0.5) within group (order by secs) as p50,
            max(secs) as max
-    from stays group by to_stage`);
+    from stays group by to_stage`),
+  ]);
   const round = (n: number | null) => (n === null ? null : Math.round(Number(n) * 1000) / 1000);
   const stages = [...new Set([...done.map((r) => r.stage), ...open.map((r) => r.stage)])].sort((a, b) => order(a) - order(b));
   const rows = stages.map((stage) => {
@@ -348,22 +410,24 @@ const iso = (v: string | Date | null): string | null => (v === null ? null : new
 export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprovalsReport> {
   // Counts and request-to-decision times from the approval rollups for the whole days and
   // months, from approval_items_requested_idx for the partial days.
-  const p = periodParts(f.from, f.to);
-  const counts = sql`
-    select r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated from approval_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
-    union all
-    select i.level, i.user_id, count(*), count(*) filter (where i.status = 'approved'), count(*) filter (where i.status = 'rejected'),
-           count(*) filter (where i.status = 'delegated')
-    from approval_items i where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
-    group by 1, 2`;
-  const hist = sql`
-    select r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s from approval_time_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
-    union all
-    select i.level, i.user_id, report_duration_bucket(x.secs), count(*), sum(x.secs)
-    from approval_items i cross join lateral (select extract(epoch from i.decided_at - i.requested_at)::float8 as secs) x
-    where i.requested_at is not null and ${inFacts(p, 'i.requested_at')}${inScope(f, 'i')}
-      and i.status in ('approved', 'rejected') and i.decided_at is not null
-    group by 1, 2, 3`;
+  const p = rollupParts(f.from, f.to);
+  const counts = unionAll([
+    ...scopedRollup(p, f, 'approval_rollup', sql`r.level, r.user_id, r.requested, r.approved, r.rejected, r.delegated`),
+    ...partialDays(p, 'i.requested_at', (range) => sql`
+      select i.level, i.user_id, count(*) as requested, count(*) filter (where i.status = 'approved') as approved,
+             count(*) filter (where i.status = 'rejected') as rejected, count(*) filter (where i.status = 'delegated') as delegated
+      from approval_items i where i.requested_at is not null and ${range}${inScope(f, 'i')}
+      group by 1, 2`),
+  ]);
+  const hist = unionAll([
+    ...scopedRollup(p, f, 'approval_time_histogram', sql`r.level, r.user_id, r.bucket, r.n, r.sum_seconds as s`),
+    ...partialDays(p, 'i.requested_at', (range) => sql`
+      select i.level, i.user_id, report_duration_bucket(x.secs) as bucket, count(*) as n, sum(x.secs) as s
+      from approval_items i cross join lateral (select extract(epoch from i.decided_at - i.requested_at)::float8 as secs) x
+      where i.requested_at is not null and ${range}${inScope(f, 'i')}
+        and i.status in ('approved', 'rejected') and i.decided_at is not null
+      group by 1, 2, 3`),
+  ]);
   const times = (key: string) => sql`
     with c as (
       select ${sql.raw(key)}, sum(requested) as requested, sum(approved)::int as approved, sum(rejected)::int as rejected,
@@ -373,8 +437,11 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     pct as (${histogramPercentiles(sql`select ${sql.raw(key)}, bucket, n, s from (${hist}) h`, [key])})
     select c.*, pct.p50, pct.p90 from c left join pct using (${sql.raw(key)})`;
   type Times = { approved: number; rejected: number; delegated: number; p50: number | null; p90: number | null };
-  const levels = await read<Times & { level: number }>(db, sql`${times('level')} order by level`);
-  const byUser = await read<Times & { user_id: string; name: string | null; reminders: number }>(db, sql`
+  // The three queries are independent: run on three connections at once, the report waits for
+  // the slowest instead of their sum (with three round trips each, most of it latency when loaded).
+  const [levels, byUser, rejections] = await Promise.all([
+    read<Times & { level: number }>(db, sql`${times('level')} order by level`),
+    read<Times & { user_id: string; name: string | null; reminders: number }>(db, sql`
     with t as (${times('user_id')}),
     r as (
       select m.recipient_user_id as user_id, count(*)::int as reminders
@@ -384,13 +451,14 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
     )
     select t.*, u.name, coalesce(r.reminders, 0)::int as reminders
     from t left join users u on u.id = t.user_id left join r on r.user_id = t.user_id
-    order by u.name nulls last, t.user_id`);
-  const rejections = await read<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(db, sql`
+    order by u.name nulls last, t.user_id`),
+    read<{ application_id: string; version: number; level: number; user_id: string; name: string | null; comment: string | null; decided_at: string | Date }>(db, sql`
     select i.application_id, i.version, i.level, i.user_id, u.name, i.comment, i.decided_at
     from approval_items i left join users u on u.id = i.user_id
     where i.status = 'rejected' and i.requested_at is not null and ${period(f, 'i.requested_at')}${inScope(f, 'i')}
     order by i.decided_at desc, i.application_id
-    limit ${LIST_LIMIT}`);
+    limit ${LIST_LIMIT}`),
+  ]);
   const t = (r: Times): TApprovalTimes => ({
     decided: r.approved + r.rejected,
     approved: r.approved,

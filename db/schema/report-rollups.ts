@@ -1,17 +1,23 @@
 import { doublePrecision, index, integer, pgTable, primaryKey, smallint, text, uuid, date } from 'drizzle-orm/pg-core';
 
 /**
- * The reports' rollups (docs/reports.md, "Rollups"): per UTC day and per UTC month
- * (`grain`), job and department, the counts and duration histograms the funnel, stage-times
- * and approvals reports sum over a period instead of reading every fact. They are kept by
- * triggers on `stage_transitions` and `approval_items` (migration 0013) in the same
- * transaction as the write they count, so they always agree with the facts; nothing in
- * Node writes them. A period's partial first and last days are read from the facts.
+ * The reports' rollups (docs/reports.md, "Rollups"): per UTC day, ISO week (from Monday) and
+ * month (`grain`) and per scope, the counts and duration histograms the funnel, stage-times
+ * and approvals reports sum over a period instead of reading every fact. A scope is a job
+ * (its own job and department), a department (`jobId` = ROLLUP_ALL) or everything (both
+ * ROLLUP_ALL), so an unfiltered or department report reads one row per stage and period
+ * instead of one per job. They are kept by statement triggers on `stage_transitions` and
+ * `approval_items` (migrations 0013, 0015) in the same transaction as the write they count,
+ * so they always agree with the facts; nothing in Node writes them. A period's partial first
+ * and last days are read from the facts.
  */
 
-/** Every rollup row's period (a UTC day or month, by its first day), job and department. */
+/** The job or department of a rollup row that covers all of them (migration 0015). */
+export const ROLLUP_ALL = '00000000-0000-0000-0000-000000000000';
+
+/** Every rollup row's period (a UTC day, week or month, by its first day), job and department (or ROLLUP_ALL). */
 const rollupKey = () => ({
-  grain: text('grain').notNull().$type<'day' | 'month'>(),
+  grain: text('grain').notNull().$type<'day' | 'week' | 'month'>(),
   period: date('period').notNull(),
   jobId: uuid('job_id').notNull(),
   departmentId: uuid('department_id').notNull(),
@@ -43,7 +49,7 @@ export const stageRollup = pgTable(
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.stage] }),
     index('stage_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('stage_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
+    index('stage_rollup_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period),
   ],
 );
 
@@ -61,8 +67,9 @@ export const stageStayHistogram = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.stage, t.bucket] }),
-    index('stage_stay_histogram_job_idx').on(t.jobId, t.grain, t.period),
-    index('stage_stay_histogram_dept_idx').on(t.departmentId, t.grain, t.period),
+    // Both with every column a report reads, so a period's rows are read index-only.
+    index('stage_stay_histogram_job_idx').on(t.jobId, t.grain, t.period, t.departmentId, t.stage, t.bucket, t.n, t.sumSeconds),
+    index('stage_stay_histogram_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period, t.stage, t.bucket, t.n, t.sumSeconds),
   ],
 );
 
@@ -82,7 +89,7 @@ export const approvalRollup = pgTable(
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.level, t.userId] }),
     index('approval_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('approval_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
+    index('approval_rollup_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period),
   ],
 );
 
@@ -97,7 +104,8 @@ export const approvalTimeHistogram = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.period, t.jobId, t.departmentId, t.level, t.userId, t.bucket] }),
-    index('approval_time_histogram_job_idx').on(t.jobId, t.grain, t.period),
-    index('approval_time_histogram_dept_idx').on(t.departmentId, t.grain, t.period),
+    // As stageStayHistogram's: read index-only.
+    index('approval_time_histogram_job_idx').on(t.jobId, t.grain, t.period, t.departmentId, t.level, t.userId, t.bucket, t.n, t.sumSeconds),
+    index('approval_time_histogram_scope_idx').on(t.departmentId, t.jobId, t.grain, t.period, t.level, t.userId, t.bucket, t.n, t.sumSeconds),
   ],
 );

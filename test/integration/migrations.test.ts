@@ -160,15 +160,25 @@ describe.each([
         (${a2}, 1, 0, ${u!.id}, 'pending', '2026-03-02T13:00:00Z', null)`);
 
     await migrate(db);
-    const stages = sql`select grain, period::text, stage, entered, "left", moved_on, rejected, max_seconds from stage_rollup where stage = 'screening' order by grain, period`;
-    expect(await db.rows(stages)).toEqual([
+    // The job's rows; since 0015 also ISO weeks (1 March 2026 is a Sunday) and the department's
+    // and everything's rows (job, or job and department, the nil uuid), here equal to the job's.
+    const NIL = '00000000-0000-0000-0000-000000000000';
+    const stages = (job: string, dept: string) =>
+      sql`select grain, period::text, stage, entered, "left", moved_on, rejected, max_seconds from stage_rollup
+          where stage = 'screening' and job_id = ${job}::uuid and department_id = ${dept}::uuid order by grain, period`;
+    const screening = [
       { grain: 'day', period: '2026-03-01', stage: 'screening', entered: 1, left: 1, moved_on: 1, rejected: 0, max_seconds: 7200 },
       { grain: 'day', period: '2026-03-02', stage: 'screening', entered: 1, left: 1, moved_on: 0, rejected: 1, max_seconds: 10800 },
       { grain: 'month', period: '2026-03-01', stage: 'screening', entered: 2, left: 2, moved_on: 1, rejected: 1, max_seconds: 10800 },
-    ]);
-    const hist = sql`select sum(n)::int as n, sum(sum_seconds) as s from stage_stay_histogram where grain = 'month' and stage = 'screening'`;
+      { grain: 'week', period: '2026-02-23', stage: 'screening', entered: 1, left: 1, moved_on: 1, rejected: 0, max_seconds: 7200 },
+      { grain: 'week', period: '2026-03-02', stage: 'screening', entered: 1, left: 1, moved_on: 0, rejected: 1, max_seconds: 10800 },
+    ];
+    expect(await db.rows(stages(j!.id, d!.id))).toEqual(screening);
+    expect(await db.rows(stages(NIL, d!.id))).toEqual(screening);
+    expect(await db.rows(stages(NIL, NIL))).toEqual(screening);
+    const hist = sql`select sum(n)::int as n, sum(sum_seconds) as s from stage_stay_histogram where grain = 'month' and stage = 'screening' and job_id = ${j!.id}`;
     expect(await db.rows(hist)).toEqual([{ n: 2, s: 18000 }]);
-    const approvals = sql`select grain, requested, approved from approval_rollup order by grain, period`;
+    const approvals = sql`select grain, requested, approved from approval_rollup where job_id = ${j!.id} and grain <> 'week' order by grain, period`;
     expect(await db.rows(approvals)).toEqual([
       { grain: 'day', requested: 1, approved: 1 },
       { grain: 'day', requested: 1, approved: 0 },
@@ -178,19 +188,22 @@ describe.each([
     // From now on the triggers: a1 leaves evaluation, a2's approval is decided, then a2 is deleted.
     await db.rows(sql`update stage_transitions set left_at = '2026-03-01T18:00:00Z', next_stage = 'decision' where application_id = ${a1} and seq = 2`);
     await db.rows(sql`update approval_items set status = 'rejected', decided_at = '2026-03-02T14:00:00Z' where application_id = ${a2}`);
-    const month = sql`select stage, entered, "left", max_seconds from stage_rollup where grain = 'month' and stage in ('screening', 'evaluation') order by stage`;
+    const month = sql`select stage, entered, "left", max_seconds from stage_rollup where grain = 'month' and stage in ('screening', 'evaluation') and job_id = ${j!.id} order by stage`;
+    const monthAll = sql`select stage, entered, "left", max_seconds from stage_rollup where grain = 'month' and stage in ('screening', 'evaluation') and job_id = ${NIL}::uuid and department_id = ${NIL}::uuid order by stage`;
     expect(await db.rows(month)).toEqual([
       { stage: 'evaluation', entered: 1, left: 1, max_seconds: 21600 },
       { stage: 'screening', entered: 2, left: 2, max_seconds: 10800 },
     ]);
-    expect(await db.rows(sql`select requested, approved, rejected from approval_rollup where grain = 'month'`)).toEqual([{ requested: 2, approved: 1, rejected: 1 }]);
+    expect(await db.rows(sql`select requested, approved, rejected from approval_rollup where grain = 'month' and job_id = ${j!.id}`)).toEqual([{ requested: 2, approved: 1, rejected: 1 }]);
     await db.rows(sql`delete from applications where id = ${a2}`);
     expect(await db.rows(month)).toEqual([
       { stage: 'evaluation', entered: 1, left: 1, max_seconds: 21600 },
       // a2's 3 h stay is gone: the maximum is a1's 2 h again.
       { stage: 'screening', entered: 1, left: 1, max_seconds: 7200 },
     ]);
-    expect(await db.rows(sql`select requested, approved, rejected from approval_rollup where grain = 'month'`)).toEqual([{ requested: 1, approved: 1, rejected: 0 }]);
-    expect(await db.rows(sql`select sum(n)::int as n from approval_time_histogram where grain = 'month'`)).toEqual([{ n: 1 }]);
+    expect(await db.rows(monthAll)).toEqual(await db.rows(month));
+    expect(await db.rows(sql`select requested, approved, rejected from approval_rollup where grain = 'month' and job_id = ${j!.id}`)).toEqual([{ requested: 1, approved: 1, rejected: 0 }]);
+    expect(await db.rows(sql`select sum(n)::int as n from approval_time_histogram where grain = 'month' and job_id = ${j!.id}`)).toEqual([{ n: 1 }]);
+    expect(await db.rows(sql`select sum(n)::int as n from approval_time_histogram where grain = 'month' and job_id = ${NIL}::uuid and department_id = ${NIL}::uuid`)).toEqual([{ n: 1 }]);
   });
 });

@@ -271,10 +271,10 @@ describe('the rollups behind funnel, stage-times and approvals', () => {
   const snapshot = async () => {
     const db = s.db.handle;
     return {
-      stages: await db.rows(sql`select * from stage_rollup where entered <> 0 or "left" <> 0 order by grain, period, job_id, stage`),
-      stays: await db.rows(sql`select * from stage_stay_histogram where n <> 0 order by grain, period, job_id, stage, bucket`),
-      approvals: await db.rows(sql`select * from approval_rollup where requested <> 0 order by grain, period, job_id, level, user_id`),
-      times: await db.rows(sql`select * from approval_time_histogram where n <> 0 order by grain, period, job_id, level, user_id, bucket`),
+      stages: await db.rows(sql`select * from stage_rollup where entered <> 0 or "left" <> 0 order by grain, period, job_id, department_id, stage`),
+      stays: await db.rows(sql`select * from stage_stay_histogram where n <> 0 order by grain, period, job_id, department_id, stage, bucket`),
+      approvals: await db.rows(sql`select * from approval_rollup where requested <> 0 order by grain, period, job_id, department_id, level, user_id`),
+      times: await db.rows(sql`select * from approval_time_histogram where n <> 0 order by grain, period, job_id, department_id, level, user_id, bucket`),
     };
   };
 

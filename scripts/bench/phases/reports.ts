@@ -41,6 +41,8 @@ export async function seed(ctx: Pick<BenchContext, 'stack' | 'org'>, application
   // rebuilt below from the facts, which is what the triggers keep them equal to.
   await sql`alter table stage_transitions disable trigger stage_transitions_rollup`;
   await sql`alter table approval_items disable trigger approval_items_rollup`;
+  await sql`alter table stage_transitions disable trigger stage_transitions_rollup_update`;
+  await sql`alter table approval_items disable trigger approval_items_rollup_update`;
   await sql`insert into departments (name, manager_user_id) select 'Reports dept ' || d, ${org.manager.id}::uuid from generate_series(2, ${DEPARTMENTS}::int) d`;
   await sql`
     insert into jobs (title, department_id, definition)
@@ -130,6 +132,8 @@ export async function seed(ctx: Pick<BenchContext, 'stack' | 'org'>, application
   const [rebuildMs] = await timed(() => sql`select report_rollups_rebuild()`);
   await sql`alter table stage_transitions enable trigger stage_transitions_rollup`;
   await sql`alter table approval_items enable trigger approval_items_rollup`;
+  await sql`alter table stage_transitions enable trigger stage_transitions_rollup_update`;
+  await sql`alter table approval_items enable trigger approval_items_rollup_update`;
   // As autovacuum would have by now: without the visibility map an index-only scan visits the heap.
   await sql`vacuum analyze stage_transitions, applications, approval_items, offer_versions, messages, employees,
                            stage_rollup, stage_stay_histogram, approval_rollup, approval_time_histogram`;
