@@ -5,7 +5,8 @@
  * come back are the report's own lines (a stage, a template, a level), plus capped lists of
  * the cases HR follows up (late decisions, rejected approvals).
  *
- * The funnel, stage-times and approvals reports read the rollups of migration 0013 (per UTC
+ * The funnel, stage-times and approvals reports read the rollups of migration 0013, and the
+ * communications, onboarding and hiring-quality reports those of migration 0017 (per UTC
  * day and month, kept by triggers) for the period's whole days and months, and the facts'
  * indexes only for its partial first and last days (periodParts); their percentiles come from
  * the rollups' duration histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
@@ -486,7 +487,32 @@ export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersRep
 
 // ---- communications ----------------------------------------------------------------
 
+/**
+ * From communication_rollup (migration 0017) for the whole days and months, from the
+ * messages' period index for the partial days, counted by the same share function the
+ * rollup's trigger uses. Exact: counts only.
+ */
 export async function communications(db: DbHandle, f: TReportFilter): Promise<TCommunicationRow[]> {
+  const p = periodParts(f.from, f.to);
+  const rows = await read<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(db, sql`
+    select template, locale, channel, sum(created)::int as created, sum(sent)::int as sent, sum(failed)::int as failed,
+           sum(opened)::int as opened
+    from (
+      select r.template, r.locale, r.channel, r.created, r.sent, r.failed, r.opened
+      from communication_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.template, s.locale, s.channel, count(*), sum(s.sent), sum(s.failed), sum(s.opened)
+      from messages m cross join lateral communication_share(m) s where ${inFacts(p, 'm.created_at')}${scope(f, 's')}
+      group by 1, 2, 3
+    ) x
+    group by template, locale, channel
+    having sum(created) > 0
+    order by template, locale, channel`);
+  return rows.map((r) => ({ ...r, openRate: r.channel === 'email' ? ratio(r.opened, r.sent) : null }));
+}
+
+/** The communications report straight from every message of the period: the reference its rollup is held to (tests, bench). */
+export async function communicationsFromFacts(db: DbHandle, f: TReportFilter): Promise<TCommunicationRow[]> {
   const join = f.jobId || f.departmentId ? sql`join applications a on a.id = m.application_id` : sql``;
   const rows = await read<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(db, sql`
     select m.template, m.locale, m.channel,
@@ -503,7 +529,64 @@ export async function communications(db: DbHandle, f: TReportFilter): Promise<TC
 
 // ---- onboarding --------------------------------------------------------------------
 
+/**
+ * From the onboarding rollups (migration 0017) for the whole days and months and the
+ * employees' period index for the partial days, each new hire counted by the share functions
+ * the rollups' triggers use. Counts are exact; the acceptance-to-hired p50 and p90 come from
+ * a 1 % histogram (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
+ */
 export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
+  const p = periodParts(f.from, f.to);
+  // The partial days' new hires, through one of the share functions (onboarding_*_share, migration 0017).
+  const hires = (share: string) => sql`employees e cross join lateral ${sql.raw(share)}(e) s where ${inFacts(p, 'e.created_at')}${scope(f, 'e')}`;
+  const [s] = await read<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(db, sql`
+    with c as (
+      select coalesce(sum(started), 0)::int as started, coalesce(sum(hired), 0)::int as hired,
+             coalesce(sum(documents_rejected), 0)::int as docs_rejected, coalesce(sum(first), 0)::int as first,
+             coalesce(sum(retake), 0)::int as retake, coalesce(sum(not_passed), 0)::int as not_passed
+      from (
+        select r.started, r.hired, r.documents_rejected, r.courses_first_attempt as first, r.courses_after_retake as retake,
+               r.courses_not_passed as not_passed
+        from onboarding_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select 1, s.hired, s.documents_rejected, s.courses_first_attempt, s.courses_after_retake, s.courses_not_passed
+        from ${hires('onboarding_hire_share')}
+      ) x
+    ),
+    pct as (${histogramPercentiles(
+      sql`
+        select 'all'::text as k, r.bucket, r.n, r.sum_seconds as s from onboarding_hired_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select 'all'::text, report_duration_bucket(s.secs), count(*), sum(s.secs)
+        from ${hires('onboarding_hired_share')} group by 2`,
+      ['k'],
+    )})
+    select c.*, pct.p50 / 86400 as p50, pct.p90 / 86400 as p90 from c left join pct on true`);
+  const tasks = await read<{ assignee: string; on_time: number; late: number; open: number }>(db, sql`
+    select assignee, sum(on_time)::int as on_time, sum(late)::int as late, sum(open)::int as open
+    from (
+      select r.assignee, r.on_time, r.late, r.open from onboarding_task_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.assignee, s.on_time, s.late, s.open from ${hires('onboarding_task_share')}
+    ) x
+    group by assignee
+    having sum(on_time) + sum(late) + sum(open) > 0
+    order by assignee`);
+  const days = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
+  return {
+    percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
+    started: s!.started,
+    hired: s!.hired,
+    tasks: tasks.map((r) => ({ assignee: r.assignee, onTime: r.on_time, late: r.late, open: r.open })),
+    documentsRejected: s!.docs_rejected,
+    courses: { passedFirstAttempt: s!.first, passedAfterRetake: s!.retake, notPassed: s!.not_passed },
+    acceptedToHiredP50Days: days(s!.p50),
+    acceptedToHiredP90Days: days(s!.p90),
+  };
+}
+
+/** The onboarding report straight from every new hire of the period, exact percentiles: the reference its rollups are held to (tests, bench). */
+export async function onboardingFromFacts(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
   const hires = sql`select e.id, e.application_id, e.created_at, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
   const [s] = await read<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(db, sql`
     with h as (${hires}),
@@ -529,6 +612,7 @@ export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboa
     from t group by assignee order by assignee`);
   const days = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
   return {
+    percentileMaxRelativeError: null,
     started: s!.started,
     hired: s!.hired,
     tasks: tasks.map((r) => ({ assignee: r.assignee, onTime: r.on_time, late: r.late, open: r.open })),
@@ -541,7 +625,67 @@ export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboa
 
 // ---- hiring-quality ----------------------------------------------------------------
 
+/**
+ * From the quality rollups (migration 0017) for the whole days and months and the
+ * applications' period index for the partial days, by the share functions the rollups'
+ * triggers use. Exact: counts, and means as exact (numeric) sums over counts.
+ */
 export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
+  const p = periodParts(f.from, f.to);
+  const apps = (share: string) => sql`applications a cross join lateral ${sql.raw(share)}(a) s where ${inFacts(p, 'a.created_at')}${scope(f, 'a')}`;
+  const agreement = await read<{ competency: string; evaluated: number; mean_ai: number | null; mean_human: number; mean_gap: number | null; mean_abs_gap: number | null; higher: number; lower: number; equal: number }>(db, sql`
+    select competency, sum(evaluated)::int as evaluated,
+           (sum(sum_ai) / nullif(sum(n_ai), 0))::float8 as mean_ai, (sum(sum_human) / sum(evaluated))::float8 as mean_human,
+           (sum(sum_gap) / nullif(sum(n_ai), 0))::float8 as mean_gap, (sum(sum_abs_gap) / nullif(sum(n_ai), 0))::float8 as mean_abs_gap,
+           sum(human_higher)::int as higher, sum(human_lower)::int as lower, sum(equal)::int as equal
+    from (
+      select r.competency, r.evaluated, r.n_ai, r.sum_ai, r.sum_human, r.sum_gap, r.sum_abs_gap, r.human_higher, r.human_lower, r.equal
+      from quality_agreement_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.competency, count(*), count(s.ai), coalesce(sum(s.ai), 0), sum(s.human), coalesce(sum(s.human - s.ai), 0),
+             coalesce(sum(abs(s.human - s.ai)), 0), count(*) filter (where s.human > s.ai), count(*) filter (where s.human < s.ai),
+             count(*) filter (where s.human = s.ai)
+      from ${apps('quality_agreement_share')}
+      group by 1
+    ) x
+    group by competency
+    having sum(evaluated) > 0
+    order by competency`);
+  const discrepancies = await read<{ rule: string; found: number; high: number; confirmed: number; dismissed: number; retest: number; unresolved: number }>(db, sql`
+    select rule, sum(found)::int as found, sum(high)::int as high, sum(confirmed)::int as confirmed, sum(dismissed)::int as dismissed,
+           sum(retest)::int as retest, sum(unresolved)::int as unresolved
+    from (
+      select r.rule, r.found, r.high, r.confirmed, r.dismissed, r.retest, r.unresolved
+      from quality_discrepancy_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.rule, count(*), count(*) filter (where s.severity = 'high'), count(*) filter (where s.resolution = 'confirmed'),
+             count(*) filter (where s.resolution = 'dismissed'), count(*) filter (where s.resolution = 'retest'),
+             count(*) filter (where s.resolution is null)
+      from ${apps('quality_discrepancy_share')}
+      group by 1
+    ) x
+    group by rule
+    having sum(found) > 0
+    order by rule`);
+  const r2 = (n: number | null) => Math.round(Number(n) * 100) / 100;
+  return {
+    agreement: agreement.map((r) => ({
+      competency: r.competency,
+      evaluated: r.evaluated,
+      meanAi: r2(r.mean_ai),
+      meanHuman: r2(r.mean_human),
+      meanGap: r2(r.mean_gap),
+      meanAbsGap: r2(r.mean_abs_gap),
+      humanHigher: r.higher,
+      humanLower: r.lower,
+      equal: r.equal,
+    })),
+    discrepancies,
+  };
+}
+
+/** The hiring-quality report straight from every application of the period: the reference its rollups are held to (tests, bench). */
+export async function hiringQualityFromFacts(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
   const apps = sql`select a.score_dimensions, a.discrepancies from applications a where ${period(f, 'a.created_at')}${scope(f, 'a')}`;
   const agreement = await read<{ competency: string; evaluated: number; mean_ai: number; mean_human: number; mean_gap: number; mean_abs_gap: number; higher: number; lower: number; equal: number }>(db, sql`
     with p as (${apps}),
