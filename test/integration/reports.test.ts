@@ -294,7 +294,7 @@ describe('the rollups behind funnel, stage-times and approvals', () => {
     const split = 'from=2026-02-27T06:00:00Z&to=2026-04-02T03:00:00Z';
     // Open stays' ages (current*) move with the clock between the two requests: left out.
     const settled = (body: any) => JSON.parse(JSON.stringify(body, (k, v) => (k.startsWith('current') && k !== 'current' ? undefined : v)));
-    for (const name of ['funnel', 'stage-times', 'approvals']) {
+    for (const name of ['funnel', 'stage-times', 'approvals', 'communications', 'onboarding', 'hiring-quality']) {
       const [a, b] = [await get(name), await get(name, split)];
       expect(b.status, name).toBe(200);
       expect(settled(b.body), name).toEqual(settled(a.body));
