@@ -6,10 +6,12 @@
  * the cases HR follows up (late decisions, rejected approvals).
  *
  * The funnel, stage-times and approvals reports read the rollups of migrations 0013 and 0015
- * (per UTC day, ISO week and month, and per job, department or everything; kept by triggers)
- * for the period's whole days, weeks and months, and the facts' indexes only for its partial
- * first and last days (rollupParts); their percentiles come from the rollups' duration
- * histograms (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
+ * (per UTC day, ISO week and month, and per job, department or everything), and the
+ * communications, onboarding and hiring-quality reports those of migration 0016 (per UTC day
+ * and month, per job and department); all are kept by triggers. A report reads them for the
+ * period's whole days, weeks and months, and the facts' indexes only for its partial first and
+ * last days (rollupParts, periodParts); percentiles come from the rollups' duration histograms
+ * (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
  *
  * Periods are half-open, [from, to). Which facts fall in a period:
  *   funnel, stage-times  the stays that began in it
@@ -554,7 +556,32 @@ export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersRep
 
 // ---- communications ----------------------------------------------------------------
 
+/**
+ * From communication_rollup (migration 0016) for the whole days and months, from the
+ * messages' period index for the partial days, counted by the same share function the
+ * rollup's trigger uses. Exact: counts only.
+ */
 export async function communications(db: DbHandle, f: TReportFilter): Promise<TCommunicationRow[]> {
+  const p = periodParts(f.from, f.to);
+  const rows = await read<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(db, sql`
+    select template, locale, channel, sum(created)::int as created, sum(sent)::int as sent, sum(failed)::int as failed,
+           sum(opened)::int as opened
+    from (
+      select r.template, r.locale, r.channel, r.created, r.sent, r.failed, r.opened
+      from communication_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.template, s.locale, s.channel, count(*), sum(s.sent), sum(s.failed), sum(s.opened)
+      from messages m cross join lateral communication_share(m) s where ${inFacts(p, 'm.created_at')}${scope(f, 's')}
+      group by 1, 2, 3
+    ) x
+    group by template, locale, channel
+    having sum(created) > 0
+    order by template, locale, channel`);
+  return rows.map((r) => ({ ...r, openRate: r.channel === 'email' ? ratio(r.opened, r.sent) : null }));
+}
+
+/** The communications report straight from every message of the period: the reference its rollup is held to (tests, bench). */
+export async function communicationsFromFacts(db: DbHandle, f: TReportFilter): Promise<TCommunicationRow[]> {
   const join = f.jobId || f.departmentId ? sql`join applications a on a.id = m.application_id` : sql``;
   const rows = await read<{ template: string; locale: string; channel: string; created: number; sent: number; failed: number; opened: number }>(db, sql`
     select m.template, m.locale, m.channel,
@@ -571,9 +598,73 @@ export async function communications(db: DbHandle, f: TReportFilter): Promise<TC
 
 // ---- onboarding --------------------------------------------------------------------
 
+type TOnboardingSummary = { started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null };
+type TOnboardingTasks = { assignee: string; on_time: number; late: number; open: number };
+/** The report from its summary row (p50 and p90 in days) and its rows per assignee. */
+function onboardingReport(s: TOnboardingSummary, tasks: TOnboardingTasks[], percentileMaxRelativeError: number | null): TOnboardingReport {
+  const days = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
+  return {
+    percentileMaxRelativeError,
+    started: s.started,
+    hired: s.hired,
+    tasks: tasks.map((r) => ({ assignee: r.assignee, onTime: r.on_time, late: r.late, open: r.open })),
+    documentsRejected: s.docs_rejected,
+    courses: { passedFirstAttempt: s.first, passedAfterRetake: s.retake, notPassed: s.not_passed },
+    acceptedToHiredP50Days: days(s.p50),
+    acceptedToHiredP90Days: days(s.p90),
+  };
+}
+
+/**
+ * From the onboarding rollups (migration 0016) for the whole days and months and the
+ * employees' period index for the partial days, each new hire counted by the share functions
+ * the rollups' triggers use. Counts are exact; the acceptance-to-hired p50 and p90 come from
+ * a 1 % histogram (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
+ */
 export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
+  const p = periodParts(f.from, f.to);
+  // The partial days' new hires, through one of the share functions (onboarding_*_share, migration 0016).
+  const hires = (share: string) => sql`employees e cross join lateral ${sql.raw(share)}(e) s where ${inFacts(p, 'e.created_at')}${scope(f, 'e')}`;
+  const [s] = await read<TOnboardingSummary>(db, sql`
+    with c as (
+      select coalesce(sum(started), 0)::int as started, coalesce(sum(hired), 0)::int as hired,
+             coalesce(sum(documents_rejected), 0)::int as docs_rejected, coalesce(sum(first), 0)::int as first,
+             coalesce(sum(retake), 0)::int as retake, coalesce(sum(not_passed), 0)::int as not_passed
+      from (
+        select r.started, r.hired, r.documents_rejected, r.courses_first_attempt as first, r.courses_after_retake as retake,
+               r.courses_not_passed as not_passed
+        from onboarding_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select 1, s.hired, s.documents_rejected, s.courses_first_attempt, s.courses_after_retake, s.courses_not_passed
+        from ${hires('onboarding_hire_share')}
+      ) x
+    ),
+    pct as (${histogramPercentiles(
+      sql`
+        select 'all'::text as k, r.bucket, r.n, r.sum_seconds as s from onboarding_hired_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select 'all'::text, report_duration_bucket(s.secs), count(*), sum(s.secs)
+        from ${hires('onboarding_hired_share')} group by 2`,
+      ['k'],
+    )})
+    select c.*, pct.p50 / 86400 as p50, pct.p90 / 86400 as p90 from c left join pct on true`);
+  const tasks = await read<TOnboardingTasks>(db, sql`
+    select assignee, sum(on_time)::int as on_time, sum(late)::int as late, sum(open)::int as open
+    from (
+      select r.assignee, r.on_time, r.late, r.open from onboarding_task_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.assignee, s.on_time, s.late, s.open from ${hires('onboarding_task_share')}
+    ) x
+    group by assignee
+    having sum(on_time) + sum(late) + sum(open) > 0
+    order by assignee`);
+  return onboardingReport(s!, tasks, PERCENTILE_MAX_RELATIVE_ERROR);
+}
+
+/** The onboarding report straight from every new hire of the period, exact percentiles: the reference its rollups are held to (tests, bench). */
+export async function onboardingFromFacts(db: DbHandle, f: TReportFilter): Promise<TOnboardingReport> {
   const hires = sql`select e.id, e.application_id, e.created_at, e.hired_at, e.task_outcomes, e.course_outcomes from employees e where ${period(f, 'e.created_at')}${scope(f, 'e')}`;
-  const [s] = await read<{ started: number; hired: number; docs_rejected: number; first: number; retake: number; not_passed: number; p50: number | null; p90: number | null }>(db, sql`
+  const [s] = await read<TOnboardingSummary>(db, sql`
     with h as (${hires}),
     courses as (select (c->>'attempts')::int as attempts, (c->>'passed')::boolean as passed from h, jsonb_array_elements(coalesce(h.course_outcomes, '[]'::jsonb)) c),
     -- The employee row is created by the acceptance (convertToEmployee), hired_at set with 'hired'.
@@ -586,7 +677,7 @@ export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboa
            (select count(*) from courses where not passed)::int as not_passed,
            (select percentile_cont(0.5) within group (order by d) from days) as p50,
            (select percentile_cont(0.9) within group (order by d) from days) as p90`);
-  const tasks = await read<{ assignee: string; on_time: number; late: number; open: number }>(db, sql`
+  const tasks = await read<TOnboardingTasks>(db, sql`
     with h as (${hires}),
     t as (select t->>'assignee' as assignee, (t->>'dueDate')::date as due, (t->>'completedAt')::timestamptz as done
           from h, jsonb_array_elements(coalesce(h.task_outcomes, '[]'::jsonb)) t)
@@ -595,45 +686,16 @@ export async function onboarding(db: DbHandle, f: TReportFilter): Promise<TOnboa
            count(*) filter (where done is not null and done >= (due + 1)::timestamp at time zone 'UTC')::int as late,
            count(*) filter (where done is null)::int as open
     from t group by assignee order by assignee`);
-  const days = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
-  return {
-    started: s!.started,
-    hired: s!.hired,
-    tasks: tasks.map((r) => ({ assignee: r.assignee, onTime: r.on_time, late: r.late, open: r.open })),
-    documentsRejected: s!.docs_rejected,
-    courses: { passedFirstAttempt: s!.first, passedAfterRetake: s!.retake, notPassed: s!.not_passed },
-    acceptedToHiredP50Days: days(s!.p50),
-    acceptedToHiredP90Days: days(s!.p90),
-  };
+  return onboardingReport(s!, tasks, null);
 }
 
 // ---- hiring-quality ----------------------------------------------------------------
 
-export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
-  const apps = sql`select a.score_dimensions, a.discrepancies from applications a where ${period(f, 'a.created_at')}${scope(f, 'a')}`;
-  const agreement = await read<{ competency: string; evaluated: number; mean_ai: number; mean_human: number; mean_gap: number; mean_abs_gap: number; higher: number; lower: number; equal: number }>(db, sql`
-    with p as (${apps}),
-    d as (select x->>'key' as competency, (x->>'ai')::float8 as ai, (x->>'human')::float8 as human
-          from p, jsonb_array_elements(p.score_dimensions) x
-          where p.score_dimensions is not null and x->>'human' is not null)
-    select competency, count(*)::int as evaluated,
-           avg(ai) as mean_ai, avg(human) as mean_human, avg(human - ai) as mean_gap, avg(abs(human - ai)) as mean_abs_gap,
-           count(*) filter (where human > ai)::int as higher,
-           count(*) filter (where human < ai)::int as lower,
-           count(*) filter (where human = ai)::int as equal
-    from d group by competency order by competency`);
-  const discrepancies = await read<{ rule: string; found: number; high: number; confirmed: number; dismissed: number; retest: number; unresolved: number }>(db, sql`
-    with p as (${apps}),
-    d as (select x->>'rule' as rule, x->>'severity' as severity, x->>'resolution' as resolution
-          from p, jsonb_array_elements(p.discrepancies) x where p.discrepancies is not null)
-    select rule, count(*)::int as found,
-           count(*) filter (where severity = 'high')::int as high,
-           count(*) filter (where resolution = 'confirmed')::int as confirmed,
-           count(*) filter (where resolution = 'dismissed')::int as dismissed,
-           count(*) filter (where resolution = 'retest')::int as retest,
-           count(*) filter (where resolution is null)::int as unresolved
-    from d group by rule order by rule`);
-  const r2 = (n: number) => Math.round(Number(n) * 100) / 100;
+type TAgreementRow = { competency: string; evaluated: number; mean_ai: number | null; mean_human: number; mean_gap: number | null; mean_abs_gap: number | null; higher: number; lower: number; equal: number };
+type TDiscrepancyRow = { rule: string; found: number; high: number; confirmed: number; dismissed: number; retest: number; unresolved: number };
+/** The report from its rows per competency (means rounded to two decimals) and per rule. */
+function hiringQualityReport(agreement: TAgreementRow[], discrepancies: TDiscrepancyRow[]): THiringQualityReport {
+  const r2 = (n: number | null) => Math.round(Number(n) * 100) / 100;
   return {
     agreement: agreement.map((r) => ({
       competency: r.competency,
@@ -648,4 +710,77 @@ export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THi
     })),
     discrepancies,
   };
+}
+
+/**
+ * From the quality rollups (migration 0016) for the whole days and months and the
+ * applications' period index for the partial days, by the share functions the rollups'
+ * triggers use. Exact: counts, and means as exact (numeric) sums over counts.
+ */
+export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
+  const p = periodParts(f.from, f.to);
+  const apps = (share: string) => sql`applications a cross join lateral ${sql.raw(share)}(a) s where ${inFacts(p, 'a.created_at')}${scope(f, 'a')}`;
+  const agreement = await read<TAgreementRow>(db, sql`
+    select competency, sum(evaluated)::int as evaluated,
+           (sum(sum_ai) / nullif(sum(n_ai), 0))::float8 as mean_ai, (sum(sum_human) / sum(evaluated))::float8 as mean_human,
+           (sum(sum_gap) / nullif(sum(n_ai), 0))::float8 as mean_gap, (sum(sum_abs_gap) / nullif(sum(n_ai), 0))::float8 as mean_abs_gap,
+           sum(human_higher)::int as higher, sum(human_lower)::int as lower, sum(equal)::int as equal
+    from (
+      select r.competency, r.evaluated, r.n_ai, r.sum_ai, r.sum_human, r.sum_gap, r.sum_abs_gap, r.human_higher, r.human_lower, r.equal
+      from quality_agreement_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.competency, count(*), count(s.ai), coalesce(sum(s.ai), 0), sum(s.human), coalesce(sum(s.human - s.ai), 0),
+             coalesce(sum(abs(s.human - s.ai)), 0), count(*) filter (where s.human > s.ai), count(*) filter (where s.human < s.ai),
+             count(*) filter (where s.human = s.ai)
+      from ${apps('quality_agreement_share')}
+      group by 1
+    ) x
+    group by competency
+    having sum(evaluated) > 0
+    order by competency`);
+  const discrepancies = await read<TDiscrepancyRow>(db, sql`
+    select rule, sum(found)::int as found, sum(high)::int as high, sum(confirmed)::int as confirmed, sum(dismissed)::int as dismissed,
+           sum(retest)::int as retest, sum(unresolved)::int as unresolved
+    from (
+      select r.rule, r.found, r.high, r.confirmed, r.dismissed, r.retest, r.unresolved
+      from quality_discrepancy_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+      union all
+      select s.rule, count(*), count(*) filter (where s.severity = 'high'), count(*) filter (where s.resolution = 'confirmed'),
+             count(*) filter (where s.resolution = 'dismissed'), count(*) filter (where s.resolution = 'retest'),
+             count(*) filter (where s.resolution is null)
+      from ${apps('quality_discrepancy_share')}
+      group by 1
+    ) x
+    group by rule
+    having sum(found) > 0
+    order by rule`);
+  return hiringQualityReport(agreement, discrepancies);
+}
+
+/** The hiring-quality report straight from every application of the period: the reference its rollups are held to (tests, bench). */
+export async function hiringQualityFromFacts(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
+  const apps = sql`select a.score_dimensions, a.discrepancies from applications a where ${period(f, 'a.created_at')}${scope(f, 'a')}`;
+  const agreement = await read<TAgreementRow>(db, sql`
+    with p as (${apps}),
+    d as (select x->>'key' as competency, (x->>'ai')::float8 as ai, (x->>'human')::float8 as human
+          from p, jsonb_array_elements(p.score_dimensions) x
+          where p.score_dimensions is not null and x->>'human' is not null)
+    select competency, count(*)::int as evaluated,
+           avg(ai) as mean_ai, avg(human) as mean_human, avg(human - ai) as mean_gap, avg(abs(human - ai)) as mean_abs_gap,
+           count(*) filter (where human > ai)::int as higher,
+           count(*) filter (where human < ai)::int as lower,
+           count(*) filter (where human = ai)::int as equal
+    from d group by competency order by competency`);
+  const discrepancies = await read<TDiscrepancyRow>(db, sql`
+    with p as (${apps}),
+    d as (select x->>'rule' as rule, x->>'severity' as severity, x->>'resolution' as resolution
+          from p, jsonb_array_elements(p.discrepancies) x where p.discrepancies is not null)
+    select rule, count(*)::int as found,
+           count(*) filter (where severity = 'high')::int as high,
+           count(*) filter (where resolution = 'confirmed')::int as confirmed,
+           count(*) filter (where resolution = 'dismissed')::int as dismissed,
+           count(*) filter (where resolution = 'retest')::int as retest,
+           count(*) filter (where resolution is null)::int as unresolved
+    from d group by rule order by rule`);
+  return hiringQualityReport(agreement, discrepancies);
 }

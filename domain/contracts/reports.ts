@@ -40,8 +40,8 @@ export function reportPeriod(q: TReportQuery, now: Date): { from: Date; to: Date
 }
 
 /**
- * Percentiles of the stage-times and approvals reports come from duration histograms (the
- * rollups of migration 0013, docs/reports.md): each is within this fraction of the exact
+ * Percentiles of the stage-times, approvals and onboarding reports come from duration
+ * histograms (the rollups of migrations 0013 and 0017, docs/reports.md): each is within this fraction of the exact
  * continuous percentile (`percentile_cont`) of the same durations, or within a second for
  * durations under a second. Counts and maxima are exact.
  */
@@ -162,6 +162,7 @@ export const ZCommunicationRowSchema = z.object({
 export type TCommunicationRow = z.infer<typeof ZCommunicationRowSchema>;
 
 export const ZOnboardingSchema = z.object({
+  percentileMaxRelativeError: ZPercentileErrorSchema,
   started: count,
   hired: count,
   tasks: z.array(z.object({ assignee: z.string(), onTime: count, late: count, open: count })),

@@ -11132,6 +11132,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description null: the percentiles are exact; otherwise they come from a duration histogram and are within this fraction of the exact percentile_cont (durations under a second: within a second). */
+                        percentileMaxRelativeError: number | null;
                         started: number;
                         hired: number;
                         tasks: {
