@@ -5,8 +5,8 @@
  * history (test/replay/fixtures/hired.json) and keeps them all, as a worker's cache does.
  * Each workflow runs its first activation: its modules are instantiated, its handlers set,
  * its context built, its first activities scheduled. Then a full GC and the heap used,
- * against the same with none. Load-independent (no server, no timing): for A/B of
- * workflow code and bundle options in seconds.
+ * against the same with none, and the CPU time that took. Load-independent (no server, no
+ * wall time): for A/B of workflow code and bundle options in seconds.
  *
  *   npx tsx scripts/bench/build-bundle.ts /tmp/b.js
  *   node --expose-gc --import tsx scripts/bench/workflow-heap.ts /tmp/b.js [N=200] [modules]
@@ -119,11 +119,14 @@ export async function measure(bundleFile: string, n: number, listModules = false
   await warm.wf.dispose();
   const before = gcNow();
   const kept = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) kept.push(await start());
+  const cpu = process.cpuUsage(cpu0);
   const after = gcNow();
+  const cpuMs = (cpu.user + cpu.system) / 1000 / n;
   const perKiB = (after - before) / n / 1024;
   console.log(
-    `${path.basename(bundleFile)}: ${(code.length / 1024).toFixed(0)} KiB bundle; ${n} workflows (${kept[0]!.commands} commands each on their first activation): heap +${((after - before) / 1048576).toFixed(1)} MiB, ${perKiB.toFixed(1)} KiB per workflow`,
+    `${path.basename(bundleFile)}: ${(code.length / 1024).toFixed(0)} KiB bundle; ${n} workflows (${kept[0]!.commands} commands each on their first activation): heap +${((after - before) / 1048576).toFixed(1)} MiB, ${perKiB.toFixed(1)} KiB per workflow; CPU ${cpuMs.toFixed(2)} ms per workflow (create + first activation)`,
   );
   if (process.env.WM_SNAP) (await import('node:v8')).writeHeapSnapshot(process.env.WM_SNAP);
   if (listModules) {
