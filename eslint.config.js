@@ -75,6 +75,23 @@ export default tseslint.config(
     },
   },
   {
+    // The worker evaluates these modules once and shares them between every workflow it
+    // caches (privacy/data-converter.ts, WORKFLOW_PRELOAD_MODULES): module-level state would
+    // leak from one workflow into another. State belongs in the workflow's own closures. A
+    // cache of values that depend only on their key (domain/business-days.ts) may disable this.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]', message: 'No module-level let/var in workflow code: workflows share their modules.' },
+        {
+          selector: 'Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/], Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]',
+          message: 'No module-level collections in workflow code: workflows share their modules.',
+        },
+      ],
+    },
+  },
+  {
     // Pure rules: no I/O and none of our other layers.
     files: ['domain/**/*.ts'],
     rules: {

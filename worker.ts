@@ -18,7 +18,7 @@ import { temporalConnectionOptions } from './ops/temporal-connection';
 import { startTracing, workerTracingOptions, type Tracing } from './ops/tracing';
 import { installWorkerRuntime, startWorkerOps } from './ops/worker-ops';
 import { loadConfigOrExit, type Config } from './temporal.config';
-import { dataConverter, WORKER_KEYS, WORKFLOW_INTERCEPTOR_MODULES } from './privacy/data-converter';
+import { dataConverter, WORKER_KEYS, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOW_PRELOAD_MODULES } from './privacy/data-converter';
 
 /** The workflows' entry: bundled here, or once by scripts/build-workflows.ts (run as a child process, never imported). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -76,11 +76,12 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     taskQueue: opts.taskQueue ?? opts.config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
-    // A pre-built bundle carries the workflow interceptors already (bundleOptions); one made here needs them named.
+    // A pre-built bundle carries the workflow interceptors and shared modules already (bundleOptions); one made here needs them named.
     interceptors: {
       activity: [attemptInterceptors, ...tracing.activityInterceptors],
       ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
     },
+    ...(opts.workflowBundle ? {} : { bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
     sinks: tracing.sinks,
     dataConverter: dataConverter(opts.config, opts.db, WORKER_KEYS),
     maxCachedWorkflows: opts.config.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,

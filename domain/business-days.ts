@@ -23,6 +23,8 @@ export interface TCalendar {
 
 export const UTC_CALENDAR: TCalendar = { timeZone: 'UTC', holidays: [], workdays: [] };
 
+// Shared by every workflow of a worker (preloaded): a formatter depends only on its zone.
+// eslint-disable-next-line no-restricted-syntax
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The zone's offset from UTC at `ms`, in ms (+8 h for Asia/Shanghai). */

@@ -16,8 +16,25 @@ export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter
 /** The workflow interceptors every bundle carries: tracing, a pass-through when untraced (ops/tracing.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [fileURLToPath(new URL('../workflows/tracing-interceptors.ts', import.meta.url))];
 
-/** For bundleWorkflowCode: the workflow side of the data converter, and the workflow interceptors. */
-export const bundleOptions = { failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES } as const;
+/**
+ * Modules the SDK's reusable V8 context evaluates once, before any workflow, and shares
+ * (deep-frozen) between all of them: the rest of @temporalio/workflow, all of workflows/ and
+ * the domain/ rules it imports, and the interceptor factory. Any module not listed is
+ * evaluated again for every workflow the worker caches (its module cache is per workflow):
+ * 72 of the 115 KiB a workflow's first activation cost (bench/RESULTS.md, worker memory).
+ * Safe only because these modules keep no state of their own: per-workflow state lives in
+ * the workflow function's closures (workflows/context.ts). ESLint's module-state rule for
+ * workflows/ and domain/ keeps it so. OpenTelemetry, which the interceptors require on the
+ * first traced call, stays per workflow: it keeps a context of its own.
+ */
+export const WORKFLOW_PRELOAD_MODULES = ['@temporalio/workflow', fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), ...WORKFLOW_INTERCEPTOR_MODULES];
+
+/** For bundleWorkflowCode: the workflow side of the data converter, the workflow interceptors and the shared modules. */
+export const bundleOptions = {
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+  workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+  preloadModules: WORKFLOW_PRELOAD_MODULES,
+} as const;
 
 /**
  * With PAYLOAD_KEYS set: encrypted payloads, per-application data keys when `db` is given.

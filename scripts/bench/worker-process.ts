@@ -5,7 +5,11 @@
  * load, as WORKFLOW_BUNDLE_PATH does; BENCH_BUNDLE_IN_WORKER=1 makes the worker run webpack
  * itself, as it did before worker.ts bundled in a child process (for before/after figures).
  */
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import v8 from 'node:v8';
+import type { Worker as NodeThread } from 'node:worker_threads';
+import type { Worker } from '@temporalio/worker';
 import { NativeConnection } from '@temporalio/worker';
 import { openDb } from '../../db/client';
 import { loadConfigOrExit } from '../../temporal.config';
@@ -25,7 +29,11 @@ const worker = await createWorker({
     ? {}
     : { workflowBundle: await loadWorkflowBundle({ WORKFLOW_BUNDLE_PATH: process.env.BENCH_WORKFLOW_BUNDLE ?? config.WORKFLOW_BUNDLE_PATH }) }),
 });
-serveParent({ state: () => worker.getState(), 'heap-snapshot': (file) => v8.writeHeapSnapshot(file) });
+serveParent({
+  state: () => worker.getState(),
+  'heap-snapshot': (file) => v8.writeHeapSnapshot(file),
+  'thread-heap-snapshot': (file) => writeThreadHeapSnapshot(worker, file!),
+});
 const running = worker.run();
 tellParentReady({ pid: process.pid });
 console.log(`worker polling ${config.TEMPORAL_ADDRESS} queue=${config.TEMPORAL_TASK_QUEUE}`);
@@ -33,3 +41,16 @@ await running;
 await connection.close();
 await db.close();
 process.exit(0);
+
+/**
+ * A heap snapshot of the SDK's workflow thread (where the cached workflows live unless
+ * debugMode), through Node's Worker.getHeapSnapshot. The thread is the SDK's private field
+ * (workflowCreator.workerThreadClients[0].workerThread in 1.24.0): a bench tool, not an API.
+ */
+async function writeThreadHeapSnapshot(w: Worker, file: string): Promise<string> {
+  const creator = (w as unknown as { workflowCreator?: { workerThreadClients?: { workerThread: NodeThread }[] } }).workflowCreator;
+  const thread = creator?.workerThreadClients?.[0]?.workerThread;
+  if (!thread) throw new Error('no workflow thread (debugMode, or another SDK version)');
+  await pipeline(await thread.getHeapSnapshot(), createWriteStream(file));
+  return file;
+}

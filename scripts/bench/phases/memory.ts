@@ -42,8 +42,14 @@ export async function benchMemory(ctx: BenchContext, ids: string[], variants: Me
     const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
     if (snapshotDir) {
       const gcd = await stack.worker.request<{ heapUsedMb: number }>('gc');
-      const file = await stack.worker.request<string>('heap-snapshot', path.join(snapshotDir, `worker-${v.label.replace(/\W+/g, '_')}.heapsnapshot`));
+      const name = v.label.replace(/\W+/g, '_');
+      const file = await stack.worker.request<string>('heap-snapshot', path.join(snapshotDir, `worker-${name}.heapsnapshot`));
       log(`memory [${v.label}]: heap used after a full GC ${fmt(gcd.heapUsedMb, 0)} MiB; snapshot ${file}`);
+      if (process.env.BENCH_WORKER_DEBUG_MODE !== '1') {
+        // The workflows are in the SDK's workflow thread: its heap too (heap-summary.ts reads both).
+        const thread = await stack.worker.request<string>('thread-heap-snapshot', path.join(snapshotDir, `worker-${name}-thread.heapsnapshot`));
+        log(`memory [${v.label}]: workflow thread snapshot ${thread}`);
+      }
     }
     const second: number[] = [];
     for (const id of ids.slice(0, 300)) second.push((await timed(() => query(id)))[0]);
