@@ -17,3 +17,4 @@ export * from './documents';
 export * from './data-keys';
 export * from './retention-runs';
 export * from './report-rollups';
+export * from './report-rollups-promise-offers';
