@@ -406,7 +406,9 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
       (select d.application_id as id, d.job_id, d.due_at, d.decided_at, d.late_seconds as late_secs
        from decision_promises d
        where d.decided_at > d.due_at and ${period(f, 'd.due_at')}${scope(f, 'd')}
-       order by d.late_seconds desc, d.application_id
+       -- nulls last as the index has it (a late row's lateness is never null), so a long period
+       -- reads its most late rows off decision_promises_late_idx and stops at 200 in the period.
+       order by d.late_seconds desc nulls last, d.application_id
        limit ${LIST_LIMIT})
       union all
       (select o.application_id, o.job_id, o.due_at, null, extract(epoch from ${nowSql} - o.due_at)::float8
