@@ -113,18 +113,42 @@ CREATE OR REPLACE FUNCTION "report_offer_salary"(offer jsonb) RETURNS double pre
   END
 $$;
 --> statement-breakpoint
--- One application's promise, from the facts: its row when it has a promise, none otherwise.
+-- What the ledgers hold, computed from the facts: the triggers below recompute one row from
+-- these (the planner narrows them to that application or version), the rebuild every row.
+CREATE VIEW "decision_promises_source" AS
+  SELECT a.id AS application_id, a.job_id, a.department_id, a.decision_due_at AS due_at, d.decided_at,
+         coalesce(d.withdrawn, false) AS withdrawn
+  FROM applications a
+  LEFT JOIN (
+    SELECT t.application_id,
+           min(t.at) FILTER (WHERE t.from_stage IN ('evaluation', 'decision') AND t.to_stage IN ('rejected', 'offer_drafting')) AS decided_at,
+           bool_or(t.to_stage = 'withdrawn') AS withdrawn
+    FROM stage_transitions t WHERE t.to_stage IN ('rejected', 'offer_drafting', 'withdrawn')
+    GROUP BY t.application_id
+  ) d ON d.application_id = a.id
+  WHERE a.decision_due_at IS NOT NULL;
+--> statement-breakpoint
+CREATE VIEW "offer_report_facts_source" AS
+  SELECT o.application_id, o.version, a.job_id, a.department_id, o.sent_at, o.status,
+         o.viewed_at IS NOT NULL OR o.status IN ('viewed', 'accepted', 'declined') AS viewed,
+         extract(epoch from o.responded_at - o.sent_at)::float8 AS answer_seconds,
+         coalesce(o.responded_at IS NOT NULL AND (o.reminded_at IS NULL OR o.responded_at < o.reminded_at), false) AS answered_before_reminder,
+         coalesce(o.responded_at >= o.reminded_at, false) AS answered_after_reminder,
+         coalesce(o.status = 'accepted' AND (o.reminded_at IS NULL OR o.responded_at < o.reminded_at), false) AS accepted_before_reminder,
+         coalesce(o.status = 'accepted' AND o.responded_at >= o.reminded_at, false) AS accepted_after_reminder,
+         CASE WHEN o.version > 1 THEN report_offer_salary(o.offer) - report_offer_salary(p.offer) END AS salary_change
+  FROM offer_versions o
+  JOIN applications a ON a.id = o.application_id
+  LEFT JOIN offer_versions p ON p.application_id = o.application_id AND p.version = o.version - 1
+  WHERE o.sent_at IS NOT NULL;
+--> statement-breakpoint
+-- One application's promise: its row when it has a promise, none otherwise.
 CREATE OR REPLACE FUNCTION "decision_promise_refresh"(app uuid) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM decision_promises p WHERE p.application_id = app
     AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = app AND a.decision_due_at IS NOT NULL);
   INSERT INTO decision_promises AS p (application_id, job_id, department_id, due_at, decided_at, withdrawn)
-  SELECT a.id, a.job_id, a.department_id, a.decision_due_at,
-         (SELECT min(d.at) FROM stage_transitions d
-          WHERE d.application_id = a.id AND d.from_stage IN ('evaluation', 'decision') AND d.to_stage IN ('rejected', 'offer_drafting')),
-         EXISTS (SELECT 1 FROM stage_transitions w WHERE w.application_id = a.id AND w.to_stage = 'withdrawn')
-  FROM applications a
-  WHERE a.id = app AND a.decision_due_at IS NOT NULL
+  SELECT * FROM decision_promises_source s WHERE s.application_id = app
   ON CONFLICT (application_id) DO UPDATE SET
     job_id = excluded.job_id, department_id = excluded.department_id, due_at = excluded.due_at,
     decided_at = excluded.decided_at, withdrawn = excluded.withdrawn
@@ -133,28 +157,16 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
--- One offer version's figures, from the facts (its row while it is sent, none otherwise). Its
+-- One offer version's figures (its row while it is sent, none otherwise). Its
 -- salary change is against the version before, so a change of version v refreshes v + 1 too.
 CREATE OR REPLACE FUNCTION "offer_report_fact_refresh"(app uuid, ver int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM offer_report_facts f WHERE f.application_id = app AND f.version = ver
-    AND NOT EXISTS (SELECT 1 FROM offer_versions o JOIN applications a ON a.id = o.application_id
-                    WHERE o.application_id = app AND o.version = ver AND o.sent_at IS NOT NULL);
+    AND NOT EXISTS (SELECT 1 FROM offer_report_facts_source s WHERE s.application_id = app AND s.version = ver);
   INSERT INTO offer_report_facts AS f (application_id, version, job_id, department_id, sent_at, status, viewed, answer_seconds,
                                        answered_before_reminder, answered_after_reminder, accepted_before_reminder,
                                        accepted_after_reminder, salary_change)
-  SELECT o.application_id, o.version, a.job_id, a.department_id, o.sent_at, o.status,
-         o.viewed_at IS NOT NULL OR o.status IN ('viewed', 'accepted', 'declined'),
-         extract(epoch from o.responded_at - o.sent_at)::float8,
-         coalesce(o.responded_at IS NOT NULL AND (o.reminded_at IS NULL OR o.responded_at < o.reminded_at), false),
-         coalesce(o.responded_at >= o.reminded_at, false),
-         coalesce(o.status = 'accepted' AND (o.reminded_at IS NULL OR o.responded_at < o.reminded_at), false),
-         coalesce(o.status = 'accepted' AND o.responded_at >= o.reminded_at, false),
-         CASE WHEN o.version > 1 THEN report_offer_salary(o.offer) - report_offer_salary(p.offer) END
-  FROM offer_versions o
-  JOIN applications a ON a.id = o.application_id
-  LEFT JOIN offer_versions p ON p.application_id = o.application_id AND p.version = o.version - 1
-  WHERE o.application_id = app AND o.version = ver AND o.sent_at IS NOT NULL
+  SELECT * FROM offer_report_facts_source s WHERE s.application_id = app AND s.version = ver
   ON CONFLICT (application_id, version) DO UPDATE SET
     job_id = excluded.job_id, department_id = excluded.department_id, sent_at = excluded.sent_at, status = excluded.status,
     viewed = excluded.viewed, answer_seconds = excluded.answer_seconds,
@@ -348,31 +360,11 @@ BEGIN
   DELETE FROM offer_rollup;
   DELETE FROM offer_answer_histogram;
   INSERT INTO decision_promises (application_id, job_id, department_id, due_at, decided_at, withdrawn)
-  SELECT a.id, a.job_id, a.department_id, a.decision_due_at, d.decided_at, coalesce(d.withdrawn, false)
-  FROM applications a
-  LEFT JOIN (
-    SELECT t.application_id,
-           min(t.at) FILTER (WHERE t.from_stage IN ('evaluation', 'decision') AND t.to_stage IN ('rejected', 'offer_drafting')) AS decided_at,
-           bool_or(t.to_stage = 'withdrawn') AS withdrawn
-    FROM stage_transitions t WHERE t.to_stage IN ('rejected', 'offer_drafting', 'withdrawn')
-    GROUP BY t.application_id
-  ) d ON d.application_id = a.id
-  WHERE a.decision_due_at IS NOT NULL;
+  SELECT * FROM decision_promises_source;
   INSERT INTO offer_report_facts (application_id, version, job_id, department_id, sent_at, status, viewed, answer_seconds,
                                   answered_before_reminder, answered_after_reminder, accepted_before_reminder,
                                   accepted_after_reminder, salary_change)
-  SELECT o.application_id, o.version, a.job_id, a.department_id, o.sent_at, o.status,
-         o.viewed_at IS NOT NULL OR o.status IN ('viewed', 'accepted', 'declined'),
-         extract(epoch from o.responded_at - o.sent_at)::float8,
-         coalesce(o.responded_at IS NOT NULL AND (o.reminded_at IS NULL OR o.responded_at < o.reminded_at), false),
-         coalesce(o.responded_at >= o.reminded_at, false),
-         coalesce(o.status = 'accepted' AND (o.reminded_at IS NULL OR o.responded_at < o.reminded_at), false),
-         coalesce(o.status = 'accepted' AND o.responded_at >= o.reminded_at, false),
-         CASE WHEN o.version > 1 THEN report_offer_salary(o.offer) - report_offer_salary(p.offer) END
-  FROM offer_versions o
-  JOIN applications a ON a.id = o.application_id
-  LEFT JOIN offer_versions p ON p.application_id = o.application_id AND p.version = o.version - 1
-  WHERE o.sent_at IS NOT NULL;
+  SELECT * FROM offer_report_facts_source;
   INSERT INTO decision_promise_rollup (grain, period, job_id, department_id, kept, late, withdrawn, late_max_seconds)
   SELECT g.grain, date_trunc(g.grain, p.due_at AT TIME ZONE 'UTC')::date, p.job_id, p.department_id,
          count(*) FILTER (WHERE p.decided_at <= p.due_at), count(*) FILTER (WHERE p.decided_at > p.due_at),

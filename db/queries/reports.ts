@@ -287,16 +287,7 @@ export async function decisionPromiseExact(db: DbHandle, f: TReportFilter, now: 
            exists (select 1 from stage_transitions w where w.application_id = a.id and w.to_stage = 'withdrawn') as withdrawn
     from applications a
     where a.decision_due_at is not null and ${period(f, 'a.decision_due_at')}${scope(f, 'a')}`;
-  const [summary] = await read<{
-    due: number;
-    kept: number;
-    late: number;
-    late_open: number;
-    pending: number;
-    withdrawn: number;
-    late_p50: number | null;
-    late_max: number | null;
-  }>(db, sql`
+  const [summary] = await read<TPromiseSummary>(db, sql`
     with p as materialized (${base}),
     c as (
       select *, case
@@ -324,8 +315,24 @@ export async function decisionPromiseExact(db: DbHandle, f: TReportFilter, now: 
     where (decided_at is not null and decided_at > due_at) or (decided_at is null and not withdrawn and due_at < ${nowSql})
     order by late_secs desc, id
     limit ${LIST_LIMIT}`);
-  const s = summary!;
-  const decided = s.kept + s.late;
+  return promiseReport(summary!, late);
+}
+
+type TPromiseSummary = {
+  due: number;
+  kept: number;
+  /** Decided late, or undecided past the promise (late_open). */
+  late: number;
+  late_open: number;
+  pending: number;
+  withdrawn: number;
+  late_p50: number | null;
+  late_max: number | null;
+};
+type TLateRow = { id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number };
+
+/** The decision-promise report from its figures and its late rows (both the exact and the rollup query). */
+function promiseReport(s: TPromiseSummary, late: TLateRow[]): Omit<TDecisionPromiseReport, 'percentileMaxRelativeError'> {
   return {
     due: s.due,
     keptInTime: s.kept,
@@ -333,7 +340,7 @@ export async function decisionPromiseExact(db: DbHandle, f: TReportFilter, now: 
     lateOpen: s.late_open,
     pending: s.pending,
     withdrawn: s.withdrawn,
-    keptRate: ratio(s.kept, decided),
+    keptRate: ratio(s.kept, s.kept + s.late),
     lateP50Seconds: s.late_p50 === null ? null : Math.round(Number(s.late_p50)),
     lateMaxSeconds: s.late_max === null ? null : Math.round(Number(s.late_max)),
     lateList: late.map((r) => ({
@@ -401,7 +408,7 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
     select settled.kept, settled.late, settled.withdrawn, open.late_open, open.pending,
            pct.p50 as late_p50, greatest(settled.late_max, open.late_max) as late_max
     from settled cross join open left join pct on true`);
-  const late = await read<{ id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number }>(db, sql`
+  const late = await read<TLateRow>(db, sql`
     select * from (
       (select d.application_id as id, d.job_id, d.due_at, d.decided_at, d.late_seconds as late_secs
        from decision_promises d
@@ -419,25 +426,9 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
     order by late_secs desc, id
     limit ${LIST_LIMIT}`);
   const s = summary!;
-  const lateAll = s.late + s.late_open;
   return {
     percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
-    due: s.kept + s.late + s.withdrawn + s.late_open + s.pending,
-    keptInTime: s.kept,
-    late: lateAll,
-    lateOpen: s.late_open,
-    pending: s.pending,
-    withdrawn: s.withdrawn,
-    keptRate: ratio(s.kept, s.kept + lateAll),
-    lateP50Seconds: s.late_p50 === null ? null : Math.round(Number(s.late_p50)),
-    lateMaxSeconds: s.late_max === null ? null : Math.round(Number(s.late_max)),
-    lateList: late.map((r) => ({
-      applicationId: r.id,
-      jobId: r.job_id,
-      dueAt: iso(r.due_at)!,
-      decidedAt: iso(r.decided_at),
-      lateSeconds: Math.round(Number(r.late_secs)),
-    })),
+    ...promiseReport({ ...s, due: s.kept + s.late + s.withdrawn + s.late_open + s.pending, late: s.late + s.late_open }, late),
   };
 }
 
@@ -519,24 +510,7 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
 
 /** The offers report from every offer version of the period, as before the rollups (exact percentiles): the reference for offers. */
 export async function offersExact(db: DbHandle, f: TReportFilter): Promise<Omit<TOffersReport, 'percentileMaxRelativeError'>> {
-  const [r] = await read<{
-    sent: number;
-    viewed: number;
-    accepted: number;
-    declined: number;
-    expired: number;
-    superseded: number;
-    answer_p50: number | null;
-    answer_p90: number | null;
-    before_reminder: number;
-    after_reminder: number;
-    accepted_before: number;
-    accepted_after: number;
-    revisions: number;
-    change_mean: number | null;
-    change_min: number | null;
-    change_max: number | null;
-  }>(db, sql`
+  const [r] = await read<TOfferFigures>(db, sql`
     with v as (
       select o.status, o.sent_at, o.viewed_at, o.reminded_at, o.responded_at, o.version,
              extract(epoch from o.responded_at - o.sent_at)::float8 as answer_secs,
@@ -563,25 +537,49 @@ export async function offersExact(db: DbHandle, f: TReportFilter): Promise<Omit<
            min(salary_change) filter (where version > 1) as change_min,
            max(salary_change) filter (where version > 1) as change_max
     from v`);
+  return offersReport(r!);
+}
+
+type TOfferFigures = {
+  sent: number;
+  viewed: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+  superseded: number;
+  answer_p50: number | null;
+  answer_p90: number | null;
+  before_reminder: number;
+  after_reminder: number;
+  accepted_before: number;
+  accepted_after: number;
+  revisions: number;
+  change_mean: number | null;
+  change_min: number | null;
+  change_max: number | null;
+};
+
+/** The offers report from its figures (both the exact and the rollup query). */
+function offersReport(r: TOfferFigures): Omit<TOffersReport, 'percentileMaxRelativeError'> {
   const num = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
   return {
-    sent: r!.sent,
-    viewed: r!.viewed,
-    accepted: r!.accepted,
-    declined: r!.declined,
-    expired: r!.expired,
-    superseded: r!.superseded,
-    acceptanceRate: ratio(r!.accepted, r!.accepted + r!.declined + r!.expired),
-    answerP50Seconds: r!.answer_p50 === null ? null : Math.round(Number(r!.answer_p50)),
-    answerP90Seconds: r!.answer_p90 === null ? null : Math.round(Number(r!.answer_p90)),
-    answeredBeforeReminder: r!.before_reminder,
-    answeredAfterReminder: r!.after_reminder,
-    acceptedBeforeReminder: r!.accepted_before,
-    acceptedAfterReminder: r!.accepted_after,
-    revisions: r!.revisions,
-    salaryChangeMean: num(r!.change_mean),
-    salaryChangeMin: num(r!.change_min),
-    salaryChangeMax: num(r!.change_max),
+    sent: r.sent,
+    viewed: r.viewed,
+    accepted: r.accepted,
+    declined: r.declined,
+    expired: r.expired,
+    superseded: r.superseded,
+    acceptanceRate: ratio(r.accepted, r.accepted + r.declined + r.expired),
+    answerP50Seconds: r.answer_p50 === null ? null : Math.round(Number(r.answer_p50)),
+    answerP90Seconds: r.answer_p90 === null ? null : Math.round(Number(r.answer_p90)),
+    answeredBeforeReminder: r.before_reminder,
+    answeredAfterReminder: r.after_reminder,
+    acceptedBeforeReminder: r.accepted_before,
+    acceptedAfterReminder: r.accepted_after,
+    revisions: r.revisions,
+    salaryChangeMean: num(r.change_mean),
+    salaryChangeMin: num(r.change_min),
+    salaryChangeMax: num(r.change_max),
   };
 }
 
@@ -593,25 +591,7 @@ export async function offersExact(db: DbHandle, f: TReportFilter): Promise<Omit<
  */
 export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersReport> {
   const p = periodParts(f.from, f.to);
-  const [r] = await read<{
-    sent: number;
-    viewed: number;
-    accepted: number;
-    declined: number;
-    expired: number;
-    superseded: number;
-    before_reminder: number;
-    after_reminder: number;
-    accepted_before: number;
-    accepted_after: number;
-    revisions: number;
-    changes: number;
-    change_sum: string;
-    change_min: number | null;
-    change_max: number | null;
-    answer_p50: number | null;
-    answer_p90: number | null;
-  }>(db, sql`
+  const [r] = await read<Omit<TOfferFigures, 'change_mean'> & { changes: number; change_sum: string }>(db, sql`
     with c as (
       select coalesce(sum(sent), 0)::int as sent, coalesce(sum(viewed), 0)::int as viewed, coalesce(sum(accepted), 0)::int as accepted,
              coalesce(sum(declined), 0)::int as declined, coalesce(sum(expired), 0)::int as expired,
@@ -646,28 +626,11 @@ export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersRep
       ['k'],
     )})
     select c.*, pct.p50 as answer_p50, pct.p90 as answer_p90 from c left join pct on true`);
-  const o = r!;
-  const num = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
+  const { changes, change_sum, ...o } = r!;
   return {
     percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
-    sent: o.sent,
-    viewed: o.viewed,
-    accepted: o.accepted,
-    declined: o.declined,
-    expired: o.expired,
-    superseded: o.superseded,
-    acceptanceRate: ratio(o.accepted, o.accepted + o.declined + o.expired),
-    answerP50Seconds: o.answer_p50 === null ? null : Math.round(Number(o.answer_p50)),
-    answerP90Seconds: o.answer_p90 === null ? null : Math.round(Number(o.answer_p90)),
-    answeredBeforeReminder: o.before_reminder,
-    answeredAfterReminder: o.after_reminder,
-    acceptedBeforeReminder: o.accepted_before,
-    acceptedAfterReminder: o.accepted_after,
-    revisions: o.revisions,
-    // The sum is numeric (exact); the mean as avg() gives it over the changes.
-    salaryChangeMean: o.changes > 0 ? num(Number(o.change_sum) / o.changes) : null,
-    salaryChangeMin: num(o.change_min),
-    salaryChangeMax: num(o.change_max),
+    // The sum is numeric (exact); the mean as avg() gives it, over the changes.
+    ...offersReport({ ...o, change_mean: changes > 0 ? Number(change_sum) / changes : null }),
   };
 }
 
