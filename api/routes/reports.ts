@@ -68,10 +68,11 @@ const REPORTS: Record<TReportName, TReportDef> = {
   }),
   'decision-promise': def({
     summary: 'Decision promises that fell due in the period: kept, late (and how late), pending',
-    description: `The decision is the move out of evaluation or decision. The late list holds the ${q.LIST_LIMIT} latest; the counts cover all.`,
+    description: `The decision is the move out of evaluation or decision. The late list holds the ${q.LIST_LIMIT} latest; the counts cover all. \`lateP50Seconds\` comes from a duration histogram, within \`percentileMaxRelativeError\` of the exact figure; counts, the rate and the maximum are exact.`,
     schema: ZDecisionPromiseSchema,
     run: (db, f, now) => q.decisionPromise(db, f, now),
-    csv: ({ lateList, ...summary }) => [
+    // The CSV keeps its columns of before: the percentiles' error is a statement about them, not a figure.
+    csv: ({ lateList, percentileMaxRelativeError: _error, ...summary }) => [
       { title: 'summary', ...one(summary) },
       objectsSection(lateList, ['applicationId', 'jobId', 'dueAt', 'decidedAt', 'lateSeconds'], 'late'),
     ],
@@ -89,10 +90,11 @@ const REPORTS: Record<TReportName, TReportDef> = {
   }),
   offers: def({
     summary: 'Offers sent in the period: viewed, accepted, declined, expired, time to answer, the reminder, revisions',
-    description: 'Acceptance rate: accepted of those accepted, declined or expired. Salary change: each sent revision against the version before it.',
+    description:
+      'Acceptance rate: accepted of those accepted, declined or expired. Salary change: each sent revision against the version before it. `answerP50Seconds` and `answerP90Seconds` come from a duration histogram, within `percentileMaxRelativeError` of the exact figure; everything else is exact.',
     schema: ZOffersSchema,
     run: (db, f) => q.offers(db, f),
-    csv: (r) => [one(r)],
+    csv: ({ percentileMaxRelativeError: _error, ...r }) => [one(r)],
   }),
   communications: def({
     summary: 'Messages per template, language and channel: sent, failed, opened, open rate',

@@ -7,8 +7,9 @@
  *
  * The funnel, stage-times and approvals reports read the rollups of migrations 0013 and 0015
  * (per UTC day, ISO week and month, and per job, department or everything), and the
- * communications, onboarding and hiring-quality reports those of migration 0016 (per UTC day
- * and month, per job and department); all are kept by triggers. A report reads them for the
+ * communications, onboarding and hiring-quality reports those of migration 0016, and the
+ * decision-promise and offers reports those of migration 0017 (per UTC day and month, per job
+ * and department); all are kept by triggers. A report reads them for the
  * period's whole days, weeks and months, and the facts' indexes only for its partial first and
  * last days (rollupParts, periodParts); percentiles come from the rollups' duration histograms
  * (histogramPercentiles), within PERCENTILE_MAX_RELATIVE_ERROR.
@@ -339,23 +340,19 @@ export async function stageTimes(db: DbHandle, f: TReportFilter, now: Date): Pro
 const DECIDED = sql`select min(d.at) from stage_transitions d
   where d.application_id = a.id and d.from_stage in ('evaluation', 'decision') and d.to_stage in ('rejected', 'offer_drafting')`;
 
-export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date): Promise<TDecisionPromiseReport> {
+/**
+ * The decision-promise report computed from every application of the period, as before the
+ * rollups (exact lateness p50): the reference the rollup-backed decisionPromise is tested and
+ * benchmarked against.
+ */
+export async function decisionPromiseExact(db: DbHandle, f: TReportFilter, now: Date): Promise<Omit<TDecisionPromiseReport, 'percentileMaxRelativeError'>> {
   const nowSql = sql`${now.toISOString()}::timestamptz`;
   const base = sql`
     select a.id, a.job_id, a.decision_due_at as due_at, (${DECIDED}) as decided_at,
            exists (select 1 from stage_transitions w where w.application_id = a.id and w.to_stage = 'withdrawn') as withdrawn
     from applications a
     where a.decision_due_at is not null and ${period(f, 'a.decision_due_at')}${scope(f, 'a')}`;
-  const [summary] = await read<{
-    due: number;
-    kept: number;
-    late: number;
-    late_open: number;
-    pending: number;
-    withdrawn: number;
-    late_p50: number | null;
-    late_max: number | null;
-  }>(db, sql`
+  const [summary] = await read<TPromiseSummary>(db, sql`
     with p as materialized (${base}),
     c as (
       select *, case
@@ -383,8 +380,24 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
     where (decided_at is not null and decided_at > due_at) or (decided_at is null and not withdrawn and due_at < ${nowSql})
     order by late_secs desc, id
     limit ${LIST_LIMIT}`);
-  const s = summary!;
-  const decided = s.kept + s.late;
+  return promiseReport(summary!, late);
+}
+
+type TPromiseSummary = {
+  due: number;
+  kept: number;
+  /** Decided late, or undecided past the promise (late_open). */
+  late: number;
+  late_open: number;
+  pending: number;
+  withdrawn: number;
+  late_p50: number | null;
+  late_max: number | null;
+};
+type TLateRow = { id: string; job_id: string; due_at: string | Date; decided_at: string | Date | null; late_secs: number };
+
+/** The decision-promise report from its figures and its late rows (both the exact and the rollup query). */
+function promiseReport(s: TPromiseSummary, late: TLateRow[]): Omit<TDecisionPromiseReport, 'percentileMaxRelativeError'> {
   return {
     due: s.due,
     keptInTime: s.kept,
@@ -392,7 +405,7 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
     lateOpen: s.late_open,
     pending: s.pending,
     withdrawn: s.withdrawn,
-    keptRate: ratio(s.kept, decided),
+    keptRate: ratio(s.kept, s.kept + s.late),
     lateP50Seconds: s.late_p50 === null ? null : Math.round(Number(s.late_p50)),
     lateMaxSeconds: s.late_max === null ? null : Math.round(Number(s.late_max)),
     lateList: late.map((r) => ({
@@ -402,6 +415,85 @@ export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date)
       decidedAt: iso(r.decided_at),
       lateSeconds: Math.round(Number(r.late_secs)),
     })),
+  };
+}
+
+/**
+ * Decision promises from the rollups of migration 0017: the settled ones (kept, late with their
+ * lateness, withdrawn before a decision) from decision_promise_rollup and its lateness histogram
+ * for the period's whole days and months, and from the decision_promises ledger for its partial
+ * days; the open ones (undecided, not withdrawn), whose outcome depends on `now`, from the
+ * ledger's partial index of open promises. Lateness p50 from the histogram (open promises'
+ * lateness bucketed at the request's now), within PERCENTILE_MAX_RELATIVE_ERROR; counts and the
+ * maximum exact. The late list: the 200 most late decided promises from decision_promises_late_idx
+ * (a decided promise's lateness is fixed) and the 200 oldest open ones past due, merged.
+ */
+export async function decisionPromise(db: DbHandle, f: TReportFilter, now: Date): Promise<TDecisionPromiseReport> {
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
+  const p = periodParts(f.from, f.to);
+  const openRows = sql`decision_promises o where o.decided_at is null and not o.withdrawn and ${period(f, 'o.due_at')}${scope(f, 'o')}`;
+  const [summary] = await read<{
+    kept: number;
+    late: number;
+    withdrawn: number;
+    late_open: number;
+    pending: number;
+    late_p50: number | null;
+    late_max: number | null;
+  }>(db, sql`
+    with settled as (
+      select coalesce(sum(kept), 0)::int as kept, coalesce(sum(late), 0)::int as late, coalesce(sum(withdrawn), 0)::int as withdrawn,
+             max(late_max) as late_max
+      from (
+        select r.kept, r.late, r.withdrawn, r.late_max_seconds as late_max from decision_promise_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select count(*) filter (where s.decided_at <= s.due_at), count(*) filter (where s.decided_at > s.due_at),
+               count(*) filter (where s.decided_at is null), max(s.late_seconds)
+        from decision_promises s where (s.decided_at is not null or s.withdrawn) and ${inFacts(p, 's.due_at')}${scope(f, 's')}
+      ) x
+    ),
+    open as (
+      select count(*) filter (where o.due_at < ${nowSql})::int as late_open, count(*) filter (where o.due_at >= ${nowSql})::int as pending,
+             extract(epoch from ${nowSql} - min(o.due_at) filter (where o.due_at < ${nowSql}))::float8 as late_max
+      from ${openRows}
+    ),
+    pct as (${histogramPercentiles(
+      sql`
+        select 'all' as k, r.bucket, r.n, r.sum_seconds as s from decision_lateness_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select 'all', report_duration_bucket(s.late_seconds), count(*), sum(s.late_seconds)
+        from decision_promises s where s.decided_at > s.due_at and ${inFacts(p, 's.due_at')}${scope(f, 's')}
+        group by 2
+        union all
+        select 'all', report_duration_bucket(x.secs), count(*), sum(x.secs)
+        from (select extract(epoch from ${nowSql} - o.due_at)::float8 as secs from ${openRows} and o.due_at < ${nowSql}) x
+        group by 2`,
+      ['k'],
+    )})
+    select settled.kept, settled.late, settled.withdrawn, open.late_open, open.pending,
+           pct.p50 as late_p50, greatest(settled.late_max, open.late_max) as late_max
+    from settled cross join open left join pct on true`);
+  const late = await read<TLateRow>(db, sql`
+    select * from (
+      (select d.application_id as id, d.job_id, d.due_at, d.decided_at, d.late_seconds as late_secs
+       from decision_promises d
+       where d.decided_at > d.due_at and ${period(f, 'd.due_at')}${scope(f, 'd')}
+       -- nulls last as the index has it (a late row's lateness is never null), so a long period
+       -- reads its most late rows off decision_promises_late_idx and stops at 200 in the period.
+       order by d.late_seconds desc nulls last, d.application_id
+       limit ${LIST_LIMIT})
+      union all
+      (select o.application_id, o.job_id, o.due_at, null, extract(epoch from ${nowSql} - o.due_at)::float8
+       from ${openRows} and o.due_at < ${nowSql}
+       order by o.due_at, o.application_id
+       limit ${LIST_LIMIT})
+    ) l
+    order by late_secs desc, id
+    limit ${LIST_LIMIT}`);
+  const s = summary!;
+  return {
+    percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
+    ...promiseReport({ ...s, due: s.kept + s.late + s.withdrawn + s.late_open + s.pending, late: s.late + s.late_open }, late),
   };
 }
 
@@ -487,25 +579,9 @@ export async function approvals(db: DbHandle, f: TReportFilter): Promise<TApprov
 
 // ---- offers ------------------------------------------------------------------------
 
-export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersReport> {
-  const [r] = await read<{
-    sent: number;
-    viewed: number;
-    accepted: number;
-    declined: number;
-    expired: number;
-    superseded: number;
-    answer_p50: number | null;
-    answer_p90: number | null;
-    before_reminder: number;
-    after_reminder: number;
-    accepted_before: number;
-    accepted_after: number;
-    revisions: number;
-    change_mean: number | null;
-    change_min: number | null;
-    change_max: number | null;
-  }>(db, sql`
+/** The offers report from every offer version of the period, as before the rollups (exact percentiles): the reference for offers. */
+export async function offersExact(db: DbHandle, f: TReportFilter): Promise<Omit<TOffersReport, 'percentileMaxRelativeError'>> {
+  const [r] = await read<TOfferFigures>(db, sql`
     with v as (
       select o.status, o.sent_at, o.viewed_at, o.reminded_at, o.responded_at, o.version,
              extract(epoch from o.responded_at - o.sent_at)::float8 as answer_secs,
@@ -532,25 +608,100 @@ export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersRep
            min(salary_change) filter (where version > 1) as change_min,
            max(salary_change) filter (where version > 1) as change_max
     from v`);
+  return offersReport(r!);
+}
+
+type TOfferFigures = {
+  sent: number;
+  viewed: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+  superseded: number;
+  answer_p50: number | null;
+  answer_p90: number | null;
+  before_reminder: number;
+  after_reminder: number;
+  accepted_before: number;
+  accepted_after: number;
+  revisions: number;
+  change_mean: number | null;
+  change_min: number | null;
+  change_max: number | null;
+};
+
+/** The offers report from its figures (both the exact and the rollup query). */
+function offersReport(r: TOfferFigures): Omit<TOffersReport, 'percentileMaxRelativeError'> {
   const num = (n: number | null) => (n === null ? null : Math.round(Number(n) * 100) / 100);
   return {
-    sent: r!.sent,
-    viewed: r!.viewed,
-    accepted: r!.accepted,
-    declined: r!.declined,
-    expired: r!.expired,
-    superseded: r!.superseded,
-    acceptanceRate: ratio(r!.accepted, r!.accepted + r!.declined + r!.expired),
-    answerP50Seconds: r!.answer_p50 === null ? null : Math.round(Number(r!.answer_p50)),
-    answerP90Seconds: r!.answer_p90 === null ? null : Math.round(Number(r!.answer_p90)),
-    answeredBeforeReminder: r!.before_reminder,
-    answeredAfterReminder: r!.after_reminder,
-    acceptedBeforeReminder: r!.accepted_before,
-    acceptedAfterReminder: r!.accepted_after,
-    revisions: r!.revisions,
-    salaryChangeMean: num(r!.change_mean),
-    salaryChangeMin: num(r!.change_min),
-    salaryChangeMax: num(r!.change_max),
+    sent: r.sent,
+    viewed: r.viewed,
+    accepted: r.accepted,
+    declined: r.declined,
+    expired: r.expired,
+    superseded: r.superseded,
+    acceptanceRate: ratio(r.accepted, r.accepted + r.declined + r.expired),
+    answerP50Seconds: r.answer_p50 === null ? null : Math.round(Number(r.answer_p50)),
+    answerP90Seconds: r.answer_p90 === null ? null : Math.round(Number(r.answer_p90)),
+    answeredBeforeReminder: r.before_reminder,
+    answeredAfterReminder: r.after_reminder,
+    acceptedBeforeReminder: r.accepted_before,
+    acceptedAfterReminder: r.accepted_after,
+    revisions: r.revisions,
+    salaryChangeMean: num(r.change_mean),
+    salaryChangeMin: num(r.change_min),
+    salaryChangeMax: num(r.change_max),
+  };
+}
+
+/**
+ * Offers from the rollups of migration 0017: counts, reminder splits, revisions and the salary
+ * changes' count, sum, min and max from offer_rollup for the period's whole days and months, and
+ * from the offer_report_facts ledger for its partial days; time to answer from the answer-time
+ * histogram, within PERCENTILE_MAX_RELATIVE_ERROR. Everything but the percentiles is exact.
+ */
+export async function offers(db: DbHandle, f: TReportFilter): Promise<TOffersReport> {
+  const p = periodParts(f.from, f.to);
+  const [r] = await read<Omit<TOfferFigures, 'change_mean'> & { changes: number; change_sum: string }>(db, sql`
+    with c as (
+      select coalesce(sum(sent), 0)::int as sent, coalesce(sum(viewed), 0)::int as viewed, coalesce(sum(accepted), 0)::int as accepted,
+             coalesce(sum(declined), 0)::int as declined, coalesce(sum(expired), 0)::int as expired,
+             coalesce(sum(superseded), 0)::int as superseded, coalesce(sum(before_reminder), 0)::int as before_reminder,
+             coalesce(sum(after_reminder), 0)::int as after_reminder, coalesce(sum(accepted_before), 0)::int as accepted_before,
+             coalesce(sum(accepted_after), 0)::int as accepted_after, coalesce(sum(revisions), 0)::int as revisions,
+             coalesce(sum(changes), 0)::int as changes, coalesce(sum(change_sum), 0)::text as change_sum,
+             min(change_min) as change_min, max(change_max) as change_max
+      from (
+        select r.sent, r.viewed, r.accepted, r.declined, r.expired, r.superseded, r.answered_before_reminder as before_reminder,
+               r.answered_after_reminder as after_reminder, r.accepted_before_reminder as accepted_before,
+               r.accepted_after_reminder as accepted_after, r.revisions, r.salary_changes as changes, r.salary_change_sum as change_sum,
+               r.salary_change_min as change_min, r.salary_change_max as change_max
+        from offer_rollup r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select count(*), count(*) filter (where o.viewed), count(*) filter (where o.status = 'accepted'),
+               count(*) filter (where o.status = 'declined'), count(*) filter (where o.status = 'expired'),
+               count(*) filter (where o.status = 'superseded'), count(*) filter (where o.answered_before_reminder),
+               count(*) filter (where o.answered_after_reminder), count(*) filter (where o.accepted_before_reminder),
+               count(*) filter (where o.accepted_after_reminder), count(*) filter (where o.version > 1), count(o.salary_change),
+               coalesce(sum(o.salary_change::numeric), 0), min(o.salary_change), max(o.salary_change)
+        from offer_report_facts o where ${inFacts(p, 'o.sent_at')}${scope(f, 'o')}
+      ) x
+    ),
+    pct as (${histogramPercentiles(
+      sql`
+        select 'all' as k, r.bucket, r.n, r.sum_seconds as s from offer_answer_histogram r where ${inRollup(p, 'r')}${scope(f, 'r')}
+        union all
+        select 'all', report_duration_bucket(o.answer_seconds), count(*), sum(o.answer_seconds)
+        from offer_report_facts o where o.answer_seconds is not null and ${inFacts(p, 'o.sent_at')}${scope(f, 'o')}
+        group by 2`,
+      ['k'],
+    )})
+    select c.*, pct.p50 as answer_p50, pct.p90 as answer_p90 from c left join pct on true`);
+  const { changes, change_sum, ...o } = r!;
+  return {
+    percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
+    // The sum is numeric (exact); the mean as avg() gives it, over the changes.
+    ...offersReport({ ...o, change_mean: changes > 0 ? Number(change_sum) / changes : null }),
   };
 }
 

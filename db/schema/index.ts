@@ -18,3 +18,4 @@ export * from './data-keys';
 export * from './retention-runs';
 export * from './report-rollups';
 export * from './report-rollups-onboarding-quality';
+export * from './report-rollups-promise-offers';

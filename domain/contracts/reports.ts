@@ -40,8 +40,8 @@ export function reportPeriod(q: TReportQuery, now: Date): { from: Date; to: Date
 }
 
 /**
- * Percentiles of the stage-times, approvals and onboarding reports come from duration
- * histograms (the rollups of migrations 0013 and 0017, docs/reports.md): each is within this fraction of the exact
+ * Percentiles of the stage-times, approvals, decision-promise, offers and onboarding reports
+ * come from duration histograms (the rollups of migrations 0013, 0015, 0016 and 0017, docs/reports.md): each is within this fraction of the exact
  * continuous percentile (`percentile_cont`) of the same durations, or within a second for
  * durations under a second. Counts and maxima are exact.
  */
@@ -87,6 +87,7 @@ export const ZStageTimesSchema = z.object({ percentileMaxRelativeError: ZPercent
 export type TStageTimesReport = z.infer<typeof ZStageTimesSchema>;
 
 export const ZDecisionPromiseSchema = z.object({
+  percentileMaxRelativeError: ZPercentileErrorSchema,
   due: count,
   keptInTime: count,
   late: count,
@@ -129,6 +130,7 @@ export const ZApprovalsSchema = z.object({
 export type TApprovalsReport = z.infer<typeof ZApprovalsSchema>;
 
 export const ZOffersSchema = z.object({
+  percentileMaxRelativeError: ZPercentileErrorSchema,
   sent: count,
   viewed: count,
   accepted: count,

@@ -1282,7 +1282,7 @@ export interface paths {
         };
         /**
          * Decision promises that fell due in the period: kept, late (and how late), pending
-         * @description The decision is the move out of evaluation or decision. The late list holds the 200 latest; the counts cover all. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
+         * @description The decision is the move out of evaluation or decision. The late list holds the 200 latest; the counts cover all. `lateP50Seconds` comes from a duration histogram, within `percentileMaxRelativeError` of the exact figure; counts, the rate and the maximum are exact. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
          */
         get: operations["reportDecisionPromise"];
         put?: never;
@@ -1322,7 +1322,7 @@ export interface paths {
         };
         /**
          * Offers sent in the period: viewed, accepted, declined, expired, time to answer, the reminder, revisions
-         * @description Acceptance rate: accepted of those accepted, declined or expired. Salary change: each sent revision against the version before it. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
+         * @description Acceptance rate: accepted of those accepted, declined or expired. Salary change: each sent revision against the version before it. `answerP50Seconds` and `answerP90Seconds` come from a duration histogram, within `percentileMaxRelativeError` of the exact figure; everything else is exact. Filters: `from`, `to` (ISO date or date-time; a bare `to` date includes that day; default the last 30 days), `jobId`, `departmentId`. `format=csv`: UTF-8 CSV with a BOM.
          */
         get: operations["reportOffers"];
         put?: never;
@@ -10694,6 +10694,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description null: the percentiles are exact; otherwise they come from a duration histogram and are within this fraction of the exact percentile_cont (durations under a second: within a second). */
+                        percentileMaxRelativeError: number | null;
                         due: number;
                         keptInTime: number;
                         late: number;
@@ -10923,6 +10925,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description null: the percentiles are exact; otherwise they come from a duration histogram and are within this fraction of the exact percentile_cont (durations under a second: within a second). */
+                        percentileMaxRelativeError: number | null;
                         sent: number;
                         viewed: number;
                         accepted: number;
