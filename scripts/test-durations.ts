@@ -7,8 +7,8 @@
  *
  * Worth redoing when a file's time changes by much or files are added; a file missing from
  * the list still runs (first). Only the order changes with it, never what runs. Files the
- * report does not have (a partial run) keep their listed time; files that no longer exist
- * are dropped.
+ * report does not have (a partial run), or has without a time (it failed in its set-up), keep
+ * their listed time; files that no longer exist are dropped.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,11 @@ const previous: Record<string, number> = existsSync(OUT) ? (JSON.parse(readFileS
 const seconds: Record<string, number> = { ...previous };
 for (const r of testResults) {
   const file = path.relative(ROOT, r.name).split(path.sep).join('/');
-  seconds[file] = Math.round((r.endTime - r.startTime) / 100) / 10;
+  const ms = r.endTime - r.startTime;
+  // A file that failed before its tests ran reports no time: it keeps the one listed.
+  if (ms <= 0) continue;
+  // At least 0.1 s: a file whose tests all finish within a tick still has a place in the order.
+  seconds[file] = Math.max(0.1, Math.round(ms / 100) / 10);
 }
 for (const file of Object.keys(seconds)) if (!existsSync(path.join(ROOT, file))) delete seconds[file];
 const sorted = Object.fromEntries(Object.entries(seconds).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)));
