@@ -1,20 +1,23 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
-
-export const SERIAL = ['test/chaos/**'];
+import { LongestFirstSequencer } from './test/helpers/sequencer';
 
 /**
- * The first half of `npm test`: every file that does not inject faults, the browser tests
- * included, two at a time. Most of their time is spent waiting on Temporal, PostgreSQL, the
- * worker and Chromium, so a second file uses what one leaves idle on 2 cores. The second half
- * (vitest.serial.config.ts) runs the fault tests one by one: they time outages and recoveries.
+ * `npm test`'s one vitest run: every file, the browser tests and the fault-injection tests
+ * (test/chaos/) included, two at a time, longest first (test/helpers/sequencer.ts, from the
+ * measured times in test/durations.json). Most of their time is spent waiting on Temporal,
+ * PostgreSQL, the worker and Chromium, so a second file uses what one leaves idle on 2 cores.
+ * The fault tests break only what they start themselves (their own Temporal server, worker
+ * and API processes, and TCP proxies in front of the shared PostgreSQL and SMTP), never the
+ * shared PostgreSQL or Redis, so they can run beside any other file; run alone they took
+ * 260 s of a lane while the other lane stood idle.
  */
 export default defineConfig({
   test: {
     ...base.test,
     globalSetup: [base.test?.globalSetup ?? [], 'test/helpers/console-setup.ts'].flat(),
-    exclude: [...configDefaults.exclude, ...SERIAL],
     fileParallelism: true,
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

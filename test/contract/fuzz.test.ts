@@ -8,8 +8,8 @@
  * documented for it, never a 5xx (test/helpers/contract.ts).
  *
  * Seeded and bounded (RUNS per operation), so a failure is reproducible and the file stays
- * well under a minute of requests. test/property/routes.test.ts bends each route's input
- * by hand and checks that a refusal changes nothing; it checks its answers against the
+ * well under a minute of requests. test/property/routes-*.test.ts bend each route's input
+ * by hand and check that a refusal changes nothing; they check their answers against the
  * contract too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
