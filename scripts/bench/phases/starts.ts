@@ -5,20 +5,17 @@
  * started workflow runs to `evaluation` on the worker in both cases; each round waits for
  * that tail before the next, so a round's throughput carries only its own work.
  *
- * BENCH_EARLIER_API=<dist dir> (a `npm run build` of earlier code) also measures that
- * API, compiled, against the same stack in the same run: its own process on another port,
- * in rounds raw / API / earlier / earlier / API / raw. The load-independent figures are
- * the API process's CPU ms per start and the statements it sends per start (counted by the
- * pool's debug hook, scripts/bench/api-process.ts; an earlier build whose api-process.js
- * lacks the hook reports none: build it with this api-process.ts copied in).
+ * BENCH_EARLIER_API (scripts/bench/earlier-api.ts) also measures an earlier compiled API,
+ * in rounds raw / API / earlier / earlier / API / raw. The figures that hold on a loaded
+ * machine are the API process's CPU ms per start and the statements it sends per start
+ * (counted by the pool's debug hook, scripts/bench/api-process.ts; an earlier build
+ * without the hook reports none).
  */
-import path from 'node:path';
 import { application } from '../fixtures';
-import { Http } from '../http';
-import { BenchChild } from '../ipc';
+import { startEarlierApi } from '../earlier-api';
+import type { BenchChild } from '../ipc';
 import { cpuDelta, cpuSnapshot, formatCpu, othersCores, type CpuSnapshot } from '../proc';
 import { ms, prepareRawApplications, startRaw, type BenchContext, type PhaseResult } from '../context';
-import { freePort } from '../../temporal-cli';
 import type { StatementCounts } from '../api-process';
 import { fmt, log, pool, summarize } from '../util';
 
@@ -29,22 +26,6 @@ export interface StartsOutcome extends PhaseResult {
 
 type Side = 'api' | 'earlier' | 'raw';
 const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', raw: 'raw' };
-
-/** The earlier compiled API of BENCH_EARLIER_API, started beside the stack's own. */
-async function startEarlierApi(ctx: BenchContext, distDir: string): Promise<{ child: BenchChild; http: Http }> {
-  const port = await freePort();
-  const entry = path.join(path.resolve(distDir), 'bench/api-process.js');
-  log(`starting the earlier API (BENCH_EARLIER_API, ${entry}) on port ${port}`);
-  const child = new BenchChild(
-    'api-earlier',
-    entry,
-    { ...ctx.stack.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
-    path.join(ctx.stack.runDir, 'api-earlier.log'),
-    (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  );
-  await child.ready;
-  return { child, http: new Http(`http://127.0.0.1:${port}`) };
-}
 
 /** The statements an API process sent since its last reset; null for a build without the counter. */
 async function statementsOf(child: BenchChild, reset: boolean): Promise<StatementCounts | null> {
@@ -57,8 +38,7 @@ async function statementsOf(child: BenchChild, reset: boolean): Promise<Statemen
 
 export async function benchStarts(ctx: BenchContext, n: number, concurrency: number): Promise<StartsOutcome> {
   const { stack, org } = ctx;
-  const earlierDir = process.env.BENCH_EARLIER_API;
-  const earlier = earlierDir ? await startEarlierApi(ctx, earlierDir) : undefined;
+  const earlier = await startEarlierApi(ctx);
   const half = Math.ceil(n / 2);
   const rounds: [Side, number][] = earlier
     ? [
@@ -158,7 +138,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     if (side === 'raw') return '–';
     return st && st.starts ? fmt(st.total / st.starts, 2) : 'not counted';
   };
-  const header = sides.map((s) => (s === 'api' ? 'API (`POST /v1/applications`)' : s === 'earlier' ? `earlier API (\`${earlierDir}\`)` : 'raw `workflow.start`'));
+  const header = sides.map((s) => (s === 'api' ? 'API (`POST /v1/applications`)' : s === 'earlier' ? `earlier API (\`${earlier!.dir}\`)` : 'raw `workflow.start`'));
   const row = (name: string, f: (s: Side) => string) => `| ${name} | ${sides.map(f).join(' | ')} |`;
   const statementLines = sides
     .filter((s) => s !== 'raw' && statements[s]?.starts)
