@@ -2,7 +2,7 @@
  * Submitting applications, one (POST /v1/applications) or up to 500 (the batch): the rows
  * and their interview answers, then one workflow per row. A batch pays per item only its
  * workflow start: its jobs and settings are read once, every row is written in one
- * statement, the payload keys of the new workflows are made in one more (otherwise each
+ * prepared statement with its answers and the payload key of its workflow (otherwise each
  * start's codec makes its own: two round trips), and the starts run BATCH_CONCURRENCY at
  * a time. The profile of a 500-item batch before this had a database round trip per item
  * for the row, two for its key, and the start.
@@ -162,13 +162,19 @@ export async function submitApplications(
   }
   if (!rows.length) return out;
 
+  // The payload data keys of the new workflows go in with their rows (one statement), and
+  // into the codec's cache, so the starts encode without a round trip of their own.
+  const ring = app.config.payloadKeys;
+  const keys = ring ? dataKeysFor(handle, ring).newKeys(rows.map((r) => r.id)) : undefined;
   let inserted: Map<string, Date>;
   try {
     inserted = await insertApplications(
       handle,
       rows.map(({ index: _i, job: _j, ...row }) => row),
       rows.flatMap((r) => answersFor(r.id, r.jobId, bodies[r.index]!)),
+      keys?.rows,
     );
+    keys?.stored(inserted.keys());
   } catch (error) {
     for (const r of rows) out[r.index] = { error };
     return out;
@@ -206,13 +212,6 @@ export async function submitApplications(
   }
 
   const created = rows.filter((r) => inserted.has(r.id));
-  const ring = app.config.payloadKeys;
-  if (ring) {
-    // An optimisation only: without it each start's codec makes its own key.
-    await dataKeysFor(handle, ring)
-      .makeMany(created.map((r) => r.id))
-      .catch((err: unknown) => log.warn({ err }, 'could not make the payload keys of a submission up front'));
-  }
   const failed: string[] = [];
   await forEachLimited(created, BATCH_CONCURRENCY, async (r) => {
     const receivedAt = inserted.get(r.id)!;

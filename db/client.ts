@@ -24,6 +24,14 @@ export interface DbHandle {
   url?: string;
   /** Runs raw SQL and returns its rows, the same shape for both drivers. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Runs a statement whose text never changes (parameters `$1`, `$2`...) prepared: the server
+   * parses and plans it once per connection, and each run is one round trip. (postgres.js
+   * sends a statement with parameters that is not prepared in two: it asks for the
+   * parameters' types first.) For hot statements only: each distinct text stays prepared on
+   * every connection of the pool.
+   */
+  prepared<T extends Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>;
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +99,9 @@ async function openPostgres(url: string, max: number, connectTimeout: number, ap
     applicationName,
     url,
     rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => rowsOf<T>(await db.execute(query)),
+    // drizzle's serializers are the client's (JSON parameters go as the strings given).
+    prepared: async <T extends Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]> =>
+      (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
     ping: async () => {
       await client`select 1`;
     },
@@ -108,6 +119,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
     db,
     kind: 'pglite',
     rows: async <T extends Record<string, unknown>>(query: SQL): Promise<T[]> => rowsOf<T>(await db.execute(query)),
+    prepared: async <T extends Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]> => (await client.query<T>(text, params)).rows,
     ping: async () => {
       await client.query('select 1');
     },

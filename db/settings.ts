@@ -53,5 +53,16 @@ export async function getSettings(db: Db): Promise<TSettings> {
 export async function getSettingsCached(db: Db, maxAgeMs = SETTINGS_CACHE_MS): Promise<TSettings> {
   const hit = lastRead.get(db);
   if (hit && Date.now() - hit.startedAt < maxAgeMs) return hit.value;
-  return getSettings(db);
+  // Requests that find the cache stale while a read is under way wait for that read: at 32
+  // submissions in flight each expiry read the settings once per waiting request (0.06 to
+  // 0.13 reads per start in the bench), not once.
+  let reading = readingNow.get(db);
+  if (!reading) {
+    reading = getSettings(db).finally(() => readingNow.delete(db));
+    readingNow.set(db, reading);
+  }
+  return reading;
 }
+
+/** The read getSettingsCached started and has not finished, per database handle. */
+const readingNow = new WeakMap<Db, Promise<TSettings>>();

@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { isDatabaseUnreachable, type DbHandle } from '../db/client';
+import type { TNewDataKey } from '../db/queries/submissions';
 import type { TPayloadKeys } from '../temporal.config';
 import { open, seal } from './aead';
 
@@ -95,23 +96,22 @@ export class DataKeys implements ApplicationKeys {
   }
 
   /**
-   * Makes the keys of new applications in one statement and caches them, so their workflow
-   * starts find them (a batch of 500 otherwise makes them one start at a time, two round
-   * trips each). An application that has a key already keeps it (loaded on first use).
+   * Keys for applications about to be inserted, for the caller to store in the statement
+   * that inserts them (db/queries/submissions.ts): otherwise each workflow start's codec
+   * makes its own, two round trips apiece. `stored` caches those the statement stored, so
+   * the starts find them; an application that has a key already keeps it (loaded on first use).
    */
-  async makeMany(applicationIds: string[]): Promise<void> {
-    if (!applicationIds.length) return;
+  newKeys(applicationIds: string[]): { rows: TNewDataKey[]; stored(applicationIds: Iterable<string>): void } {
     const made = new Map(applicationIds.map((id) => [id, this.newKey(id)]));
-    const rows = [...made].map(([id, k]) => ({ id, wrapped: k.wrapped }));
-    const inserted = await this.db.rows<{ application_id: string }>(sql`
-      insert into data_keys (application_id, wrapping_key_id, wrapped_key)
-      select x.id, ${this.ring.activeId}, x.wrapped from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, wrapped text)
-      on conflict (application_id) do nothing
-      returning application_id`);
-    for (const r of inserted) {
-      const made1 = made.get(r.application_id);
-      if (made1) this.remember(r.application_id, made1.key);
-    }
+    return {
+      rows: [...made].map(([applicationId, k]) => ({ applicationId, wrappingKeyId: k.wrappingKeyId, wrappedKey: k.wrapped })),
+      stored: (ids) => {
+        for (const id of ids) {
+          const k = made.get(id);
+          if (k) this.remember(id, k.key);
+        }
+      },
+    };
   }
 
   /** The application's existing key; a destroyed or never-made key is an error. */

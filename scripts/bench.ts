@@ -21,6 +21,8 @@
  *   BENCH_COMPILED [1]  0: measure the tsx worker only, not also the compiled one (npm run build,
  *                 npm run worker:prod) in the memory phase and again in the journeys phase
  *   BENCH_COMPILED_API=1  run the API compiled (npm run api:prod) instead of through tsx
+ *   BENCH_EARLIER_API  a dist/ built (npm run build) from earlier code: the starts and evaluations phases
+ *                 also measure that compiled API against the same stack, for a before/after of the API in one run
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_MEMORY_EXTRA  more memory variants, ';' between variants, each a list of NAME=value settings
  *                 for its worker, e.g. 'BENCH_COMPILED=1 WORKER_MAX_CACHED_WORKFLOWS=250;BENCH_COMPILED=1 MALLOC_ARENA_MAX=2'
@@ -110,6 +112,7 @@ const isFullRun =
   !cfg.profile.length &&
   !process.env.BENCH_WORKFLOW_BUNDLE &&
   !process.env.BENCH_EARLIER_BUNDLE &&
+  !process.env.BENCH_EARLIER_API &&
   !process.env.BENCH_MEMORY_EXTRA &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&
@@ -199,7 +202,7 @@ async function main() {
     });
     await run('batch', () => benchBatch(ctx, cfg.batchItems));
     await run('evaluations', async () => {
-      const k = 2 * (cfg.evaluations + EVAL_WARMUP);
+      const k = (process.env.BENCH_EARLIER_API ? 3 : 2) * (cfg.evaluations + EVAL_WARMUP);
       await ensureFresh(k);
       const ids = fresh.slice(0, k);
       fresh = fresh.slice(k);

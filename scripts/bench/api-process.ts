@@ -1,18 +1,41 @@
 /**
  * The API as the benchmark runs it: what `npm run api` (api/server.ts main) does, in a
- * process of its own, plus answers to the benchmark's stats/profile requests over IPC.
+ * process of its own, plus answers to the benchmark's stats/profile requests over IPC and
+ * a count of the statements it sends to PostgreSQL (`statements`, `statements-reset`):
+ * the pool's own debug hook sees every statement the driver writes, prepared or not.
  */
+import type { Sql } from 'postgres';
 import { buildServer, connectTemporal } from '../../api/server';
 import { migrate, openDb } from '../../db/client';
 import { loadConfigOrExit } from '../../temporal.config';
 import { serveParent, tellParentReady } from './ipc';
 
+/** Statements sent since the last reset, by their text (first line, cut), for the benchmark's statements-per-start figure. */
+export interface StatementCounts {
+  total: number;
+  byText: Record<string, number>;
+}
+
 const config = loadConfigOrExit({ requireDatabaseUrl: 'the API' });
 const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
 await migrate(db);
-const { client, connection } = await connectTemporal(config, db);
-const app = await buildServer({ config, db, temporal: client });
-serveParent();
+let counts: StatementCounts = { total: 0, byText: {} };
+// postgres.js reads `debug` from the options object its connections share, at each statement.
+const client = (db.db as unknown as { $client: Sql }).$client;
+client.options.debug = (_connection: number, query: string) => {
+  counts.total += 1;
+  const text = query.replace(/\s+/g, ' ').trim().slice(0, 120);
+  counts.byText[text] = (counts.byText[text] ?? 0) + 1;
+};
+const { client: temporal, connection } = await connectTemporal(config, db);
+const app = await buildServer({ config, db, temporal });
+serveParent({
+  statements: () => counts,
+  'statements-reset': () => {
+    counts = { total: 0, byText: {} };
+    return true;
+  },
+});
 const address = await app.listen({ host: config.HOST, port: config.PORT });
 let closing = false;
 const close = () => {

@@ -14,6 +14,8 @@ import { EVALUATION } from '../fixtures';
 import { actorOf } from '../seed';
 import { cpuDelta, cpuSnapshot, formatCpu } from '../proc';
 import { ms, signedMs, workflowIdFor, type BenchContext, type PhaseResult } from '../context';
+import { startEarlierApi, type EarlierApi } from '../earlier-api';
+import type { Http } from '../http';
 import type { LoopStats } from '../ipc';
 import { fmt, log, summarize, timed, type Summary } from '../util';
 
@@ -53,23 +55,39 @@ const detailTable = (api: Summary, raw: Summary, apiName: string, rawName: strin
     `| ${rawName} | ${raw.n} | ${ms(raw.mean)} | ${ms(raw.p50)} | ${ms(raw.p90)} | ${ms(raw.p99)} | ${ms(raw.max)} |`,
   ].join('\n');
 
-/** Runs `samples` (+ warm-up) evaluations each way; `ids` needs 2 × (samples + warmUp) fresh applications. */
+/**
+ * Runs `samples` (+ warm-up) evaluations each way; `ids` needs 2 × (samples + warmUp) fresh
+ * applications, 3 × with BENCH_EARLIER_API (scripts/bench/earlier-api.ts), whose earlier
+ * API then answers a third of them, in turn with the other two.
+ */
 export async function benchEvaluations(ctx: BenchContext, ids: string[], samples: number, warmUp = 20): Promise<PhaseResult> {
+  const earlier = await startEarlierApi(ctx);
+  try {
+    return await evaluations(ctx, ids, samples, warmUp, earlier);
+  } finally {
+    await earlier?.child.stop();
+  }
+}
+
+async function evaluations(ctx: BenchContext, ids: string[], samples: number, warmUp: number, earlier: EarlierApi | undefined): Promise<PhaseResult> {
   const { stack, org } = ctx;
   const total = samples + warmUp;
-  if (ids.length < 2 * total) throw new Error(`evaluations need ${2 * total} applications in evaluation, have ${ids.length}`);
+  const width = earlier ? 3 : 2;
+  if (ids.length < width * total) throw new Error(`evaluations need ${width * total} applications in evaluation, have ${ids.length}`);
   const actor = actorOf(org.hr, null);
   const api: number[] = [];
   const raw: number[] = [];
+  const older: number[] = [];
   let errors = 0;
-  const viaApi = async (id: string) => {
-    const [t, r] = await timed(() => stack.http.call('POST', `/v1/applications/${id}/evaluations`, { token: org.hr.token, body: EVALUATION }));
+  const via = (http: Http) => async (id: string) => {
+    const [t, r] = await timed(() => http.call('POST', `/v1/applications/${id}/evaluations`, { token: org.hr.token, body: EVALUATION }));
     if (r.status !== 200) {
       errors += 1;
       if (errors <= 3) console.error(`evaluation via API: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     }
     return t;
   };
+  const viaApi = via(stack.http);
   const warm = (...xs: string[]) => Promise.all(xs.map((id) => stack.client.workflow.getHandle(workflowIdFor(id)).query(statusQuery)));
   const viaRaw = async (id: string) => {
     const [t] = await timed(() =>
@@ -80,33 +98,33 @@ export async function benchEvaluations(ctx: BenchContext, ids: string[], samples
   await stack.api.request('loop-reset');
   const before = cpuSnapshot(stack.pids());
   for (let i = 0; i < total; i++) {
-    const [a, b] = [ids[2 * i]!, ids[2 * i + 1]!];
-    await warm(a, b);
-    let ta: number;
-    let tb: number;
-    if (i % 2 === 0) {
-      ta = await viaApi(a);
-      tb = await viaRaw(b);
-    } else {
-      tb = await viaRaw(b);
-      ta = await viaApi(a);
-    }
-    if (i >= warmUp) {
-      api.push(ta);
-      raw.push(tb);
+    const pair = ids.slice(width * i, width * i + width);
+    await warm(...pair);
+    // Each kind goes first in turn.
+    const runs: [number[], () => Promise<number>][] = [
+      [api, () => viaApi(pair[0]!)],
+      [raw, () => viaRaw(pair[1]!)],
+      ...(earlier ? [[older, () => via(earlier.http)(pair[2]!)] as [number[], () => Promise<number>]] : []),
+    ];
+    for (let k = 0; k < runs.length; k++) {
+      const [into, run] = runs[(i + k) % runs.length]!;
+      const t = await run();
+      if (i >= warmUp) into.push(t);
     }
   }
   const d = cpuDelta(before, cpuSnapshot(stack.pids()));
   const loop = await stack.api.request<LoopStats>('loop');
   const sa = summarize(api);
   const sr = summarize(raw);
-  log(`evaluations: API p50 ${ms(sa.p50)} p99 ${ms(sa.p99)} | raw p50 ${ms(sr.p50)} p99 ${ms(sr.p99)}; ${formatCpu(d)}`);
+  const so = earlier ? summarize(older) : undefined;
+  log(`evaluations: API p50 ${ms(sa.p50)} p99 ${ms(sa.p99)} | raw p50 ${ms(sr.p50)} p99 ${ms(sr.p99)}${so ? ` | earlier API p50 ${ms(so.p50)} p99 ${ms(so.p99)}` : ''}; ${formatCpu(d)}`);
+  const table = detailTable(sa, sr, '`POST …/evaluations`', '`executeUpdate(submitEvaluation)`');
   return {
     rows: pairRows(`2. Evaluation round trip (n=${samples})`, sa, sr, 'API', 'raw Update'),
     details: [
-      `${samples} evaluations each way (after ${warmUp} warm-up pairs), one at a time, each on its own application in \`evaluation\`, both just queried (untimed) so the worker has them cached; the Update's handler records the scores (one activity) before it answers, in both cases.`,
+      `${samples} evaluations each way (after ${warmUp} warm-up ${earlier ? 'triples' : 'pairs'}), one at a time, each on its own application in \`evaluation\`, all just queried (untimed) so the worker has them cached; the Update's handler records the scores (one activity) before it answers, in every case.`,
       '',
-      detailTable(sa, sr, '`POST …/evaluations`', '`executeUpdate(submitEvaluation)`'),
+      so ? `${table}\n| \`POST …/evaluations\`, earlier API (\`${earlier!.dir}\`) | ${so.n} | ${ms(so.mean)} | ${ms(so.p50)} | ${ms(so.p90)} | ${ms(so.p99)} | ${ms(so.max)} |` : table,
       '',
       loopLine(loop),
       `CPU meanwhile (share of one core): ${formatCpu(d)}.`,

@@ -4,10 +4,19 @@
  * would write them), in ABBA rounds so neither side always runs on a busier server. Every
  * started workflow runs to `evaluation` on the worker in both cases; each round waits for
  * that tail before the next, so a round's throughput carries only its own work.
+ *
+ * BENCH_EARLIER_API (scripts/bench/earlier-api.ts) also measures an earlier compiled API,
+ * in rounds raw / API / earlier / earlier / API / raw. The figures that hold on a loaded
+ * machine are the API process's CPU ms per start and the statements it sends per start
+ * (counted by the pool's debug hook, scripts/bench/api-process.ts; an earlier build
+ * without the hook reports none).
  */
 import { application } from '../fixtures';
+import { startEarlierApi } from '../earlier-api';
+import type { BenchChild } from '../ipc';
 import { cpuDelta, cpuSnapshot, formatCpu, othersCores, type CpuSnapshot } from '../proc';
 import { ms, prepareRawApplications, startRaw, type BenchContext, type PhaseResult } from '../context';
+import type { StatementCounts } from '../api-process';
 import { fmt, log, pool, summarize } from '../util';
 
 export interface StartsOutcome extends PhaseResult {
@@ -15,84 +24,148 @@ export interface StartsOutcome extends PhaseResult {
   rawIds: string[];
 }
 
-type Side = 'api' | 'raw';
+type Side = 'api' | 'earlier' | 'raw';
+const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', raw: 'raw' };
+
+/** The statements an API process sent since its last reset; null for a build without the counter. */
+async function statementsOf(child: BenchChild, reset: boolean): Promise<StatementCounts | null> {
+  try {
+    return reset ? ((await child.request('statements-reset')), null) : await child.request<StatementCounts>('statements');
+  } catch {
+    return null;
+  }
+}
 
 export async function benchStarts(ctx: BenchContext, n: number, concurrency: number): Promise<StartsOutcome> {
   const { stack, org } = ctx;
+  const earlier = await startEarlierApi(ctx);
   const half = Math.ceil(n / 2);
-  const rounds: [Side, number][] = [
-    ['raw', half],
-    ['api', half],
-    ['api', n - half],
-    ['raw', n - half],
-  ];
-  const wall: Record<Side, number> = { api: 0, raw: 0 };
-  const latency: Record<Side, number[]> = { api: [], raw: [] };
-  const cpu: Record<Side, { ms: Record<string, number>; wall: number; others: number }> = {
-    api: { ms: {}, wall: 0, others: 0 },
-    raw: { ms: {}, wall: 0, others: 0 },
-  };
-  const ids: Record<Side, string[]> = { api: [], raw: [] };
-  let errors = 0;
+  const rounds: [Side, number][] = earlier
+    ? [
+        ['raw', half],
+        ['api', half],
+        ['earlier', half],
+        ['earlier', n - half],
+        ['api', n - half],
+        ['raw', n - half],
+      ]
+    : [
+        ['raw', half],
+        ['api', half],
+        ['api', n - half],
+        ['raw', n - half],
+      ];
+  const sides: Side[] = earlier ? ['api', 'earlier', 'raw'] : ['api', 'raw'];
+  const blank = <T>(f: () => T) => ({ api: f(), earlier: f(), raw: f() }) as Record<Side, T>;
+  const wall = blank(() => 0);
+  const latency = blank<number[]>(() => []);
+  const cpu = blank<{ ms: Record<string, number>; wall: number; others: number }>(() => ({ ms: {}, wall: 0, others: 0 }));
+  const ids = blank<string[]>(() => []);
+  const statements = blank<{ total: number; starts: number; byText: Record<string, number> } | null>(() => ({ total: 0, starts: 0, byText: {} }));
+  const errors = blank(() => 0);
   let seq = 0;
 
-  for (const [side, count] of rounds) {
-    if (!count) continue;
-    const bodies = Array.from({ length: count }, () => application(org.jobId, ++seq, `start-${side}`));
-    const inputs = side === 'raw' ? await prepareRawApplications(ctx, bodies) : [];
-    const roundIds: string[] = [];
-    const before: CpuSnapshot = cpuSnapshot(stack.pids());
-    const t0 = performance.now();
-    await pool(bodies, concurrency, async (body, i) => {
-      const s = performance.now();
-      if (side === 'raw') {
-        await startRaw(ctx, inputs[i]!);
-        roundIds.push(inputs[i]!.applicationId);
-      } else {
-        const r = await stack.http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body });
-        if (r.status !== 202) {
-          errors += 1;
-          if (errors <= 3) console.error(`POST /v1/applications: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-          return;
+  try {
+    for (const [side, count] of rounds) {
+      if (!count) continue;
+      const apiChild = side === 'earlier' ? earlier!.child : stack.api;
+      const http = side === 'earlier' ? earlier!.http : stack.http;
+      const bodies = Array.from({ length: count }, () => application(org.jobId, ++seq, `start-${side}`));
+      const inputs = side === 'raw' ? await prepareRawApplications(ctx, bodies) : [];
+      const roundIds: string[] = [];
+      if (side !== 'raw') await statementsOf(apiChild, true);
+      // The API serving this round is 'api' in the CPU figures, whichever build it is.
+      const pids = () => ({ ...stack.pids(), api: side === 'raw' ? stack.api.pid : apiChild.pid });
+      const before: CpuSnapshot = cpuSnapshot(pids());
+      const t0 = performance.now();
+      await pool(bodies, concurrency, async (body, i) => {
+        const s = performance.now();
+        if (side === 'raw') {
+          await startRaw(ctx, inputs[i]!);
+          roundIds.push(inputs[i]!.applicationId);
+        } else {
+          const r = await http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body });
+          if (r.status !== 202) {
+            errors[side] += 1;
+            if (errors[side] <= 3) console.error(`POST /v1/applications (${LABEL[side]}): ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+            return;
+          }
+          roundIds.push(r.body.id);
         }
-        roundIds.push(r.body.id);
+        latency[side].push(performance.now() - s);
+      });
+      const elapsed = performance.now() - t0;
+      const d = cpuDelta(before, cpuSnapshot(pids()));
+      // Read after the round's own audit batch (written within AUDIT_FLUSH_MS of the last answer) is out.
+      const counted = side === 'raw' ? null : (await new Promise((r) => setTimeout(r, 200)), await statementsOf(apiChild, false));
+      const st = statements[side];
+      if (side !== 'raw' && st) {
+        if (!counted) statements[side] = null;
+        else {
+          st.total += counted.total;
+          st.starts += roundIds.length;
+          for (const [k, v] of Object.entries(counted.byText)) st.byText[k] = (st.byText[k] ?? 0) + v;
+        }
       }
-      latency[side].push(performance.now() - s);
-    });
-    const elapsed = performance.now() - t0;
-    const d = cpuDelta(before, cpuSnapshot(stack.pids()));
-    wall[side] += elapsed;
-    cpu[side].wall += d.wallMs;
-    cpu[side].others += othersCores(d) * d.wallMs;
-    for (const [name, v] of Object.entries(d.per)) cpu[side].ms[name] = (cpu[side].ms[name] ?? 0) + v.ms;
-    log(`starts ${side}: ${count} in ${(elapsed / 1000).toFixed(2)} s = ${fmt((count / elapsed) * 1000)}/s; ${formatCpu(d)}`);
-    ids[side].push(...roundIds);
-    const tail = await stack.waitAllInStage(roundIds, 'evaluation');
-    log(`  all ${roundIds.length} in evaluation ${(tail / 1000).toFixed(1)} s after the last start`);
-    await stack.quiesce();
+      wall[side] += elapsed;
+      cpu[side].wall += d.wallMs;
+      cpu[side].others += othersCores(d) * d.wallMs;
+      for (const [name, v] of Object.entries(d.per)) cpu[side].ms[name] = (cpu[side].ms[name] ?? 0) + v.ms;
+      const apiMs = side === 'raw' ? '' : `; API process ${fmt((d.per.api?.ms ?? 0) / Math.max(1, roundIds.length), 2)} CPU ms${counted ? ` and ${fmt(counted.total / Math.max(1, roundIds.length), 2)} statements` : ''} per start`;
+      log(`starts ${LABEL[side]}: ${count} in ${(elapsed / 1000).toFixed(2)} s = ${fmt((count / elapsed) * 1000)}/s; ${formatCpu(d)}${apiMs}`);
+      ids[side].push(...roundIds);
+      const tail = await stack.waitAllInStage(roundIds, 'evaluation');
+      log(`  all ${roundIds.length} in evaluation ${(tail / 1000).toFixed(1)} s after the last start`);
+      await stack.quiesce();
+    }
+  } finally {
+    await earlier?.child.stop();
   }
 
   const tput = (side: Side) => (ids[side].length / wall[side]) * 1000;
   const ratio = tput('api') / tput('raw');
-  const la = summarize(latency.api);
-  const lr = summarize(latency.raw);
   const cpuLine = (side: Side) =>
     ['worker', 'api', 'temporal', 'postgres', 'bench']
-      .filter((k) => cpu[side].ms[k] !== undefined)
+      .filter((k) => cpu[side].ms[k] !== undefined && !(side === 'raw' && k === 'api'))
       .map((k) => `${k} ${((cpu[side].ms[k]! / cpu[side].wall) * 100).toFixed(0)}%`)
       .concat(`other processes ${((cpu[side].others / cpu[side].wall) * 100).toFixed(0)}%`)
       .join(', ');
   const perStart = (side: Side, k: string) => (cpu[side].ms[k] ?? 0) / ids[side].length;
+  const perStartCell = (side: Side) =>
+    `${side === 'raw' ? '–' : fmt(perStart(side, 'api'), 2)} / ${fmt(perStart(side, 'postgres'), 2)} / ${fmt(perStart(side, 'temporal'), 2)} / ${fmt(perStart(side, 'worker'), 2)}`;
+  const statementsCell = (side: Side) => {
+    const st = statements[side];
+    if (side === 'raw') return '–';
+    return st && st.starts ? fmt(st.total / st.starts, 2) : 'not counted';
+  };
+  const header = sides.map((s) => (s === 'api' ? 'API (`POST /v1/applications`)' : s === 'earlier' ? `earlier API (\`${earlier!.dir}\`)` : 'raw `workflow.start`'));
+  const row = (name: string, f: (s: Side) => string) => `| ${name} | ${sides.map(f).join(' | ')} |`;
+  const statementLines = sides
+    .filter((s) => s !== 'raw' && statements[s]?.starts)
+    .map((s) => {
+      const st = statements[s]!;
+      const top = Object.entries(st.byText)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, v]) => `${fmt(v / st.starts, 2)} × \`${k.slice(0, 80)}\``)
+        .join('; ');
+      return `Statements per start, ${LABEL[s]}: ${top}.`;
+    });
   const details = [
-    `N = ${n} per side at concurrency ${concurrency}, rounds raw ${half} / API ${half} / API ${n - half} / raw ${n - half}; every workflow ran on to \`evaluation\` during its round.`,
+    `N = ${n} per side at concurrency ${concurrency}, rounds ${rounds.map(([s, c]) => `${LABEL[s]} ${c}`).join(' / ')}; every workflow ran on to \`evaluation\` during its round.`,
     '',
-    '| | API (`POST /v1/applications`) | raw `workflow.start` |',
-    '|---|---|---|',
-    `| throughput | ${fmt(tput('api'))}/s | ${fmt(tput('raw'))}/s |`,
-    `| request latency p50 / p99 | ${ms(la.p50)} / ${ms(la.p99)} | ${ms(lr.p50)} / ${ms(lr.p99)} |`,
-    `| CPU while starting (share of one core) | ${cpuLine('api')} | ${cpuLine('raw')} |`,
-    `| CPU ms per start: API process / PostgreSQL / Temporal server / worker | ${fmt(perStart('api', 'api'), 2)} / ${fmt(perStart('api', 'postgres'), 2)} / ${fmt(perStart('api', 'temporal'), 2)} / ${fmt(perStart('api', 'worker'), 2)} | – / ${fmt(perStart('raw', 'postgres'), 2)} / ${fmt(perStart('raw', 'temporal'), 2)} / ${fmt(perStart('raw', 'worker'), 2)} |`,
-    errors ? `\n${errors} API starts failed.` : '',
+    `| | ${header.join(' | ')} |`,
+    `|---|${sides.map(() => '---').join('|')}|`,
+    row('throughput', (s) => `${fmt(tput(s))}/s${s === 'raw' ? '' : ` (ratio ${(tput(s) / tput('raw')).toFixed(2)})`}`),
+    row('request latency p50 / p99', (s) => {
+      const l = summarize(latency[s]);
+      return `${ms(l.p50)} / ${ms(l.p99)}`;
+    }),
+    row('CPU while starting (share of one core)', cpuLine),
+    row('CPU ms per start: API process / PostgreSQL / Temporal server / worker', perStartCell),
+    row("statements per start (the API's pool)", statementsCell),
+    ...(statementLines.length ? ['', ...statementLines] : []),
+    ...sides.filter((s) => errors[s]).map((s) => `\n${errors[s]} ${LABEL[s]} starts failed.`),
   ].join('\n');
   return {
     apiIds: ids.api,
@@ -110,4 +183,3 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     details,
   };
 }
-

@@ -1,0 +1,82 @@
+/**
+ * A/B of compiled API builds' own cost per start, quicker than the bench's starts phase:
+ * one stack (Temporal dev server, a fresh database; the worker stopped after seeding, so
+ * no workflow runs and no round waits for a tail), the APIs as child processes, rounds of
+ * AB_N starts at c=32 in alternating order. Per API: its process's CPU ms per start and
+ * the statements it sent per start (scripts/bench/api-process.ts).
+ *
+ *   BENCH_COMPILED_API=1 AB_APIS="main=/path/to/dist,warn=/path/to/dist|LOG_LEVEL=warn" \
+ *     AB_N=200 AB_ROUNDS=6 npx tsx scripts/bench/api-ab.ts
+ *
+ * The stack's own API (this checkout) is "branch"; each AB_APIS entry is a `npm run build`
+ * output (built with this api-process.ts to have statements counted), with extra settings
+ * after `|`.
+ */
+import path from 'node:path';
+import { BenchStack } from './stack';
+import { seedOrg } from './seed';
+import { application } from './fixtures';
+import { BenchChild } from './ipc';
+import { Http } from './http';
+import { cpuMs } from './proc';
+import { freePort } from '../temporal-cli';
+import { pool, summarize } from './util';
+import os from 'node:os';
+
+const N = Number(process.env.AB_N ?? 200);
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
+const stack = new BenchStack();
+const children: BenchChild[] = [];
+try {
+  await stack.start();
+  const org = await seedOrg(stack.http, stack.adminToken);
+  await stack.worker.stop();
+  const apis: { label: string; child: BenchChild; http: Http }[] = [{ label: 'branch', child: stack.api, http: stack.http }];
+  for (const spec of (process.env.AB_APIS ?? '').split(',').filter(Boolean)) {
+    const [label, rest] = spec.split(/=(.*)/s);
+    const [dir, ...envs] = rest!.split('|');
+    const extra = Object.fromEntries(envs.map((e) => e.split('=') as [string, string]));
+    const port = await freePort();
+    const child = new BenchChild(label!, path.join(dir!, 'bench/api-process.js'), { ...stack.env, ...extra, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, path.join(stack.runDir, `api-${label}.log`));
+    children.push(child);
+    await child.ready;
+    apis.push({ label: label!, child, http: new Http(`http://127.0.0.1:${port}`) });
+  }
+  let seq = 0;
+  const acc = new Map<string, { cpu: number; n: number; st: number; wall: number; lat: number[]; byText: Record<string, number> }>();
+  // warm-up each
+  for (const a of apis) await pool(Array.from({ length: 50 }, () => application(org.jobId, ++seq, 'warm')), 32, (b) => a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b }));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? apis : [...apis].reverse();
+    for (const a of order) {
+      const bodies = Array.from({ length: N }, () => application(org.jobId, ++seq, `ab-${a.label}`));
+      await a.child.request('statements-reset').catch(() => null);
+      const c0 = cpuMs(a.child.pid);
+      const t0 = performance.now();
+      const lat: number[] = [];
+      let bad = 0;
+      await pool(bodies, 32, async (b) => {
+        const res = await a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b });
+        if (res.status !== 202) bad++;
+        lat.push(res.ms);
+      });
+      const wall = performance.now() - t0;
+      await new Promise((res) => setTimeout(res, 200));
+      const c1 = cpuMs(a.child.pid);
+      const st = await a.child.request<{ total: number; byText: Record<string, number> }>('statements').catch(() => null);
+      const e = acc.get(a.label) ?? { cpu: 0, n: 0, st: 0, wall: 0, lat: [], byText: {} };
+      e.cpu += c1 - c0; e.n += N; e.st += st?.total ?? NaN; e.wall += wall; e.lat.push(...lat);
+      for (const [k, v] of Object.entries(st?.byText ?? {})) e.byText[k] = (e.byText[k] ?? 0) + v;
+      acc.set(a.label, e);
+      console.log(`round ${r} ${a.label}: ${N} in ${(wall / 1000).toFixed(2)} s (${((N / wall) * 1000).toFixed(1)}/s), API CPU ${((c1 - c0) / N).toFixed(2)} ms/start, statements ${st ? (st.total / N).toFixed(2) : 'n/a'}/start, ${bad} not 202; load ${os.loadavg()[0]!.toFixed(1)}`);
+    }
+  }
+  for (const [label, e] of acc) {
+    const l = summarize(e.lat);
+    console.log(`${label}: API CPU ${(e.cpu / e.n).toFixed(2)} ms/start, statements ${(e.st / e.n).toFixed(2)}/start, ${((e.n / e.wall) * 1000).toFixed(1)}/s, p50 ${l.p50.toFixed(1)} ms`);
+    for (const [k, v] of Object.entries(e.byText).sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`   ${(v / e.n).toFixed(3)}  ${k}`);
+  }
+} finally {
+  for (const c of children) await c.stop().catch(() => {});
+  await stack.stop();
+}
