@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, doublePrecision, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications';
+import { histogramCells, rollupKey } from './report-rollups';
 
 /**
  * The decision-promise and offers reports' rollups (docs/reports.md, "Rollups"), kept by
@@ -18,18 +19,6 @@ import { applications } from './applications';
  * A promise still open (undecided, not withdrawn) is not rolled up: whether it is late depends
  * on the time of the request, so the report reads open promises from the ledger's partial index.
  */
-
-const rollupKey = () => ({
-  grain: text('grain').notNull().$type<'day' | 'month'>(),
-  period: date('period').notNull(),
-  jobId: uuid('job_id').notNull(),
-  departmentId: uuid('department_id').notNull(),
-});
-const histogramCells = () => ({
-  bucket: smallint('bucket').notNull(),
-  n: integer('n').notNull().default(0),
-  sumSeconds: doublePrecision('sum_seconds').notNull().default(0),
-});
 
 /**
  * Every application with a decision promise: when it fell due, the decision (the first move

@@ -16,14 +16,14 @@ import { doublePrecision, index, integer, pgTable, primaryKey, smallint, text, u
 export const ROLLUP_ALL = '00000000-0000-0000-0000-000000000000';
 
 /** Every rollup row's period (a UTC day, week or month, by its first day), job and department (or ROLLUP_ALL). */
-const rollupKey = () => ({
+export const rollupKey = () => ({
   grain: text('grain').notNull().$type<'day' | 'week' | 'month'>(),
   period: date('period').notNull(),
   jobId: uuid('job_id').notNull(),
   departmentId: uuid('department_id').notNull(),
 });
 /** A histogram row's bucket, how many durations fell in it, and their sum. */
-const histogramCells = () => ({
+export const histogramCells = () => ({
   bucket: smallint('bucket').notNull(),
   n: integer('n').notNull().default(0),
   sumSeconds: doublePrecision('sum_seconds').notNull().default(0),
