@@ -27,7 +27,7 @@ const SOURCE_MAP_URL = '//# sourceMappingURL=data:';
  *   (the mappings stay); only the `__enhanced_stack_trace` query's source excerpts, which
  *   need WORKFLOW_STACK_TRACES anyway, go.
  * - Characters beyond Latin-1 (Chinese texts in domain/, dashes in the SDK's comments) become
- *   \uXXXX escapes, which mean the same in string, template and regular-expression literals
+ *   six-character \u escapes (four hex digits), which mean the same in string, template and regular-expression literals
  *   and in comments: with a single one V8 stores the whole text two bytes a character. The
  *   mapped columns after such a character on its line move by five per character.
  * The SDK requires an inline source map, so one stays.

@@ -14,9 +14,8 @@
  * checked with axe and photographed (1440 px and 390 px) into .data/screenshots/.
  * The course result comes from the API, as the LMS integration records it.
  *
- * Each language is its own test file (test/e2e/console-journey-en.test.ts, -zh.test.ts)
- * with its own stack, organisation and mentor: the two hires run beside each other in the
- * two-at-a-time run instead of one after the other in one file (155 s together).
+ * Each language has its own stack, organisation and mentor (its own describe block, so its
+ * hooks start and stop them), one after the other.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,22 +24,22 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { buildConsole, consoleBuildIsStale } from '../../scripts/build-console';
 import { en } from '../../web/src/i18n/en';
 import { zhCN } from '../../web/src/i18n/zh-CN';
-import { launchBrowser } from './browser';
-import { checkScreen, pageAs as openAs, SHOTS, tabTo, type TConsolePage } from './console';
-import { futureDate } from './journey';
-import { emailOf } from './offers';
-import { application, createUser, JOB, type Org } from './org';
-import { createOrg } from './org';
-import { offerToken, status, until as untilShort } from './scenario';
-import { startSmtpServer, type TTestSmtpServer } from './smtp';
-import { eventually, startStack, type Stack } from './stack';
+import { launchBrowser } from '../helpers/browser';
+import { checkScreen, pageAs as openAs, SHOTS, tabTo, type TConsolePage } from '../helpers/console';
+import { futureDate } from '../helpers/journey';
+import { emailOf } from '../helpers/offers';
+import { application, createUser, JOB, type Org } from '../helpers/org';
+import { createOrg } from '../helpers/org';
+import { offerToken, status, until as untilShort } from '../helpers/scenario';
+import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
+import { eventually, startStack, type Stack } from '../helpers/stack';
 
 type TKey = keyof typeof en;
-export type TLang = 'en' | 'zh-CN';
+type TLang = 'en' | 'zh-CN';
 const DICTS: Record<TLang, Record<TKey, string>> = { en, 'zh-CN': zhCN };
 
-/** Registers the file's hooks and the journey's steps in `lang`: call once, at the top of a test file. */
-export function consoleJourney(lang: TLang): void {
+/** Registers the hooks and the journey's steps in `lang`: call inside a describe block of its own. */
+function consoleJourney(lang: TLang): void {
   let s: Stack;
   let smtp: TTestSmtpServer;
   let org: Org;
@@ -300,3 +299,6 @@ export function consoleJourney(lang: TLang): void {
     });
   });
 }
+
+describe('in English', () => consoleJourney('en'));
+describe('in Chinese (every person picks 简体中文 in the header)', () => consoleJourney('zh-CN'));

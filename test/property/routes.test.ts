@@ -13,11 +13,9 @@
  * with its request) so the file stays under a minute. Every route also runs its fixed
  * `examples` first, so the known edge cases are always tried.
  *
- * The routes come in groups (SPEC_GROUPS); a test file runs some of them with
- * `routeProperties([...groups])`, on a stack of its own with only the applications its
- * groups need. test/property/routes-*.test.ts run every group between them, so the two
- * halves run beside each other in the two-at-a-time run (about 280 s in one file on a
- * loaded machine, 116 s on a quiet one).
+ * The routes come in groups (SPEC_GROUPS); `routeProperties([...groups])` registers a
+ * stack with only the applications those groups need, and their tests. This file runs
+ * every group.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -29,9 +27,9 @@ import { ROLES } from '../../domain/contracts/common';
 import { RESOLUTIONS } from '../../domain/discrepancies';
 import { RATINGS } from '../../domain/composite';
 import { DOCUMENT_KINDS } from '../../domain/onboarding';
-import { OFFER } from './journey';
-import { multipart, JPEG_BYTES, PDF_BYTES, PNG_BYTES } from './multipart';
-import { application, createOrg, createUser, JOB, type Org } from './org';
+import { OFFER } from '../helpers/journey';
+import { multipart, JPEG_BYTES, PDF_BYTES, PNG_BYTES } from '../helpers/multipart';
+import { application, createOrg, createUser, JOB, type Org } from '../helpers/org';
 import {
   inApproval,
   inDiscrepancyReview,
@@ -45,9 +43,9 @@ import {
   tamper,
   withDraft,
   type Candidate,
-} from './scenario';
-import { startStack, type Stack } from './stack';
-import { ContractChecker, type OpenApiDoc } from './contract';
+} from '../helpers/scenario';
+import { startStack, type Stack } from '../helpers/stack';
+import { ContractChecker, type OpenApiDoc } from '../helpers/contract';
 
 const RUNS = 30;
 
@@ -286,7 +284,7 @@ const competency = rec({
 });
 const duration = orJunk(fc.constantFrom('1s', '3d', '2bd', '0s', '999999d', '1.5d', '-1d', '7 days'));
 
-export type TRouteGroup = 'organisation' | 'jobs' | 'applications' | 'offers' | 'employees' | 'candidates' | 'administration' | 'webhooks';
+type TRouteGroup = 'organisation' | 'jobs' | 'applications' | 'offers' | 'employees' | 'candidates' | 'administration' | 'webhooks';
 
 const SPEC_GROUPS: Record<TRouteGroup, Spec[]> = {
   organisation: [
@@ -1015,7 +1013,7 @@ function exampleBase(spec: Spec): { url: string; caller: Caller } {
  * tests that are not per route (malformed multipart, a refused upload: they use the
  * employee's portal). Deep nesting is tried on every route of the file's groups.
  */
-export function routeProperties(groups: TRouteGroup[], opts: { extras: boolean }): void {
+function routeProperties(groups: TRouteGroup[], opts: { extras: boolean }): void {
   const specs: Spec[] = groups.flatMap((g) => SPEC_GROUPS[g]);
   beforeAll(async () => {
     s = await startStack();
@@ -1142,3 +1140,5 @@ export function routeProperties(groups: TRouteGroup[], opts: { extras: boolean }
     });
   });
 }
+
+routeProperties(['organisation', 'jobs', 'applications', 'offers', 'employees', 'candidates', 'administration', 'webhooks'], { extras: true });
