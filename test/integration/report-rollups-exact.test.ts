@@ -19,21 +19,12 @@ import { rowsOf } from '../../db/client';
 import { writeTransition } from '../../db/queries/transitions';
 import { approvals, funnel, histogramPercentiles, stageTimes, type TReportFilter } from '../../db/queries/reports';
 import { createTestDb, type TestDb } from '../helpers/db';
+import { seededRandom as rng } from '../helpers/random';
 
 let t: TestDb;
 const ids = { users: [] as string[], depts: [] as string[], jobs: [] as { id: string; dept: string }[], apps: [] as string[] };
 const T0 = Date.parse('2026-02-20T00:00:00Z');
 
-/** Reproducible pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const JOURNEYS = [
   ['validating', 'screening', 'evaluation', 'decision', 'offer_drafting', 'offer_approval', 'offer_sent', 'offer_viewed', 'accepted', 'onboarding', 'hired'],

@@ -19,6 +19,7 @@ import { erasureTarget, scrubApplication } from '../../db/queries/erasure';
 import { decisionPromise, decisionPromiseExact, offers, offersExact, type TReportFilter } from '../../db/queries/reports';
 import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../domain/contracts/reports';
 import { createTestDb, type TestDb } from '../helpers/db';
+import { seededRandom as rng } from '../helpers/random';
 
 let t: TestDb;
 const HOUR = 3_600_000;
@@ -27,16 +28,6 @@ const T0 = Date.parse('2026-02-03T00:00:00Z');
 const NOW = new Date('2026-03-25T12:00:00Z');
 const at = (ms: number) => new Date(ms).toISOString();
 
-/** A reproducible stream of numbers in [0, 1) (mulberry32). */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const rand = rng(17);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
