@@ -1,4 +1,5 @@
-import { date, index, integer, numeric, pgTable, smallint, text, doublePrecision, unique, uuid } from 'drizzle-orm/pg-core';
+import { date, index, integer, numeric, pgTable, text, unique, uuid, type PgColumn } from 'drizzle-orm/pg-core';
+import { histogramCells } from './report-rollups';
 
 /**
  * Rollups of the onboarding, hiring-quality and communications reports (docs/reports.md,
@@ -21,6 +22,15 @@ const rollupKey = () => ({
   departmentId: uuid('department_id'),
 });
 
+/** A rollup table's unique key (its period and scope, then `more`; nulls equal) and its job and department indexes. */
+function scoped(name: string, t: { grain: PgColumn; period: PgColumn; jobId: PgColumn; departmentId: PgColumn }, ...more: PgColumn[]) {
+  return [
+    unique(`${name}_key`).on(t.grain, t.period, t.jobId, t.departmentId, ...more).nullsNotDistinct(),
+    index(`${name}_job_idx`).on(t.jobId, t.grain, t.period),
+    index(`${name}_dept_idx`).on(t.departmentId, t.grain, t.period),
+  ];
+}
+
 /** New hires created (offer accepted) in the period: the onboarding report's counts. */
 export const onboardingRollup = pgTable(
   'onboarding_rollup',
@@ -34,11 +44,7 @@ export const onboardingRollup = pgTable(
     coursesAfterRetake: integer('courses_after_retake').notNull().default(0),
     coursesNotPassed: integer('courses_not_passed').notNull().default(0),
   },
-  (t) => [
-    unique('onboarding_rollup_key').on(t.grain, t.period, t.jobId, t.departmentId).nullsNotDistinct(),
-    index('onboarding_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('onboarding_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
-  ],
+  (t) => scoped('onboarding_rollup', t),
 );
 
 /** Their onboarding tasks per assignee role: completed by the end of the due day (UTC), after it, or not completed. */
@@ -51,11 +57,7 @@ export const onboardingTaskRollup = pgTable(
     late: integer('late').notNull().default(0),
     open: integer('open').notNull().default(0),
   },
-  (t) => [
-    unique('onboarding_task_rollup_key').on(t.grain, t.period, t.jobId, t.departmentId, t.assignee).nullsNotDistinct(),
-    index('onboarding_task_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('onboarding_task_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
-  ],
+  (t) => scoped('onboarding_task_rollup', t, t.assignee),
 );
 
 /** Seconds from acceptance (created_at) to `hired` (hired_at) as a histogram (report_duration_bucket, 1 % buckets). */
@@ -63,15 +65,9 @@ export const onboardingHiredHistogram = pgTable(
   'onboarding_hired_histogram',
   {
     ...rollupKey(),
-    bucket: smallint('bucket').notNull(),
-    n: integer('n').notNull().default(0),
-    sumSeconds: doublePrecision('sum_seconds').notNull().default(0),
+    ...histogramCells(),
   },
-  (t) => [
-    unique('onboarding_hired_histogram_key').on(t.grain, t.period, t.jobId, t.departmentId, t.bucket).nullsNotDistinct(),
-    index('onboarding_hired_histogram_job_idx').on(t.jobId, t.grain, t.period),
-    index('onboarding_hired_histogram_dept_idx').on(t.departmentId, t.grain, t.period),
-  ],
+  (t) => scoped('onboarding_hired_histogram', t, t.bucket),
 );
 
 /**
@@ -96,11 +92,7 @@ export const qualityAgreementRollup = pgTable(
     humanLower: integer('human_lower').notNull().default(0),
     equal: integer('equal').notNull().default(0),
   },
-  (t) => [
-    unique('quality_agreement_rollup_key').on(t.grain, t.period, t.jobId, t.departmentId, t.competency).nullsNotDistinct(),
-    index('quality_agreement_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('quality_agreement_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
-  ],
+  (t) => scoped('quality_agreement_rollup', t, t.competency),
 );
 
 /** Applications received in the period: discrepancies found per rule, how many high, and HR's resolutions. */
@@ -116,11 +108,7 @@ export const qualityDiscrepancyRollup = pgTable(
     retest: integer('retest').notNull().default(0),
     unresolved: integer('unresolved').notNull().default(0),
   },
-  (t) => [
-    unique('quality_discrepancy_rollup_key').on(t.grain, t.period, t.jobId, t.departmentId, t.rule).nullsNotDistinct(),
-    index('quality_discrepancy_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('quality_discrepancy_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
-  ],
+  (t) => scoped('quality_discrepancy_rollup', t, t.rule),
 );
 
 /**
@@ -142,9 +130,5 @@ export const communicationRollup = pgTable(
     /** With `opened_at`. */
     opened: integer('opened').notNull().default(0),
   },
-  (t) => [
-    unique('communication_rollup_key').on(t.grain, t.period, t.jobId, t.departmentId, t.template, t.locale, t.channel).nullsNotDistinct(),
-    index('communication_rollup_job_idx').on(t.jobId, t.grain, t.period),
-    index('communication_rollup_dept_idx').on(t.departmentId, t.grain, t.period),
-  ],
+  (t) => scoped('communication_rollup', t, t.template, t.locale, t.channel),
 );
