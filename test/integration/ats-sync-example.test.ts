@@ -32,7 +32,10 @@ describe('examples/ats-sync.ts', () => {
     const out = await atsSync({ baseUrl, people, followMs: 90_000, log: (l) => lines.push(l) });
     expect(out.results.map((r) => r.status), lines.join('\n')).toEqual(['created', 'created', 'created']);
     expect(out.moved, lines.join('\n')).toBe(3);
-    expect(lines.filter((l) => l.startsWith('event application.stage_changed'))).toHaveLength(3);
+    // Every application of the batch seen moving, and nothing else; one may move twice
+    // before the last one's first move arrives, so there can be more lines than applications.
+    const seen = lines.filter((l) => l.startsWith('event application.stage_changed')).map((l) => l.split(' ')[2]!.replace(/:$/, ''));
+    expect(new Set(seen)).toEqual(new Set(out.results.map((r) => r.id)));
     expect(out.employees).toBeGreaterThanOrEqual(0);
     // Run again (a new run id): a fresh batch, nothing refused.
     const again = await atsSync({ baseUrl, people, followMs: 90_000, log: () => {} });
