@@ -46,9 +46,20 @@ export const isInProgress = (res: ApiResponse) => res.status === 409 && /still i
 
 const stripQuery = (url: string) => url.replace(/token=[^&]+/, 'token=…');
 
+/**
+ * How long one call may go without an answer before it counts as hung: longer than the API
+ * may take by design with its default settings, which is reaching the workflow
+ * (TEMPORAL_RPC_TIMEOUT_MS, 5 s; past it, 503) and then an Update's answer
+ * (TEMPORAL_UPDATE_TIMEOUT_MS, 30 s; past it, 503), with slack for a loaded machine. An
+ * Update to a workflow whose worker was just killed can rightly take 20 s and more: its
+ * task waits out the dead worker's sticky queue (10 s), and what it waits for may wait out
+ * an activity's heartbeat timeout (10 s) before another worker retries it.
+ */
+export const CALL_TIMEOUT_MS = 40_000;
+
 export function resilient(api: ApiFn, stats: ApiStats, opts: { giveUpAfterMs?: number; callTimeoutMs?: number } = {}): ApiFn {
   const giveUpAfterMs = opts.giveUpAfterMs ?? 180_000;
-  const callTimeoutMs = opts.callTimeoutMs ?? 20_000;
+  const callTimeoutMs = opts.callTimeoutMs ?? CALL_TIMEOUT_MS;
   // A key left "in progress" by a request that died is taken over after
   // PENDING_TAKEOVER_MS; still in progress a call timeout after that, it is stuck.
   const stuckAfterMs = PENDING_TAKEOVER_MS + callTimeoutMs;

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OFFER_BODY } from '../helpers/actors';
+import { CALL_TIMEOUT_MS, OFFER_BODY } from '../helpers/actors';
 import { diagnose, outcome, probe, settle, sleep, tallyHistories } from '../helpers/chaos';
 import { actionsAtTheFault, expectEverythingExactlyOnce, journeysUpToTheFault, restOfTheJourneys, useChaosStack } from '../helpers/chaos-suite';
 import { eventually } from '../helpers/wait';
@@ -94,7 +94,7 @@ describe('database outage', () => {
     expect.soft(during.hung, 'requests sent during the outage and answered only after it').toEqual([]);
     // A query waits at most for one connection attempt (connect_timeout 5 s) before its 503.
     for (const [name, ms] of Object.entries(during.slowestMs)) expect.soft(ms, `slowest answer of ${name}`).toBeLessThan(8000);
-    expect.soft(stats.thrown, 'API calls that hung (no answer within 20 s)').toEqual([]);
+    expect.soft(stats.thrown, `API calls that hung (no answer within ${CALL_TIMEOUT_MS} ms)`).toEqual([]);
     // A request refused with 503 can be retried with its Idempotency-Key.
     expect.soft(stats.stuckKeys, 'Idempotency-Keys stuck "in progress"').toEqual([]);
     expect.soft(o.pendingIdempotencyKeys, 'idempotency rows left pending').toEqual([]);

@@ -165,7 +165,8 @@ describe('scale-out: two APIs, two workers, one Temporal, PostgreSQL and Redis',
     const inTheWindow = (d: Copies) => d.copies === 2 && d.firstAt >= killStartedAt - KILL_WINDOW_MS && d.firstAt <= killedAt;
     // A call whose connections all failed at once (the killed API's, and on a saturated
     // machine the live one's too) was re-sent by the client with its Idempotency-Key, as a
-    // client behind a load balancer must; a call left without any answer is not allowed.
+    // client behind a load balancer must; a call left without any answer (none within
+    // CALL_TIMEOUT_MS, past the API's own deadlines, after which it answers 503) is not allowed.
     expect(stats.thrown.filter((t) => t.error !== 'fetch failed')).toEqual([]);
     const transportFailuresRetried = { ...stats, thrown: [] };
     expectEverythingExactlyOnce({ stats: transportFailuresRetried, s: { apiErrors: apis.map((a) => a.output().slice(-4000)) } }, journeys, o, {
