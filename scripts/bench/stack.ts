@@ -16,6 +16,7 @@ import { freePort, resolveTemporalCli, startDevServer, type DevServer } from '..
 import { BenchChild } from './ipc';
 import { Http } from './http';
 import { cpuDelta, cpuSnapshot } from './proc';
+import { prodLaunch, type ProdLaunch } from '../prod-launch';
 import { log, sleep } from './util';
 import { newPayloadKeyEntry } from '../../privacy/keys';
 import { dataConverter } from '../../privacy/data-converter';
@@ -114,13 +115,14 @@ export class BenchStack {
     this.client = new Client({ connection: this.connection, namespace: 'default', dataConverter: dataConverter({ payloadKeys: keys }, this.db) });
     await this.startWorker();
     const compiledApi = process.env.BENCH_COMPILED_API === '1';
-    log(`starting the API${compiledApi ? ' (compiled, on plain node, as npm run api:prod does)' : ''}`);
+    const apiLaunch: ProdLaunch = compiledApi ? prodLaunch('api:prod') : { env: {}, nodeArgs: [], command: '' };
+    log(`starting the API${compiledApi ? ` (compiled, on plain node, as npm run api:prod does: ${apiLaunch.command})` : ''}`);
     this.api = new BenchChild(
       'api',
       compiledApi ? path.join(await this.compiled(), 'bench/api-process.js') : path.join(ROOT, 'scripts/bench/api-process.ts'),
-      this.env,
+      { ...apiLaunch.env, ...this.env },
       path.join(this.runDir, 'api.log'),
-      (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      [...apiLaunch.nodeArgs, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     );
     await this.api.ready;
     this.http = new Http(`http://127.0.0.1:${apiPort}`);
@@ -137,14 +139,16 @@ export class BenchStack {
         : extraEnv.BENCH_BUNDLE_IN_WORKER === '1'
           ? 'runs webpack itself'
           : 'bundles workflows/ in a child process, as npm run worker does';
-    log(`starting worker #${this.workerGeneration} (${how})`);
+    // The compiled worker starts as `npm run worker:prod` does: its settings and node options.
+    const launch: ProdLaunch = compiled ? prodLaunch('worker:prod') : { env: {}, nodeArgs: [], command: '' };
+    log(`starting worker #${this.workerGeneration} (${how}${compiled ? `: ${launch.command}` : ''})`);
     const t0 = performance.now();
     this.worker = new BenchChild(
       'worker',
       compiled ? path.join(await this.compiled(), 'bench/worker-process.js') : path.join(ROOT, 'scripts/bench/worker-process.ts'),
-      { ...this.env, ...extraEnv },
+      { ...launch.env, ...this.env, ...extraEnv },
       path.join(this.runDir, `worker-${this.workerGeneration}.log`),
-      (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      [...launch.nodeArgs, ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     );
     await this.worker.ready;
     log(`worker #${this.workerGeneration} polling after ${((performance.now() - t0) / 1000).toFixed(1)} s`);

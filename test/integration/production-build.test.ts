@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildProduction } from '../../scripts/build';
+import { prodLaunch } from '../../scripts/prod-launch';
 import { createActorOrg, Journey, newStats, resilient, type ActorOrg } from '../helpers/actors';
 import { startApiProcess, type ApiProcess } from '../helpers/api-process';
 import { Mailbox, spawnWorker, type ApiFn, type WorkerChild } from '../helpers/chaos';
@@ -28,6 +29,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the checkout: the compiled files import their packages from its node_modules.
 const OUT = path.join(ROOT, '.data/build', `prod-test-${randomUUID().slice(0, 8)}`);
 const adminToken = `admin_${randomBytes(24).toString('hex')}`;
+const workerLaunch = prodLaunch('worker:prod');
+const apiLaunch = prodLaunch('api:prod');
 
 let db: TestDb;
 let smtp: TTestSmtpServer;
@@ -55,10 +58,11 @@ beforeAll(async () => {
     // No TypeScript loader may come in through the environment either.
     NODE_OPTIONS: '',
   };
-  // Both processes from the build, nothing else: no tsx, no WORKFLOW_BUNDLE_PATH.
+  // Both processes from the build, nothing else: no tsx, no WORKFLOW_BUNDLE_PATH; each with
+  // the settings and node options its npm script starts it with.
   [worker, apiProc] = await Promise.all([
-    spawnWorker(env, 120_000, [process.execPath, path.join(OUT, 'worker.js')]),
-    startApiProcess({ ...env, ADMIN_TOKEN: adminToken, TRUST_PROXY: '127.0.0.1' }, 60_000, [path.join(OUT, 'api.js')]),
+    spawnWorker({ ...workerLaunch.env, ...env }, 120_000, [process.execPath, ...workerLaunch.nodeArgs, path.join(OUT, 'worker.js')]),
+    startApiProcess({ ...apiLaunch.env, ...env, ADMIN_TOKEN: adminToken, TRUST_PROXY: '127.0.0.1' }, 60_000, [...apiLaunch.nodeArgs, path.join(OUT, 'api.js')]),
   ]);
   // A 503 (a Temporal call past its deadline on a loaded machine) is answered to be retried.
   api = resilient(httpApi(apiProc.url, adminToken), stats);
@@ -76,8 +80,13 @@ afterAll(async () => {
 describe('production build', () => {
   it('npm run api:prod / worker:prod run the compiled files with plain node', () => {
     const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['api:prod']).toBe('node dist/api.js');
-    expect(scripts['worker:prod']).toBe('node dist/worker.js');
+    expect(scripts['api:prod']).toMatch(/\bnode (\S+ )*dist\/api\.js$/);
+    expect(scripts['worker:prod']).toMatch(/\bnode (\S+ )*dist\/worker\.js$/);
+    // The worker started here runs with the script's memory settings (bench line 6 measures it so).
+    const environ = readFileSync(`/proc/${worker.pid}/environ`, 'utf8').split('\0');
+    for (const [k, v] of Object.entries(workerLaunch.env)) expect(environ).toContain(`${k}=${v}`);
+    const argv = readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8').split('\0');
+    for (const a of workerLaunch.nodeArgs) expect(argv).toContain(a);
     expect(scripts.build).toContain('scripts/build.ts');
     // The compiled code holds no TypeScript import left for a loader to resolve.
     for (const f of ['api.js', 'worker.js']) expect(readFileSync(path.join(OUT, f), 'utf8')).not.toMatch(/from\s+["'][^"']*\.ts["']/);
