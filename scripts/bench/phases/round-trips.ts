@@ -5,7 +5,7 @@
  * 3. Status read: GET /v1/applications/:id against handle.query(statusQuery), alternating,
  *    on applications in evaluation.
  * Both measure what the API adds, so each pair's workflows are queried once, untimed, just
- * before it: the worker caches only WORKER_MAX_CACHED_WORKFLOWS (100) of the hundreds used
+ * before it: the worker caches only WORKER_MAX_CACHED_WORKFLOWS (250 by default) of the hundreds used
  * here, and whichever side came first to an evicted one would pay its replay (the memory
  * phase measures that: "first query").
  */
