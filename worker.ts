@@ -26,13 +26,15 @@ const BUILD_WORKFLOWS_SCRIPT = fileURLToPath(new URL('./scripts/build-workflows.
 
 /**
  * Workflows cached when WORKER_MAX_CACHED_WORKFLOWS is unset. The SDK's default grows with
- * the heap limit (~2,300 here) and each cached workflow holds ~0.4-0.9 MiB; a workflow
- * touched after it was evicted replays its whole history. The cache must hold the journeys
- * that are active at once: with 100, 500 journeys at once replayed on nearly every step and
- * took 872 s with 6,368 workflow task timeouts; with 600, 223 s and none (RELIABILITY.md,
- * Load). Memory with 1,000 idle open workflows: bench/RESULTS.md.
+ * the heap limit (~2,300 here) and each cached workflow holds ~0.4 MiB of resident memory; a
+ * workflow touched after it was evicted replays its whole history. The cache must hold the
+ * journeys that are active at once: with 100, 500 journeys at once replayed on nearly every
+ * step and took 872 s with 6,368 workflow task timeouts; with 600, 223 s and none
+ * (RELIABILITY.md, Load). 250 instead of 500 saves ~90 MiB in a worker with 1,000 open
+ * workflows (bench line 6) and does not slow 50 journeys at once (line 5); a worker that
+ * takes bursts of more journeys at once needs a larger cache (README, Configuration).
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 
 export interface WorkerBuildOptions {
   config: Config;

@@ -13,7 +13,7 @@
  *   LOAD_JOURNEYS=50 npm run load                  # fewer
  *
  * Settings: LOAD_JOURNEYS (500), LOAD_WORKERS (worker processes, 1), WORKER_MAX_CACHED_WORKFLOWS
- * (passed to the workers, else their default), LOAD_TIMEOUT_MIN (how
+ * (passed to the workers, else each worker's share of the journeys + 100), LOAD_TIMEOUT_MIN (how
  * long journeys may take, 30), LOAD_POLL_MS (status polling, 1000), LOAD_REPORT (a file for
  * the JSON report). Needs PostgreSQL on 127.0.0.1:5432 (TEST_PG_URL overrides), like the tests.
  * Exit code 0 when every journey is hired and the consistency check is empty.
@@ -54,13 +54,16 @@ async function main() {
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
-    // The worker's cache decides whether 500 active journeys replay on every step: pass it on.
-    const cache = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+    // The worker's cache decides whether N active journeys replay on every step. A burst of
+    // N at once is what this run is about, so each worker gets a cache above its share of the
+    // burst, as the README advises for one (the default, 250, is sized for memory).
+    const cache = process.env.WORKER_MAX_CACHED_WORKFLOWS || String(Math.ceil(N / WORKERS) + 100);
+    console.log(`load: WORKER_MAX_CACHED_WORKFLOWS=${cache}${process.env.WORKER_MAX_CACHED_WORKFLOWS ? '' : ' (its share of the burst + 100)'}`);
     s = await startChaosStack({
       workers: WORKERS,
       webhookReceiver: true,
       apiPoolSize: 20,
-      ...(cache ? { env: { WORKER_MAX_CACHED_WORKFLOWS: cache } } : {}),
+      env: { WORKER_MAX_CACHED_WORKFLOWS: cache },
     });
     const stack = s;
     const stats = newStats();
