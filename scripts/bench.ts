@@ -17,7 +17,7 @@
  *   BENCH_MEMORY_VARIANTS [1]  0: measure the worker as shipped only, not also as shipped
  *                 before (webpack in the worker, the SDK's cache size), with the SDK's cache,
  *                 with the deployment flags README suggests, and with the cache sizes below
- *   BENCH_CACHE_VARIANTS [250]  worker cache sizes the memory phase also measures ('' for none)
+ *   BENCH_CACHE_VARIANTS [500]  worker cache sizes the memory phase also measures ('' for none; 500 was the default before 250)
  *   BENCH_COMPILED [1]  0: measure the tsx worker only, not also the compiled one (npm run build,
  *                 npm run worker:prod) in the memory phase and again in the journeys phase
  *   BENCH_COMPILED_API=1  run the API compiled (npm run api:prod) instead of through tsx
@@ -99,7 +99,7 @@ const cfg = {
   reportApplications: envInt('BENCH_REPORT_APPLICATIONS', DEFAULTS.reportApplications),
   reportSamples: envInt('BENCH_REPORT_SAMPLES', DEFAULTS.reportSamples),
   batchItems: envInt('BENCH_BATCH_ITEMS', DEFAULTS.batchItems),
-  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['250']).map(Number),
+  cacheVariants: process.env.BENCH_CACHE_VARIANTS === '' ? [] : envList('BENCH_CACHE_VARIANTS', ['500']).map(Number),
   memoryVariants: process.env.BENCH_MEMORY_VARIANTS !== '0',
   profile: envList('BENCH_PROFILE', []),
   compiled: process.env.BENCH_COMPILED !== '0',
