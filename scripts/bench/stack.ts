@@ -23,6 +23,9 @@ import { dataConverter } from '../../privacy/data-converter';
 import { parsePayloadKeys } from '../../temporal.config';
 import { buildProduction } from '../build';
 
+/** A process started through tsx: no settings or node options of an npm script. */
+const AS_IS: ProdLaunch = { env: {}, nodeArgs: [], command: '' };
+
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WORK_DIR = path.join(ROOT, '.data/bench');
 const PG_URL = process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -115,7 +118,7 @@ export class BenchStack {
     this.client = new Client({ connection: this.connection, namespace: 'default', dataConverter: dataConverter({ payloadKeys: keys }, this.db) });
     await this.startWorker();
     const compiledApi = process.env.BENCH_COMPILED_API === '1';
-    const apiLaunch: ProdLaunch = compiledApi ? prodLaunch('api:prod') : { env: {}, nodeArgs: [], command: '' };
+    const apiLaunch = compiledApi ? prodLaunch('api:prod') : AS_IS;
     log(`starting the API${compiledApi ? ` (compiled, on plain node, as npm run api:prod does: ${apiLaunch.command})` : ''}`);
     this.api = new BenchChild(
       'api',
@@ -140,7 +143,7 @@ export class BenchStack {
           ? 'runs webpack itself'
           : 'bundles workflows/ in a child process, as npm run worker does';
     // The compiled worker starts as `npm run worker:prod` does: its settings and node options.
-    const launch: ProdLaunch = compiled ? prodLaunch('worker:prod') : { env: {}, nodeArgs: [], command: '' };
+    const launch = compiled ? prodLaunch('worker:prod') : AS_IS;
     log(`starting worker #${this.workerGeneration} (${how}${compiled ? `: ${launch.command}` : ''})`);
     const t0 = performance.now();
     this.worker = new BenchChild(

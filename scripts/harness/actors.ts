@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { PENDING_TAKEOVER_MS } from '../../api/plugins/idempotency';
 import { BACKEND_ENGINEER_COMPETENCIES } from '../../db/seed';
 import type { TCreateApplication } from '../../domain/contracts/application';
+import { loadConfig } from '../../temporal.config';
 import type { ApiFn, ApiResponse, Mailbox } from './chaos';
 import { sleep } from './chaos';
 import { multipart, PDF_BYTES, PNG_BYTES, JPEG_BYTES } from './multipart';
@@ -46,16 +47,19 @@ export const isInProgress = (res: ApiResponse) => res.status === 409 && /still i
 
 const stripQuery = (url: string) => url.replace(/token=[^&]+/, 'token=…');
 
+/** The API's deadlines with their default settings (temporal.config.ts). */
+const API_DEFAULTS = loadConfig({});
+
 /**
  * How long one call may go without an answer before it counts as hung: longer than the API
  * may take by design with its default settings, which is reaching the workflow
- * (TEMPORAL_RPC_TIMEOUT_MS, 5 s; past it, 503) and then an Update's answer
- * (TEMPORAL_UPDATE_TIMEOUT_MS, 30 s; past it, 503), with slack for a loaded machine. An
+ * (TEMPORAL_RPC_TIMEOUT_MS; past it, 503) and then an Update's answer
+ * (TEMPORAL_UPDATE_TIMEOUT_MS; past it, 503), with 5 s of slack for a loaded machine. An
  * Update to a workflow whose worker was just killed can rightly take 20 s and more: its
  * task waits out the dead worker's sticky queue (10 s), and what it waits for may wait out
  * an activity's heartbeat timeout (10 s) before another worker retries it.
  */
-export const CALL_TIMEOUT_MS = 40_000;
+export const CALL_TIMEOUT_MS = API_DEFAULTS.TEMPORAL_RPC_TIMEOUT_MS + API_DEFAULTS.TEMPORAL_UPDATE_TIMEOUT_MS + 5_000;
 
 export function resilient(api: ApiFn, stats: ApiStats, opts: { giveUpAfterMs?: number; callTimeoutMs?: number } = {}): ApiFn {
   const giveUpAfterMs = opts.giveUpAfterMs ?? 180_000;

@@ -16,14 +16,10 @@ const TARGET_MB = 300;
 /** How long the worker is left alone after the queries before its resting RSS is read. */
 const REST_S = Number(process.env.BENCH_MEMORY_REST_S ?? 30);
 
-/** The worker's RSS after `seconds` with nothing to do (sampled each second; the last sample). */
+/** The worker's RSS after `seconds` with nothing to do. */
 async function restingRss(pid: number, seconds: number): Promise<number> {
-  let rss = memMb(pid).rss;
-  for (let i = 0; i < seconds; i++) {
-    await sleep(1000);
-    rss = memMb(pid).rss;
-  }
-  return rss;
+  await sleep(seconds * 1000);
+  return memMb(pid).rss;
 }
 
 export interface MemoryVariant {
