@@ -8,7 +8,9 @@
  * so nothing of that application is encoded meanwhile).
  *
  * While the database is unreachable, a key cached in the last STALE_MS is used past its
- * CACHE_MS, and a worker (waitForDatabaseMs) retries the lookup until the database is back
+ * CACHE_MS; past STALE_MS an entry is dropped (the oldest are swept as new ones come in, so
+ * a long-running worker holds the keys of the last STALE_MS, not of every application it
+ * ever touched), and a worker (waitForDatabaseMs) retries the lookup until the database is back
  * instead of failing: a codec error inside the SDK's activity or workflow-task pipeline
  * fails the whole worker (seen in the database-outage fault test). The API waits for
  * nothing: its request answers 503 at once.
@@ -21,7 +23,7 @@ import type { TPayloadKeys } from '../temporal.config';
 import { open, seal } from './aead';
 
 const CACHE_MS = 60_000;
-const STALE_MS = 15 * 60_000;
+export const STALE_MS = 15 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class DataKeyDestroyedError extends Error {
@@ -59,6 +61,8 @@ export interface DataKeysOptions {
   waitForDatabaseMs?: number;
   /** How long a looked-up key is used without asking the database again (CACHE_MS). */
   cacheMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 export class DataKeys implements ApplicationKeys {
@@ -69,6 +73,11 @@ export class DataKeys implements ApplicationKeys {
     private readonly ring: TPayloadKeys,
     private readonly opts: DataKeysOptions = {},
   ) {}
+
+  /** Keys held in this process's memory (swept once past STALE_MS). */
+  get cachedKeys(): number {
+    return this.cache.size;
+  }
 
   static isApplicationId(id: string): boolean {
     return UUID.test(id);
@@ -131,7 +140,7 @@ export class DataKeys implements ApplicationKeys {
       } catch (err) {
         if (!isDatabaseUnreachable(err)) throw err;
         const stale = this.cache.get(applicationId);
-        if (stale && stale.staleUntil > Date.now()) return stale.key;
+        if (stale && stale.staleUntil > this.now()) return stale.key;
         if (Date.now() >= deadline) throw err;
         await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2_000)));
       }
@@ -178,8 +187,8 @@ export class DataKeys implements ApplicationKeys {
 
   private cached(applicationId: string): Buffer | undefined {
     const hit = this.cache.get(applicationId);
-    if (hit && hit.until > Date.now()) return hit.key;
-    if (hit && hit.staleUntil <= Date.now()) this.cache.delete(applicationId);
+    if (hit && hit.until > this.now()) return hit.key;
+    if (hit && hit.staleUntil <= this.now()) this.cache.delete(applicationId);
     return undefined;
   }
 
@@ -187,13 +196,29 @@ export class DataKeys implements ApplicationKeys {
     const [row] = await this.db.rows<Row>(sql`
       select wrapping_key_id, wrapped_key from data_keys where application_id = ${applicationId}`);
     if (!row) throw new Error(`application ${applicationId} has no data key`);
-    const key = this.unwrap(applicationId, row);
-    this.remember(applicationId, key);
-    return key;
+    return this.remember(applicationId, this.unwrap(applicationId, row));
   }
 
-  private remember(applicationId: string, key: Buffer): void {
-    this.cache.set(applicationId, { key, until: Date.now() + (this.opts.cacheMs ?? CACHE_MS), staleUntil: Date.now() + STALE_MS });
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  /** Caches the key and returns the cached copy. */
+  private remember(applicationId: string, key: Buffer): Buffer {
+    const now = this.now();
+    // Entries stay in the order they were remembered, so the expired ones are at the front.
+    for (const [id, entry] of this.cache) {
+      if (entry.staleUntil > now) break;
+      this.cache.delete(id);
+    }
+    // A 32-byte key made by the cipher or randomBytes can be a view on an 8 KiB pool of
+    // Node's; a copy of its own keeps 32 bytes alive instead of the pool (7.8 MiB for 1,000
+    // cached keys in a worker's heap snapshot).
+    const own = Buffer.alloc(key.length);
+    key.copy(own);
+    this.cache.delete(applicationId);
+    this.cache.set(applicationId, { key: own, until: now + (this.opts.cacheMs ?? CACHE_MS), staleUntil: now + STALE_MS });
+    return own;
   }
 
   private unwrap(applicationId: string, row: Row): Buffer {
