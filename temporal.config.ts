@@ -136,6 +136,11 @@ export const ZEnvSchema = z.object({
   OPEN_SIGNAL_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /**
+   * Seconds the worker's event loop must be idle before it runs one full collection to hand
+   * the memory of its last burst back (ops/idle-gc.ts; needs node's --expose-gc); 0 turns it off.
+   */
+  WORKER_IDLE_GC_S: z.coerce.number().int().min(0).max(86_400).default(10),
+  /**
    * Record a stack trace for every promise a workflow creates, for the `__stack_trace`
    * query (the Temporal UI's "Stack Trace" tab). Off by default: it costs CPU on every
    * activation and replay and memory for every pending promise (bench/RESULTS.md).

@@ -16,6 +16,7 @@ import { attemptInterceptors } from './activities/interceptors';
 import { openDb, type DbHandle } from './db/client';
 import { temporalConnectionOptions } from './ops/temporal-connection';
 import { startTracing, workerTracingOptions, type Tracing } from './ops/tracing';
+import { startIdleCollector, type Collection, type IdleCollector } from './ops/idle-gc';
 import { installWorkerRuntime, startWorkerOps } from './ops/worker-ops';
 import { loadConfigOrExit, type Config } from './temporal.config';
 import { dataConverter, WORKER_KEYS, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOW_PRELOAD_MODULES } from './privacy/data-converter';
@@ -69,8 +70,10 @@ export async function createWorker(opts: WorkerBuildOptions): Promise<Worker> {
     ...opts.extraDeps,
   };
   // Read by the workflow thread the SDK starts in Worker.create (its environment is a copy
-  // of this one), through patches/@temporalio+worker+1.24.0.patch.
+  // of this one), through patches/@temporalio+worker+1.24.0.patch: stack traces, and the
+  // thread's own idle collection (as the main thread's, ops/idle-gc.ts; needs --expose-gc).
   process.env.TEMPORAL_WORKFLOW_STACK_TRACES = opts.config.WORKFLOW_STACK_TRACES ? '1' : '0';
+  process.env.TEMPORAL_WORKFLOW_IDLE_GC_S = String(opts.config.WORKER_IDLE_GC_S);
   const tracing = workerTracingOptions(opts.tracing);
   return Worker.create({
     connection: opts.connection,
@@ -121,6 +124,19 @@ export async function loadWorkflowBundle(config: Pick<Config, 'WORKFLOW_BUNDLE_P
   }
 }
 
+/** The worker process's idle collector (ops/idle-gc.ts), logging each collection. */
+export function startWorkerIdleCollector(config: Pick<Config, 'WORKER_IDLE_GC_S'>, record?: (c: Collection) => void): IdleCollector {
+  const mib = (b: number) => Math.round(b / 1048576);
+  return startIdleCollector({
+    idleSeconds: config.WORKER_IDLE_GC_S,
+    warn: (msg) => consoleLog.warn({}, msg),
+    onCollect: (c) => {
+      record?.(c);
+      consoleLog.info({ heapBeforeMiB: mib(c.heapBeforeBytes), heapAfterMiB: mib(c.heapAfterBytes), ms: Math.round(c.durationMs) }, 'idle: heap collected');
+    },
+  });
+}
+
 export async function main() {
   const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
   const sdkMetricsAddress = await installWorkerRuntime(config);
@@ -132,9 +148,11 @@ export async function main() {
   const worker = await createWorker({ config, db, connection, workflowBundle, tracing });
   const ops = await startWorkerOps({ config, db, connection, worker, sdkMetricsAddress });
   if (ops) console.log(`worker metrics and probes on http://${ops.address}`);
+  const idle = startWorkerIdleCollector(config, (c) => ops?.metrics.recordIdleCollection(c));
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM by itself.
   console.log(`worker polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();
+  idle.stop();
   await ops?.close();
   await tracing?.shutdown();
   await connection.close();

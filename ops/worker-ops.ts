@@ -22,6 +22,7 @@ import {
 } from '../db/queries/metrics';
 import { STAGES } from '../domain/stages';
 import type { Config } from '../temporal.config';
+import type { Collection } from './idle-gc';
 import { registerPoolMetrics } from './pool-metrics';
 import { check, freeLoopbackPort, json, startOpsServer, within, type OpsServer } from './ops-server';
 
@@ -46,6 +47,8 @@ export async function installWorkerRuntime(config: Pick<Config, 'METRICS_BIND'>)
 export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly scrapeErrors: Counter<'source'>;
+  private readonly idleCollections: Counter;
+  private readonly idleReleased: Counter;
 
   constructor(
     db: DbHandle,
@@ -118,7 +121,22 @@ export class WorkerMetrics {
       registers,
       collect: fromDb<string>(async () => [[{}, (await webhookBacklog(db)).oldestAgeSeconds]]),
     });
+    this.idleCollections = new Counter({
+      name: 'hiring_worker_idle_collections_total',
+      help: 'Full garbage collections run because the worker was idle after a burst (WORKER_IDLE_GC_S)',
+      registers,
+    });
+    this.idleReleased = new Counter({
+      name: 'hiring_worker_idle_collection_released_bytes_total',
+      help: 'Bytes of V8 heap handed back by those collections (heap size before minus after)',
+      registers,
+    });
     registerPoolMetrics(this.registry, db, poolSize);
+  }
+
+  recordIdleCollection(c: Collection): void {
+    this.idleCollections.inc();
+    this.idleReleased.inc(Math.max(0, c.heapBeforeBytes - c.heapAfterBytes));
   }
 
   /** The text Prometheus scrapes: ours, then the SDK's. */
@@ -143,10 +161,10 @@ export async function startWorkerOps(opts: {
   connection: NativeConnection;
   worker: Pick<Worker, 'getState'>;
   sdkMetricsAddress?: string | undefined;
-}): Promise<OpsServer | undefined> {
+}): Promise<(OpsServer & { metrics: WorkerMetrics }) | undefined> {
   if (!opts.config.METRICS_BIND) return undefined;
   const metrics = new WorkerMetrics(opts.db, opts.config.DATABASE_POOL_SIZE, opts.sdkMetricsAddress);
-  return startOpsServer(opts.config.METRICS_BIND, {
+  const server = await startOpsServer(opts.config.METRICS_BIND, {
     '/metrics': async () => ({ status: 200, contentType: metrics.registry.contentType, body: await metrics.text() }),
     '/healthz': async () => json(200, { status: 'ok' }),
     '/readyz': async () => {
@@ -160,4 +178,5 @@ export async function startWorkerOps(opts: {
       return json(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', worker: { ok: polling, state }, database, temporal });
     },
   });
+  return Object.assign(server, { metrics });
 }

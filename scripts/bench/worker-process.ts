@@ -13,7 +13,7 @@ import type { Worker } from '@temporalio/worker';
 import { NativeConnection } from '@temporalio/worker';
 import { openDb } from '../../db/client';
 import { loadConfigOrExit } from '../../temporal.config';
-import { createWorker, loadWorkflowBundle } from '../../worker';
+import { createWorker, loadWorkflowBundle, startWorkerIdleCollector } from '../../worker';
 import { serveParent, tellParentReady } from './ipc';
 
 const config = loadConfigOrExit({ requireDatabaseUrl: 'the worker' });
@@ -34,10 +34,12 @@ serveParent({
   'heap-snapshot': (file) => v8.writeHeapSnapshot(file),
   'thread-heap-snapshot': (file) => writeThreadHeapSnapshot(worker, file!),
 });
+const idle = startWorkerIdleCollector(config);
 const running = worker.run();
 tellParentReady({ pid: process.pid });
 console.log(`worker polling ${config.TEMPORAL_ADDRESS} queue=${config.TEMPORAL_TASK_QUEUE}`);
 await running;
+idle.stop();
 await connection.close();
 await db.close();
 process.exit(0);

@@ -26,6 +26,7 @@ import { smtpMessageId } from '../../activities/notifications/keys';
 import { buildServer } from '../../api/server';
 import { openDb, type DbHandle } from '../../db/client';
 import { freePort, startDevServer, type DevServer } from '../temporal-cli';
+import { prodLaunch } from '../prod-launch';
 import { loadConfig, type Config } from '../../temporal.config';
 import { dataConverter } from '../../privacy/data-converter';
 import { newPayloadKeyEntry } from '../../privacy/keys';
@@ -119,8 +120,8 @@ process.once('exit', () => {
   }
 });
 
-/** `tsx worker.ts` (`npm run worker`); the compiled worker is `[process.execPath, 'dist/worker.js']` (`npm run worker:prod`). */
-export const TSX_WORKER_COMMAND: readonly string[] = [TSX, 'worker.ts'];
+/** `tsx worker.ts` with the node options of `npm run worker`; the compiled worker is `[process.execPath, 'dist/worker.js']` (`npm run worker:prod`). */
+export const TSX_WORKER_COMMAND: readonly string[] = [TSX, ...prodLaunch('worker').nodeArgs, 'worker.ts'];
 
 /** Starts `command` (by default `tsx worker.ts`) with `env` and resolves once it polls its task queue. */
 export async function spawnWorker(env: Record<string, string>, readyTimeoutMs = 120_000, command: readonly string[] = TSX_WORKER_COMMAND): Promise<WorkerChild> {

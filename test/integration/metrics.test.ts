@@ -55,7 +55,8 @@ beforeAll(async () => {
   workerOps = `127.0.0.1:${await freePort()}`;
   // This worker bundles the workflows at start, as `npm run worker` does without a build
   // (the other tests' spawned workers load the run's bundle: test/helpers/chaos.ts).
-  worker = await spawnWorker({ ...common, DATABASE_URL: viaProxy.toString(), METRICS_BIND: workerOps, WORKFLOW_BUNDLE_PATH: '' });
+  // It collects its heap after 2 s idle instead of 10 (ops/idle-gc.ts), so the counters move sooner.
+  worker = await spawnWorker({ ...common, DATABASE_URL: viaProxy.toString(), METRICS_BIND: workerOps, WORKFLOW_BUNDLE_PATH: '', WORKER_IDLE_GC_S: '2' });
   const apiMetrics = `127.0.0.1:${await freePort()}`;
   apiMetricsUrl = `http://${apiMetrics}/metrics`;
   apiProc = await startApiProcess({ ...common, DATABASE_URL: db.url, METRICS_BIND: apiMetrics, ADMIN_TOKEN: adminToken, TRUST_PROXY: '127.0.0.1' });
@@ -188,6 +189,16 @@ describe('worker probes', () => {
       await dbProxy.up();
     }
     await eventually(async () => (await fetch(`http://${workerOps}/readyz`)).status === 200, 20_000);
+  });
+
+  it('count the collections an idle worker runs to hand its heap back (npm run worker passes --expose-gc)', async () => {
+    // The journey above grew the heap; the worker has been idle since.
+    const s = await eventually(async () => {
+      const now = await workerMetrics();
+      return metric(now, 'hiring_worker_idle_collections_total') >= 1 ? now : null;
+    }, 30_000);
+    expect(metric(s, 'hiring_worker_idle_collection_released_bytes_total')).toBeGreaterThan(0);
+    expect(worker.output()).toContain('"idle: heap collected"');
   });
 
   it('answer 404 in the common error shape for any other path', async () => {

@@ -1,0 +1,134 @@
+/**
+ * Gives a worker's memory back once it has nothing to do.
+ *
+ * V8 sizes a heap for the busiest moment it has seen and only collects when something
+ * allocates. After a burst of journeys or replays, the worker's main thread keeps its young
+ * generation at its largest (two 16 MiB semi-spaces) and its old generation keeps the
+ * burst's garbage: nothing allocates any more, so no collection comes to hand the pages
+ * back, and the worker stays at its peak while it waits for the next task.
+ *
+ * The collector watches the main thread's event loop. Once it has been idle for
+ * WORKER_IDLE_GC_S seconds and the heap has grown by at least MIN_GROWTH_BYTES since the
+ * last collection, it runs one full collection that also compacts every page (V8's
+ * `--compact-on-every-full-gc`, set for that one collection only): a plain full collection
+ * frees the garbage but keeps each page that still holds a live object, and after a burst
+ * that is most of them. The young generation shrinks too, as the loop allocates nothing.
+ * It costs the idle thread 100–160 ms and a busy one nothing, unlike a permanently
+ * smaller young generation (`--max-semi-space-size=4` saves as much but costs ~20 % more
+ * CPU per journey: bench/RESULTS.md, "Worker memory as shipped").
+ *
+ * It needs node's `--expose-gc`, which `npm run worker:prod` and `npm run worker` pass.
+ * Without it the collector stays off and says so once.
+ */
+import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+
+/** Event-loop utilisation (0–1) at or under which a sampling window counts as idle. */
+export const IDLE_UTILISATION = 0.05;
+/** Heap growth since the last collection below which an idle worker is left alone. */
+export const MIN_GROWTH_BYTES = 16 * 1024 * 1024;
+const SAMPLE_MS = 1000;
+
+export interface IdleState {
+  /** When the current idle stretch began (ms); undefined while busy. */
+  idleSinceMs: number | undefined;
+  /** The heap's size after the last collection (bytes); 0 before the first. */
+  heapAfterLastBytes: number;
+}
+
+export interface IdleSample {
+  nowMs: number;
+  /** Event-loop utilisation over the window that just ended. */
+  utilisation: number;
+  windowMs: number;
+  heapBytes: number;
+}
+
+/** Started with the flag already (node's options): then it stays on. */
+const COMPACTING_ALWAYS = /--compact[-_]on[-_]every[-_]full[-_]gc\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
+
+/** A full collection that compacts every page, through V8's flag set for its duration. */
+export function compactingCollection(gc: () => void): void {
+  if (COMPACTING_ALWAYS) return gc();
+  v8.setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    gc();
+  } finally {
+    v8.setFlagsFromString('--no-compact-on-every-full-gc');
+  }
+}
+
+/** The rule, pure: the next state, and whether to collect now. */
+export function idleStep(
+  state: IdleState,
+  s: IdleSample,
+  idleMs: number,
+): { state: IdleState; collect: boolean } {
+  if (s.utilisation > IDLE_UTILISATION)
+    return { state: { ...state, idleSinceMs: undefined }, collect: false };
+  const idleSinceMs = state.idleSinceMs ?? s.nowMs - s.windowMs;
+  const collect =
+    s.nowMs - idleSinceMs >= idleMs && s.heapBytes - state.heapAfterLastBytes >= MIN_GROWTH_BYTES;
+  return { state: { ...state, idleSinceMs }, collect };
+}
+
+export interface Collection {
+  heapBeforeBytes: number;
+  heapAfterBytes: number;
+  durationMs: number;
+}
+
+export interface IdleCollector {
+  stop(): void;
+}
+
+/**
+ * Starts the collector; a no-op when idleSeconds is 0 or the process has no `gc` (started
+ * without --expose-gc). `onCollect` sees each collection (metrics, logs).
+ */
+export function startIdleCollector(opts: {
+  idleSeconds: number;
+  gc?: (() => void) | undefined;
+  onCollect?: (c: Collection) => void;
+  warn?: (msg: string) => void;
+}): IdleCollector {
+  const gc = opts.gc ?? (globalThis as { gc?: () => void }).gc;
+  if (opts.idleSeconds <= 0) return { stop() {} };
+  if (!gc) {
+    opts.warn?.(
+      'idle memory release is off: node was started without --expose-gc (npm run worker:prod passes it)',
+    );
+    return { stop() {} };
+  }
+  const heapBytes = () => v8.getHeapStatistics().total_heap_size;
+  let state: IdleState = { idleSinceMs: undefined, heapAfterLastBytes: 0 };
+  let last = performance.eventLoopUtilization();
+  let lastAt = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const elu = performance.eventLoopUtilization(last);
+    const step = idleStep(
+      state,
+      { nowMs: now, utilisation: elu.utilization, windowMs: now - lastAt, heapBytes: heapBytes() },
+      opts.idleSeconds * 1000,
+    );
+    state = step.state;
+    if (step.collect) {
+      const before = heapBytes();
+      const t0 = performance.now();
+      compactingCollection(gc);
+      const after = heapBytes();
+      state = { ...state, heapAfterLastBytes: after };
+      opts.onCollect?.({
+        heapBeforeBytes: before,
+        heapAfterBytes: after,
+        durationMs: performance.now() - t0,
+      });
+    }
+    // The window starts after the collection, so its own work is not counted as activity.
+    last = performance.eventLoopUtilization();
+    lastAt = performance.now();
+  }, SAMPLE_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { idleStep, IDLE_UTILISATION, MIN_GROWTH_BYTES, type IdleState } from '../../ops/idle-gc';
+
+const MiB = 1024 * 1024;
+const fresh: IdleState = { idleSinceMs: undefined, heapAfterLastBytes: 0 };
+const sample = (nowMs: number, utilisation: number, heapBytes: number) => ({
+  nowMs,
+  utilisation,
+  windowMs: 1000,
+  heapBytes,
+});
+
+describe('idleStep (when an idle worker collects its heap)', () => {
+  it('collects once the loop has been idle for the whole wait and the heap has grown', () => {
+    let s = fresh;
+    let r = idleStep(s, sample(1000, 0.01, 100 * MiB), 3000);
+    expect(r).toMatchObject({ collect: false, state: { idleSinceMs: 0 } });
+    s = r.state;
+    r = idleStep(s, sample(2000, 0.01, 100 * MiB), 3000);
+    expect(r.collect).toBe(false);
+    r = idleStep(r.state, sample(3000, IDLE_UTILISATION, 100 * MiB), 3000);
+    expect(r.collect).toBe(true);
+  });
+
+  it('starts the wait again after any busy window', () => {
+    let r = idleStep(fresh, sample(1000, 0.01, 100 * MiB), 3000);
+    r = idleStep(r.state, sample(2000, 0.01, 100 * MiB), 3000);
+    r = idleStep(r.state, sample(3000, 0.4, 100 * MiB), 3000);
+    expect(r).toMatchObject({ collect: false, state: { idleSinceMs: undefined } });
+    r = idleStep(r.state, sample(4000, 0.0, 100 * MiB), 3000);
+    r = idleStep(r.state, sample(5000, 0.0, 100 * MiB), 3000);
+    expect(r.collect).toBe(false);
+    r = idleStep(r.state, sample(6000, 0.0, 100 * MiB), 3000);
+    expect(r.collect).toBe(true);
+  });
+
+  it('leaves a worker alone while its heap has not grown enough since the last collection', () => {
+    const after: IdleState = { idleSinceMs: 0, heapAfterLastBytes: 60 * MiB };
+    expect(idleStep(after, sample(60_000, 0, 60 * MiB + MIN_GROWTH_BYTES - 1), 3000).collect).toBe(false);
+    expect(idleStep(after, sample(60_000, 0, 60 * MiB + MIN_GROWTH_BYTES), 3000).collect).toBe(true);
+  });
+});
+
+describe('startIdleCollector in a real node process', () => {
+  const run = (nodeArgs: string[], waitMs = 4000) =>
+    new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const script = fileURLToPath(new URL('../helpers/idle-gc-child.ts', import.meta.url));
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, IDLE_WAIT_MS: String(waitMs) },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+
+  it('after a burst of allocation, an idle process collects once and its heap shrinks', async () => {
+    const { code, out } = await run(['--expose-gc']);
+    expect(code, out).toBe(0);
+    const result = JSON.parse(out.trim().split('\n').pop()!) as {
+      collections: { heapBeforeBytes: number; heapAfterBytes: number }[];
+    };
+    expect(result.collections).toHaveLength(1);
+    const [c] = result.collections;
+    // The burst left a young generation at its largest and garbage in the old one.
+    expect(c!.heapBeforeBytes - c!.heapAfterBytes).toBeGreaterThan(MIN_GROWTH_BYTES);
+  }, 30_000);
+
+  it('without --expose-gc it stays off and says so', async () => {
+    const { code, out } = await run([], 100);
+    expect(code, out).toBe(0);
+    expect(out).toContain('idle memory release is off: node was started without --expose-gc');
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ collections: [] });
+  }, 30_000);
+});
