@@ -10,7 +10,7 @@
  *
  * BENCH_QUICK=1 runs every measurement at about a fifth of its size (a few minutes less).
  * Sizes (defaults in brackets):
- *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_EVALUATIONS [300]
+ *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_START_WARMUP [64] (per side, not measured)  BENCH_EVALUATIONS [300]
  *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
  *   BENCH_PDF_LETTERS [200]  BENCH_BATCH_ITEMS [500]  BENCH_REPORT_APPLICATIONS [100000] (10 stage transitions each)  BENCH_REPORT_SAMPLES [30]
@@ -20,7 +20,8 @@
  *   BENCH_CACHE_VARIANTS [500]  worker cache sizes the memory phase also measures ('' for none; 500 was the default before 250)
  *   BENCH_COMPILED [1]  0: measure the tsx worker only, not also the compiled one (npm run build,
  *                 npm run worker:prod) in the memory phase and again in the journeys phase
- *   BENCH_COMPILED_API=1  run the API compiled (npm run api:prod) instead of through tsx
+ *   BENCH_COMPILED_API [1]  0: run the API through tsx (npm run api) instead of compiled (npm run api:prod,
+ *                 what production runs)
  *   BENCH_EARLIER_API  a dist/ built (npm run build) from earlier code: the starts and evaluations phases
  *                 also measure that compiled API against the same stack, for a before/after of the API in one run
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
@@ -116,7 +117,7 @@ const isFullRun =
   !process.env.BENCH_MEMORY_EXTRA &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&
-  !process.env.BENCH_COMPILED_API &&
+  process.env.BENCH_COMPILED_API !== '0' &&
   process.env.BENCH_COMPILED !== '0' &&
   !process.env.BENCH_WORKER_DEBUG_MODE &&
   !process.env.WORKFLOW_STACK_TRACES &&
@@ -303,7 +304,7 @@ function machine(stack: BenchStack, started: Date): string {
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node ${process.version}; ${stack.versions.temporalCli} (in-memory dev server); PostgreSQL ${stack.versions.postgres}; @temporalio/* ${temporalSdkVersion()}`,
     `- Sizes: starts ${cfg.starts} at c=${cfg.startConcurrency}, evaluations ${cfg.evaluations}, reads ${cfg.reads}, ranking ${cfg.rankingSizes.join('/')} × ${cfg.rankingSamples}, reports over ${cfg.reportApplications} applications × ${cfg.reportSamples}, open workflows ${cfg.openWorkflows}, journeys ${cfg.journeys} at c=${cfg.journeyConcurrency}, letters ${cfg.pdfLetters}, batch ${cfg.batchItems}`,
-    `- Worker and API: separate Node processes started as \`npm run worker\` / \`npm run api\` start them (LOG_LEVEL=${stack.env.LOG_LEVEL}, DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE ?? '10 (default)'}, WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `${DEFAULT_MAX_CACHED_WORKFLOWS} (default)`}; workflows bundled in a child process at start-up); the load generator and the raw client in a third.`,
+    `- Worker and API: separate Node processes, the worker started as \`npm run worker\` starts it (the memory and journeys phases also measure the compiled one) and the API as \`npm run ${process.env.BENCH_COMPILED_API === '0' ? 'api' : 'api:prod'}\` does (LOG_LEVEL=${stack.env.LOG_LEVEL}, DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE ?? '10 (default)'}, WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `${DEFAULT_MAX_CACHED_WORKFLOWS} (default)`}; workflows bundled in a child process at start-up); the load generator and the raw client in a third.`,
   ].join('\n');
 }
 

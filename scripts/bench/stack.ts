@@ -16,15 +16,12 @@ import { freePort, resolveTemporalCli, startDevServer, type DevServer } from '..
 import { BenchChild } from './ipc';
 import { Http } from './http';
 import { cpuDelta, cpuSnapshot } from './proc';
-import { prodLaunch, type ProdLaunch } from '../prod-launch';
+import { prodLaunch } from '../prod-launch';
 import { log, sleep } from './util';
 import { newPayloadKeyEntry } from '../../privacy/keys';
 import { dataConverter } from '../../privacy/data-converter';
 import { parsePayloadKeys } from '../../temporal.config';
 import { buildProduction } from '../build';
-
-/** A process started through tsx: no settings or node options of an npm script. */
-const AS_IS: ProdLaunch = { env: {}, nodeArgs: [], command: '' };
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WORK_DIR = path.join(ROOT, '.data/bench');
@@ -117,9 +114,9 @@ export class BenchStack {
     this.connection = await Connection.connect({ address: this.temporal.address });
     this.client = new Client({ connection: this.connection, namespace: 'default', dataConverter: dataConverter({ payloadKeys: keys }, this.db) });
     await this.startWorker();
-    const compiledApi = process.env.BENCH_COMPILED_API === '1';
-    const apiLaunch = compiledApi ? prodLaunch('api:prod') : AS_IS;
-    log(`starting the API${compiledApi ? ` (compiled, on plain node, as npm run api:prod does: ${apiLaunch.command})` : ''}`);
+    const compiledApi = process.env.BENCH_COMPILED_API !== '0';
+    const apiLaunch = prodLaunch(compiledApi ? 'api:prod' : 'api');
+    log(`starting the API (${compiledApi ? 'compiled, on plain node, ' : 'through tsx, '}as npm run ${compiledApi ? 'api:prod' : 'api'} does: ${apiLaunch.command})`);
     this.api = new BenchChild(
       'api',
       compiledApi ? path.join(await this.compiled(), 'bench/api-process.js') : path.join(ROOT, 'scripts/bench/api-process.ts'),
@@ -142,8 +139,8 @@ export class BenchStack {
         : extraEnv.BENCH_BUNDLE_IN_WORKER === '1'
           ? 'runs webpack itself'
           : 'bundles workflows/ in a child process, as npm run worker does';
-    // The compiled worker starts as `npm run worker:prod` does: its settings and node options.
-    const launch = compiled ? prodLaunch('worker:prod') : AS_IS;
+    // The worker starts as `npm run worker:prod` (compiled) or `npm run worker` does: its settings and node options.
+    const launch = prodLaunch(compiled ? 'worker:prod' : 'worker');
     log(`starting worker #${this.workerGeneration} (${how}${compiled ? `: ${launch.command}` : ''})`);
     const t0 = performance.now();
     this.worker = new BenchChild(
