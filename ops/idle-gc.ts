@@ -45,7 +45,9 @@ export interface IdleSample {
 }
 
 /** Started with the flag already (node's options): then it stays on. */
-const COMPACTING_ALWAYS = /--compact[-_]on[-_]every[-_]full[-_]gc\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
+const COMPACTING_ALWAYS = /--compact[-_]on[-_]every[-_]full[-_]gc\b/.test(
+  `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`,
+);
 
 /** A full collection that compacts every page, through V8's flag set for its duration. */
 export function compactingCollection(gc: () => void): void {
@@ -74,6 +76,7 @@ export function idleStep(
 
 export interface Collection {
   heapBeforeBytes: number;
+  /** A second after the collection, once the pages it emptied are released. */
   heapAfterBytes: number;
   durationMs: number;
 }
@@ -88,11 +91,10 @@ export interface IdleCollector {
  */
 export function startIdleCollector(opts: {
   idleSeconds: number;
-  gc?: (() => void) | undefined;
   onCollect?: (c: Collection) => void;
   warn?: (msg: string) => void;
 }): IdleCollector {
-  const gc = opts.gc ?? (globalThis as { gc?: () => void }).gc;
+  const gc = (globalThis as { gc?: () => void }).gc;
   if (opts.idleSeconds <= 0) return { stop() {} };
   if (!gc) {
     opts.warn?.(
@@ -104,7 +106,16 @@ export function startIdleCollector(opts: {
   let state: IdleState = { idleSinceMs: undefined, heapAfterLastBytes: 0 };
   let last = performance.eventLoopUtilization();
   let lastAt = performance.now();
+  // The heap's size is read a tick after the collection: compaction moves live objects to new
+  // pages before the old ones are released, so right after it the heap can even be larger.
+  let collected: Omit<Collection, 'heapAfterBytes'> | undefined;
   const timer = setInterval(() => {
+    if (collected) {
+      const after = heapBytes();
+      state = { ...state, heapAfterLastBytes: after };
+      opts.onCollect?.({ ...collected, heapAfterBytes: after });
+      collected = undefined;
+    }
     const now = performance.now();
     const elu = performance.eventLoopUtilization(last);
     const step = idleStep(
@@ -117,13 +128,9 @@ export function startIdleCollector(opts: {
       const before = heapBytes();
       const t0 = performance.now();
       compactingCollection(gc);
-      const after = heapBytes();
-      state = { ...state, heapAfterLastBytes: after };
-      opts.onCollect?.({
-        heapBeforeBytes: before,
-        heapAfterBytes: after,
-        durationMs: performance.now() - t0,
-      });
+      collected = { heapBeforeBytes: before, durationMs: performance.now() - t0 };
+      // Until it is read, the heap counts as not grown.
+      state = { ...state, heapAfterLastBytes: before };
     }
     // The window starts after the collection, so its own work is not counted as activity.
     last = performance.eventLoopUtilization();

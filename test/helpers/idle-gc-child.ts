@@ -32,5 +32,5 @@ setTimeout(
       }),
     );
   },
-  Number(process.env.IDLE_WAIT_MS ?? 4000),
+  Number(process.env.IDLE_WAIT_MS ?? 5000),
 );

@@ -44,7 +44,7 @@ describe('idleStep (when an idle worker collects its heap)', () => {
 });
 
 describe('startIdleCollector in a real node process', () => {
-  const run = (nodeArgs: string[], waitMs = 4000) =>
+  const run = (nodeArgs: string[], waitMs = 5000) =>
     new Promise<{ code: number | null; out: string }>((resolve, reject) => {
       const script = fileURLToPath(new URL('../helpers/idle-gc-child.ts', import.meta.url));
       const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
