@@ -233,9 +233,10 @@ async function main() {
         const sdkCache = sdkDefaultMaxCachedWorkflows();
         variants.push(
           {
-            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache}), stack traces`,
-            env: { BENCH_BUNDLE_IN_WORKER: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache), WORKFLOW_STACK_TRACES: 'true' },
+            label: `as shipped before: webpack in the worker, the SDK's cache (${sdkCache}), stack traces, no idle collection`,
+            env: { BENCH_BUNDLE_IN_WORKER: '1', WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache), WORKFLOW_STACK_TRACES: 'true', WORKER_IDLE_GC_S: '0' },
           },
+          ...(cfg.compiled ? [{ label: 'compiled worker, but no idle collection (WORKER_IDLE_GC_S=0)', env: { BENCH_COMPILED: '1', WORKER_IDLE_GC_S: '0' } }] : []),
           { label: `as shipped, but the SDK's cache (${sdkCache})`, env: { WORKER_MAX_CACHED_WORKFLOWS: String(sdkCache) } },
           { label: 'as shipped before: WORKFLOW_STACK_TRACES=true', env: { WORKFLOW_STACK_TRACES: 'true' } },
           { label: `as shipped + NODE_OPTIONS=${SMALL_YOUNG_GEN}`, env: { NODE_OPTIONS: SMALL_YOUNG_GEN } },
