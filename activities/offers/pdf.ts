@@ -233,6 +233,20 @@ async function embedLogo(doc: PDFDocument, base64: string): Promise<PDFImage> {
   }
 }
 
+/**
+ * Why a settings logo could not go on a letter, or undefined when it can: the API checks it
+ * before saving, so that a logo that passes the schema but is no PNG (a truncated file, say)
+ * cannot make every offer letter fail later.
+ */
+export async function logoProblem(base64: string): Promise<string | undefined> {
+  try {
+    await embedLogo(await PDFDocument.create(), base64);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /** Logo top left; company name and address beside it, right-aligned (left-aligned without a logo). */
 function letterhead(out: PageWriter, company: TOfferLetterInput['company'], logo: PDFImage | undefined) {
   const top = out.y;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ZIdSchema, ZRoleSchema, ZShortTextSchema } from '../../domain/contracts/common';
 import { ZPatchSettingsSchema, ZPutSettingsSchema, ZRetentionSchema } from '../../domain/contracts/settings';
 import { ZUserSchema } from '../../domain/contracts/user';
+import { logoProblem } from '../../activities/offers/pdf';
 import { ZCourseSchema } from '../../domain/contracts/job';
 import { apiKeys, departments, settings, users } from '../../db/schema';
 import { getSettings } from '../../db/settings';
@@ -159,6 +160,8 @@ export default async function organisationRoutes(fastify: FastifyInstance) {
       const body = req.body;
       const [gm] = await db.select({ id: users.id }).from(users).where(inArray(users.id, [body.generalManagerUserId]));
       if (!gm) throw validationFailed([{ path: 'body.generalManagerUserId', message: 'no such user' }]);
+      const logo = body.logoPngBase64 ? await logoProblem(body.logoPngBase64) : undefined;
+      if (logo) throw validationFailed([{ path: 'body.logoPngBase64', message: logo }]);
       const values = {
         companyName: body.companyName,
         companyAddress: body.companyAddress,

@@ -63,6 +63,18 @@ describe('the Settings form and PUT /v1/settings agree', () => {
     expect((await ra.api('GET', '/v1/settings')).body).toEqual(before);
   });
 
+  it('a logo that passes the schema but is no readable PNG (a truncated file) is refused by the API with its field', async () => {
+    // Before, it was saved, and every offer letter after it failed (found by test/property/routes.test.ts).
+    const draft = { ...good, logo: 'iVBORw0KGgoAAAANSUhEUg==' };
+    // The browser checks the shape only; the API decodes the image.
+    expect(settingsIssues(draft)).toEqual([]);
+    const before = (await ra.api('GET', '/v1/settings')).body;
+    const res = await ra.api('PUT', '/v1/settings', { body: putBody(draft, before.retention) });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'body.logoPngBase64', message: expect.stringMatching(/^the company logo is not a readable PNG/) }]);
+    expect((await ra.api('GET', '/v1/settings')).body).toEqual(before);
+  });
+
   it('an emptied number is refused in the browser (not replaced by a default) and by the API', async () => {
     const draft = { ...good, courseMaxAttempts: null, human: null };
     expect(settingsIssues(draft).map((i) => i.path).sort()).toEqual(['defaults.courseMaxAttempts', 'defaults.weights.human']);

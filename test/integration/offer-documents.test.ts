@@ -229,4 +229,24 @@ describe('previews change nothing', { timeout: 180_000 }, () => {
     expect(late.statusCode).toBe(409);
     expect(late.json<{ error: { code: string } }>().error.code).toBe('wrong_stage');
   });
+
+  it('a settings logo that cannot go on a letter (saved before PUT checked it) makes the preview 409 naming it, not 500', async () => {
+    const { id } = await toOfferDrafting(s, org, { candidate: { name: 'Lou Logo', email: 'lou@candidates.example.com', locale: 'en' } });
+    // Written as an older version could have saved it; PUT /v1/settings refuses it now.
+    await s.db.handle.rows(sql`update settings set logo_png_base64 = 'iVBORw0KGgoAAAANSUhEUg==' where id = 1`);
+    try {
+      // The API reads its settings through a cache of a few seconds.
+      const res = await eventually(async () => {
+        const r = await post(`/v1/applications/${id}/offer/preview`, org.hr.token, OFFER());
+        return r.statusCode === 200 ? null : r;
+      }, 20_000);
+      expect(res.statusCode, res.body).toBe(409);
+      const error = res.json<{ error: { code: string; message: string } }>().error;
+      expect(error.code).toBe('conflict');
+      expect(error.message).toMatch(/^the company logo is not a readable PNG.*PUT \/v1\/settings/);
+    } finally {
+      await s.db.handle.rows(sql`update settings set logo_png_base64 = null where id = 1`);
+    }
+    await eventually(async () => (await post(`/v1/applications/${id}/offer/preview`, org.hr.token, OFFER())).statusCode === 200, 20_000);
+  });
 });
