@@ -50,7 +50,7 @@ const COMPACTING_ALWAYS = /--compact[-_]on[-_]every[-_]full[-_]gc\b/.test(
 );
 
 /** A full collection that compacts every page, through V8's flag set for its duration. */
-export function compactingCollection(gc: () => void): void {
+function compactingCollection(gc: () => void): void {
   if (COMPACTING_ALWAYS) return gc();
   v8.setFlagsFromString('--compact-on-every-full-gc');
   try {
@@ -118,14 +118,14 @@ export function startIdleCollector(opts: {
     }
     const now = performance.now();
     const elu = performance.eventLoopUtilization(last);
+    const before = heapBytes();
     const step = idleStep(
       state,
-      { nowMs: now, utilisation: elu.utilization, windowMs: now - lastAt, heapBytes: heapBytes() },
+      { nowMs: now, utilisation: elu.utilization, windowMs: now - lastAt, heapBytes: before },
       opts.idleSeconds * 1000,
     );
     state = step.state;
     if (step.collect) {
-      const before = heapBytes();
       const t0 = performance.now();
       compactingCollection(gc);
       collected = { heapBeforeBytes: before, durationMs: performance.now() - t0 };

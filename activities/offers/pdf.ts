@@ -69,6 +69,13 @@ export class OfferLetterInputError extends Error {
   override name = 'OfferLetterInputError';
 }
 
+/**
+ * The organisation's logo cannot go on a letter. Still an OfferLetterInputError by name, so
+ * the workflow's non-retryable list treats it as before; the API tells it apart to point at
+ * the settings.
+ */
+export class UnreadableLogoError extends OfferLetterInputError {}
+
 /** The evidence names another document than the one given to sign. */
 export class SignedCopyMismatchError extends Error {
   override name = 'SignedCopyMismatchError';
@@ -229,7 +236,7 @@ async function embedLogo(doc: PDFDocument, base64: string): Promise<PDFImage> {
   try {
     return await doc.embedPng(base64.replace(/^data:image\/png;base64,/, ''));
   } catch (err) {
-    throw new OfferLetterInputError(`the company logo is not a readable PNG: ${(err as Error).message}`);
+    throw new UnreadableLogoError(`the company logo is not a readable PNG: ${(err as Error).message}`);
   }
 }
 

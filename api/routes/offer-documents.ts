@@ -9,7 +9,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OfferLetterInputError, renderOfferLetter } from '../../activities/offers/pdf';
+import { UnreadableLogoError, renderOfferLetter } from '../../activities/offers/pdf';
 import { renderMessage } from '../../activities/notifications';
 import { loadOfferDocument, type TOfferDocumentKind } from '../../db/queries/offers';
 import { jobs, offerDocuments } from '../../db/schema';
@@ -123,8 +123,8 @@ export default async function offerDocumentRoutes(fastify: FastifyInstance) {
         // Dated as the sent letter is (activities/offers: UTC).
         issuedAt: new Date(now).toISOString(),
       }).catch((err: unknown) => {
-        // What the settings hold cannot go on a letter (a logo saved before PUT checked it).
-        if (err instanceof OfferLetterInputError) throw new AppError('conflict', `${err.message}; an admin must replace it (PUT /v1/settings)`);
+        // A logo saved before PUT checked it: the settings must change, not the draft.
+        if (err instanceof UnreadableLogoError) throw new AppError('conflict', `${err.message}; an admin must replace it (PUT /v1/settings)`);
         throw err;
       });
       return reply

@@ -70,21 +70,33 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
   const errors = blank(() => 0);
   let seq = 0;
 
+  /** `count` submissions for `side`, with the rows the raw side starts from (written now, outside any timing). */
+  const prepare = async (side: Side, count: number, tag: string) => {
+    const bodies = Array.from({ length: count }, () => application(org.jobId, ++seq, `${tag}-${side}`));
+    return { bodies, inputs: side === 'raw' ? await prepareRawApplications(ctx, bodies) : [] };
+  };
+  /** Start i of a prepared batch on `side`: its application id, or undefined when the API refused it (counted; the first three shown). */
+  const startOne = async (side: Side, batch: Awaited<ReturnType<typeof prepare>>, i: number): Promise<string | undefined> => {
+    if (side === 'raw') {
+      await startRaw(ctx, batch.inputs[i]!);
+      return batch.inputs[i]!.applicationId;
+    }
+    const http = side === 'earlier' ? earlier!.http : stack.http;
+    const r = await http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body: batch.bodies[i] });
+    if (r.status === 202) return r.body.id;
+    errors[side] += 1;
+    if (errors[side] <= 3) console.error(`POST /v1/applications (${LABEL[side]}): ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    return undefined;
+  };
+
   try {
     for (const side of sides) {
       if (!WARMUP) break;
-      const http = side === 'earlier' ? earlier!.http : stack.http;
-      const bodies = Array.from({ length: WARMUP }, () => application(org.jobId, ++seq, `warmup-${side}`));
-      const inputs = side === 'raw' ? await prepareRawApplications(ctx, bodies) : [];
+      const batch = await prepare(side, WARMUP, 'warmup');
       const warmIds: string[] = [];
-      await pool(bodies, concurrency, async (body, i) => {
-        if (side === 'raw') {
-          await startRaw(ctx, inputs[i]!);
-          warmIds.push(inputs[i]!.applicationId);
-        } else {
-          const r = await http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body });
-          if (r.status === 202) warmIds.push(r.body.id);
-        }
+      await pool(batch.bodies, concurrency, async (_body, i) => {
+        const id = await startOne(side, batch, i);
+        if (id) warmIds.push(id);
       });
       await stack.waitAllInStage(warmIds, 'evaluation');
       await stack.quiesce();
@@ -93,29 +105,18 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     for (const [side, count] of rounds) {
       if (!count) continue;
       const apiChild = side === 'earlier' ? earlier!.child : stack.api;
-      const http = side === 'earlier' ? earlier!.http : stack.http;
-      const bodies = Array.from({ length: count }, () => application(org.jobId, ++seq, `start-${side}`));
-      const inputs = side === 'raw' ? await prepareRawApplications(ctx, bodies) : [];
+      const batch = await prepare(side, count, 'start');
       const roundIds: string[] = [];
       if (side !== 'raw') await statementsOf(apiChild, true);
       // The API serving this round is 'api' in the CPU figures, whichever build it is.
       const pids = () => ({ ...stack.pids(), api: side === 'raw' ? stack.api.pid : apiChild.pid });
       const before: CpuSnapshot = cpuSnapshot(pids());
       const t0 = performance.now();
-      await pool(bodies, concurrency, async (body, i) => {
+      await pool(batch.bodies, concurrency, async (_body, i) => {
         const s = performance.now();
-        if (side === 'raw') {
-          await startRaw(ctx, inputs[i]!);
-          roundIds.push(inputs[i]!.applicationId);
-        } else {
-          const r = await http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body });
-          if (r.status !== 202) {
-            errors[side] += 1;
-            if (errors[side] <= 3) console.error(`POST /v1/applications (${LABEL[side]}): ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-            return;
-          }
-          roundIds.push(r.body.id);
-        }
+        const id = await startOne(side, batch, i);
+        if (!id) return;
+        roundIds.push(id);
         latency[side].push(performance.now() - s);
       });
       const elapsed = performance.now() - t0;
