@@ -218,6 +218,7 @@ export class BenchStack {
         console.error(`cleanup (${what}): ${e instanceof Error ? e.message : String(e)}`);
       }
     };
+    if (this.http) await step('http client', () => this.http.close());
     if (this.api) await step('api', () => this.api.stop());
     if (this.worker) await step('worker', () => this.worker.stop());
     if (this.connection) await step('temporal client', () => this.connection.close());
