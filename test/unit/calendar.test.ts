@@ -71,6 +71,19 @@ describe('business days in Shanghai', () => {
   });
 });
 
+describe('the year a snapshot starts from', () => {
+  it('turns at local midnight on 1 January, also in a zone 5:45 ahead, and back again for an earlier time', () => {
+    const days = (y: string) => ({ holidays: [`${y}-01-01`], workdays: [] });
+    const nepal = ZSettingsDefaultsSchema.parse({ timeZone: 'Asia/Kathmandu', calendar: { '2026': days('2026'), '2027': days('2027'), '2028': days('2028') } });
+    const at = (utc: string) => calendarSnapshot(nepal, Date.parse(utc)).holidays;
+    // 23:59:59 and 00:00:00 local, in consecutive UTC minutes, then the first again
+    expect(at('2026-12-31T18:14:59Z')).toEqual(['2026-01-01', '2027-01-01']);
+    expect(at('2026-12-31T18:15:00Z')).toEqual(['2027-01-01', '2028-01-01']);
+    expect(at('2026-12-31T18:14:00Z')).toEqual(['2026-01-01', '2027-01-01']);
+    expect(at('2026-12-31T18:15:59Z')).toEqual(['2027-01-01', '2028-01-01']);
+  });
+});
+
 describe('calendar settings', () => {
   it('refuses an unknown time zone, a day outside its year, a day both off and worked', () => {
     const bad = (v: unknown) => ZSettingsDefaultsSchema.safeParse(v).error?.issues.map((i) => i.path.join('.'));
