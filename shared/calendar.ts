@@ -41,10 +41,10 @@ export function chinaYear(year: number): TCalendarYear | null {
 
 /**
  * Per time zone: its year formatter (building an Intl.DateTimeFormat costs more than the
- * rest of a snapshot) and the last minute it was asked about. Every zone's offset is a
- * whole number of minutes, so a year never changes within a UTC minute; formatting the
- * year was 1 % of the API's CPU per start, though nearly every start asks about the
- * minute before it.
+ * rest of a snapshot) and the last minute it was asked about. Every zone's offset since
+ * 1972 is a whole number of minutes, so a year never changes within a UTC minute.
+ * Formatting the year was 1 % of the API's CPU per start, though nearly every start asks
+ * about the same minute as the one before it.
  */
 const yearFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; year: number }>();
 const yearIn = (timeZone: string, ms: number) => {
