@@ -10,7 +10,8 @@
  * The collector watches the main thread's event loop. Once it has been idle for
  * WORKER_IDLE_GC_S seconds and the heap has grown by at least MIN_GROWTH_BYTES since the
  * last collection, it runs one full collection that also compacts every page (V8's
- * `--compact-on-every-full-gc`, set for that one collection only): a plain full collection
+ * `--compact-on-every-full-gc`, set for that one collection only, under a lock the SDK's
+ * workflow threads share, as the flag is the process's): a plain full collection
  * frees the garbage but keeps each page that still holds a live object, and after a burst
  * that is most of them. The young generation shrinks too, as the loop allocates nothing.
  * It costs the idle thread 100–160 ms and a busy one nothing, unlike a permanently
@@ -49,15 +50,44 @@ const COMPACTING_ALWAYS = /--compact[-_]on[-_]every[-_]full[-_]gc\b/.test(
   `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`,
 );
 
+/**
+ * The process's lock on that flag: V8's flags are the whole process's, and the SDK's
+ * workflow threads run the same collection on their own (patches/@temporalio+worker+1.24.0.patch
+ * hands them this buffer). Unlocked, a thread could unset the flag while the main thread's
+ * collection ran, which then compacted nothing: one full bench run read 30 MiB more in each
+ * heap after the two collections than runs where they came apart.
+ */
+const LOCK_KEY = Symbol.for('hiring-workflow-engine.idle-gc-lock');
+export function idleGcLock(): Int32Array {
+  const g = globalThis as { [LOCK_KEY]?: SharedArrayBuffer };
+  return new Int32Array((g[LOCK_KEY] ??= new SharedArrayBuffer(4)));
+}
+
+/**
+ * Runs `fn` while holding `lock` (0 free, 1 held), waiting for it with Atomics.wait: the
+ * other holder is a collection of 100–200 ms, and this thread has nothing else to do.
+ */
+export function exclusively<T>(lock: Int32Array, fn: () => T): T {
+  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1, 1000);
+  try {
+    return fn();
+  } finally {
+    Atomics.store(lock, 0, 0);
+    Atomics.notify(lock, 0);
+  }
+}
+
 /** A full collection that compacts every page, through V8's flag set for its duration. */
 function compactingCollection(gc: () => void): void {
   if (COMPACTING_ALWAYS) return gc();
-  v8.setFlagsFromString('--compact-on-every-full-gc');
-  try {
-    gc();
-  } finally {
-    v8.setFlagsFromString('--no-compact-on-every-full-gc');
-  }
+  exclusively(idleGcLock(), () => {
+    v8.setFlagsFromString('--compact-on-every-full-gc');
+    try {
+      gc();
+    } finally {
+      v8.setFlagsFromString('--no-compact-on-every-full-gc');
+    }
+  });
 }
 
 /** The rule, pure: the next state, and whether to collect now. */

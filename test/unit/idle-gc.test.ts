@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { idleStep, IDLE_UTILISATION, MIN_GROWTH_BYTES, type IdleState } from '../../ops/idle-gc';
+import { exclusively, idleGcLock, idleStep, IDLE_UTILISATION, MIN_GROWTH_BYTES, type IdleState } from '../../ops/idle-gc';
 
 const MiB = 1024 * 1024;
 const fresh: IdleState = { idleSinceMs: undefined, heapAfterLastBytes: 0 };
@@ -75,5 +76,47 @@ describe('startIdleCollector in a real node process', () => {
     expect(code, out).toBe(0);
     expect(out).toContain('idle memory release is off: node was started without --expose-gc');
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ collections: [] });
+  }, 30_000);
+});
+
+describe('the idle-collection lock (the compaction flag is the whole process’s)', () => {
+  it('is one buffer per process, found where the SDK patch looks for it', () => {
+    const a = idleGcLock();
+    expect(idleGcLock().buffer).toBe(a.buffer);
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for('hiring-workflow-engine.idle-gc-lock')]).toBe(a.buffer);
+  });
+
+  it('keeps the main thread and a workflow thread out of each other’s collection', async () => {
+    const lock = idleGcLock();
+    // [0] the lock, [1] holders inside, [2] times one entered while another was inside
+    const seen = new Int32Array(new SharedArrayBuffer(8));
+    const ROUNDS = 300;
+    // The thread takes the lock as the patched workflow thread does
+    // (patches/@temporalio+worker+1.24.0.patch): compareExchange, then wait.
+    const thread = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const lock = new Int32Array(workerData.lock), seen = new Int32Array(workerData.seen);
+       for (let i = 0; i < ${ROUNDS}; i++) {
+         while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1, 1000);
+         if (Atomics.add(seen, 0, 1) !== 0) Atomics.add(seen, 1, 1);
+         const until = Date.now() + 1; while (Date.now() < until);
+         Atomics.sub(seen, 0, 1);
+         Atomics.store(lock, 0, 0); Atomics.notify(lock, 0);
+       }`,
+      { eval: true, workerData: { lock: lock.buffer, seen: seen.buffer } },
+    );
+    const done = new Promise((resolve, reject) => thread.once('exit', resolve).once('error', reject));
+    for (let i = 0; i < ROUNDS; i++) {
+      exclusively(lock, () => {
+        if (Atomics.add(seen, 0, 1) !== 0) Atomics.add(seen, 1, 1);
+        const until = Date.now() + 1;
+        while (Date.now() < until);
+        Atomics.sub(seen, 0, 1);
+      });
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await done;
+    expect(Atomics.load(seen, 1)).toBe(0);
+    expect(Atomics.load(lock, 0)).toBe(0);
   }, 30_000);
 });
