@@ -10,7 +10,8 @@
  *
  * BENCH_QUICK=1 runs every measurement at about a fifth of its size (a few minutes less).
  * Sizes (defaults in brackets):
- *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_START_WARMUP [64] (per side, not measured)  BENCH_EVALUATIONS [300]
+ *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_START_WARMUP [64] (per side, not measured)
+ *   BENCH_START_ROUNDS [4] (per side, alternating)  BENCH_EVALUATIONS [300]
  *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
  *   BENCH_PDF_LETTERS [200]  BENCH_BATCH_ITEMS [500]  BENCH_REPORT_APPLICATIONS [100000] (10 stage transitions each)  BENCH_REPORT_SAMPLES [30]
@@ -117,6 +118,8 @@ const isFullRun =
   !process.env.BENCH_MEMORY_EXTRA &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&
+  !process.env.BENCH_START_WARMUP &&
+  !process.env.BENCH_START_ROUNDS &&
   process.env.BENCH_COMPILED_API !== '0' &&
   process.env.BENCH_COMPILED !== '0' &&
   !process.env.BENCH_WORKER_DEBUG_MODE &&

@@ -2,9 +2,9 @@
  * 1. Workflow starts: POST /v1/applications at concurrency C against the raw client's
  * workflow.start of the same workflow (same input, same options, rows prepared as the API
  * would write them), in alternating rounds (raw/API, API/raw, ...) so neither side always
- * runs on a busier server. Every
- * started workflow runs to `evaluation` on the worker in both cases; each round waits for
- * that tail before the next, so a round's throughput carries only its own work.
+ * runs on a busier server. Every started workflow runs to `evaluation` on the worker in both
+ * cases; each round waits for that tail before the next, so a round's throughput carries only
+ * its own work.
  *
  * Before the measured rounds, each side starts BENCH_START_WARMUP workflows (64) that are not
  * counted, so that neither side's first round pays for its JIT warming up: the first API round
@@ -32,9 +32,9 @@ export interface StartsOutcome extends PhaseResult {
 type Side = 'api' | 'earlier' | 'raw';
 const WARMUP = Number(process.env.BENCH_START_WARMUP ?? 64);
 /**
- * Rounds per side (BENCH_START_ROUNDS, 4). One full run's two rounds per side had one side's
- * throughput vary by 20 % from its first round to its second (63.5 against 79.0/s), more than
- * the difference being measured; shorter rounds, alternated more often, average that out.
+ * Rounds per side (BENCH_START_ROUNDS, 4). With two rounds per side, one run's API rounds
+ * differed by 20 % (79.0 against 63.5/s), more than the difference being measured; shorter
+ * rounds, alternated more often, average that out.
  */
 const PAIRS = Math.max(1, Number(process.env.BENCH_START_ROUNDS ?? 4));
 const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', raw: 'raw' };
