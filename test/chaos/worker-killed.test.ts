@@ -20,6 +20,14 @@ const suite = useChaosStack({ workers: 1 });
 
 /** How long before the kill a receiver's acceptance may be that the dying worker had not recorded yet (under load: a pool wait and a round trip). */
 const KILL_WINDOW_MS = 2_000;
+/**
+ * How long after the kill a receiver may still be reading what the worker wrote before it
+ * died: the SMTP server and the webhook receiver run in this process, and a message whose
+ * last bytes were in the socket when the worker died is accepted when this event loop gets
+ * to it. One run saw an offer e-mail accepted 4 ms after `kill()` returned, then sent again by
+ * the new worker as it must be.
+ */
+const IN_FLIGHT_MS = 1_000;
 
 describe('worker killed', () => {
   it('SIGKILL during offer sending and onboarding, then a new worker: all hired, one copy of each message, one number each', async () => {
@@ -71,8 +79,10 @@ describe('worker killed', () => {
     // (the SMTP server's 250, the webhook's 2xx) when the worker died, before the worker
     // recorded it; the retry after the lease sends it again, with the same Message-ID or
     // X-Event-Id so the receiver can drop it. Allowed only for that: two copies, the first
-    // accepted at most KILL_WINDOW_MS before the kill, the second by the new worker.
-    const inTheWindow = (d: Copies) => d.copies === 2 && d.firstAt >= killStartedAt - KILL_WINDOW_MS && d.firstAt <= killedAt && d.lastAt >= workerBackAt;
+    // accepted at most KILL_WINDOW_MS before the kill (or read from the socket up to
+    // IN_FLIGHT_MS after it), the second by the new worker.
+    const inTheWindow = (d: Copies) =>
+      d.copies === 2 && d.firstAt >= killStartedAt - KILL_WINDOW_MS && d.firstAt <= killedAt + IN_FLIGHT_MS && d.lastAt >= workerBackAt;
     const resent = [...o.mail.duplicates, ...o.webhooks!.duplicates].filter(inTheWindow);
     console.log(JSON.stringify({ resentInTheWindowAtTheKill: resent }));
     expectEverythingExactlyOnce(suite, journeys, o, { resentInTheWindow: inTheWindow });
