@@ -63,24 +63,38 @@ export function idleGcLock(): Int32Array {
   return new Int32Array((g[LOCK_KEY] ??= new SharedArrayBuffer(4)));
 }
 
+/** Longest wait for the lock; the other holder's collection takes 100–200 ms. */
+export const LOCK_WAIT_MS = 5000;
+
 /**
- * Runs `fn` while holding `lock` (0 free, 1 held), waiting for it with Atomics.wait: the
- * other holder is a collection of 100–200 ms, and this thread has nothing else to do.
+ * Runs `fn` while holding `lock` (0 free, 1 held), waiting for it with Atomics.wait (this
+ * thread is idle). Returns false without running `fn` when the lock stays taken for
+ * `waitMs`: a workflow thread terminated in the middle of its collection would otherwise
+ * stop this thread for good.
  */
-export function exclusively<T>(lock: Int32Array, fn: () => T): T {
-  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1, 1000);
+export function exclusively(lock: Int32Array, fn: () => void, waitMs = LOCK_WAIT_MS): boolean {
+  const deadline = performance.now() + waitMs;
+  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) {
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(lock, 0, 1, Math.min(left, 1000));
+  }
   try {
-    return fn();
+    fn();
+    return true;
   } finally {
     Atomics.store(lock, 0, 0);
     Atomics.notify(lock, 0);
   }
 }
 
-/** A full collection that compacts every page, through V8's flag set for its duration. */
-function compactingCollection(gc: () => void): void {
-  if (COMPACTING_ALWAYS) return gc();
-  exclusively(idleGcLock(), () => {
+/** A full collection that compacts every page, through V8's flag set for its duration; false if the lock could not be had. */
+function compactingCollection(gc: () => void): boolean {
+  if (COMPACTING_ALWAYS) {
+    gc();
+    return true;
+  }
+  return exclusively(idleGcLock(), () => {
     v8.setFlagsFromString('--compact-on-every-full-gc');
     try {
       gc();
@@ -157,9 +171,9 @@ export function startIdleCollector(opts: {
     state = step.state;
     if (step.collect) {
       const t0 = performance.now();
-      compactingCollection(gc);
-      collected = { heapBeforeBytes: before, durationMs: performance.now() - t0 };
-      // Until it is read, the heap counts as not grown.
+      if (compactingCollection(gc)) collected = { heapBeforeBytes: before, durationMs: performance.now() - t0 };
+      else opts.warn?.(`idle collection skipped: the lock was held for ${LOCK_WAIT_MS / 1000} s`);
+      // Until the heap is read again after it (or, skipped, until it grows further), it counts as not grown.
       state = { ...state, heapAfterLastBytes: before };
     }
     // The window starts after the collection, so its own work is not counted as activity.

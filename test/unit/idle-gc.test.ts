@@ -86,6 +86,18 @@ describe('the idle-collection lock (the compaction flag is the whole process’s
     expect((globalThis as Record<symbol, unknown>)[Symbol.for('hiring-workflow-engine.idle-gc-lock')]).toBe(a.buffer);
   });
 
+  it('gives up after the wait when a holder never lets go (a thread terminated mid-collection)', () => {
+    const lock = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(lock, 0, 1);
+    let ran = false;
+    expect(exclusively(lock, () => (ran = true), 50)).toBe(false);
+    expect(ran).toBe(false);
+    Atomics.store(lock, 0, 0);
+    expect(exclusively(lock, () => (ran = true), 50)).toBe(true);
+    expect(ran).toBe(true);
+    expect(Atomics.load(lock, 0)).toBe(0);
+  });
+
   it('keeps the main thread and a workflow thread out of each other’s collection', async () => {
     const lock = idleGcLock();
     // [0] the lock, [1] holders inside, [2] times one entered while another was inside
