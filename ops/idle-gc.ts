@@ -13,7 +13,8 @@
  * `--compact-on-every-full-gc`, set for that one collection only, under a lock the SDK's
  * workflow threads share, as the flag is the process's): a plain full collection
  * frees the garbage but keeps each page that still holds a live object, and after a burst
- * that is most of them. The young generation shrinks too, as the loop allocates nothing.
+ * that is most of them. The young generation's semi-spaces (up to 2 × 16 MiB) stay
+ * committed after it in some runs and not in others: V8 decides when to hand them back.
  * It costs the idle thread 100–160 ms and a busy one nothing, unlike a permanently
  * smaller young generation (`--max-semi-space-size=4` saves as much but costs ~20 % more
  * CPU per journey: bench/RESULTS.md, "Worker memory as shipped").
@@ -54,8 +55,8 @@ const COMPACTING_ALWAYS = /--compact[-_]on[-_]every[-_]full[-_]gc\b/.test(
  * The process's lock on that flag: V8's flags are the whole process's, and the SDK's
  * workflow threads run the same collection on their own (patches/@temporalio+worker+1.24.0.patch
  * hands them this buffer). Unlocked, a thread could unset the flag while the main thread's
- * collection ran, which then compacted nothing: one full bench run read 30 MiB more in each
- * heap after the two collections than runs where they came apart.
+ * collection ran, which then compacted nothing: one full bench run read the workflow thread's
+ * heap at 65 MiB after its collection, where every other run read 33–35.
  */
 const LOCK_KEY = Symbol.for('hiring-workflow-engine.idle-gc-lock');
 export function idleGcLock(): Int32Array {
