@@ -6,8 +6,9 @@
  *   loader (`npm run api:prod`, `npm run worker:prod`);
  * - dist/workflows.js: the workflow bundle (scripts/build-workflows.ts), which the compiled
  *   worker loads unless WORKFLOW_BUNDLE_PATH names another;
- * - dist/bench/*.js: the benchmark's worker and API processes, compiled the same way, so
- *   `npm run bench` can measure the compiled worker next to the tsx one.
+ * - dist/bench/*.js: the benchmark's worker and API processes (and its bare HTTP front),
+ *   compiled the same way, so `npm run bench` can measure the compiled worker next to the
+ *   tsx one.
  *
  * Packages stay external (imported from node_modules at run time): the Temporal SDK's
  * native core bridge, pglite's WebAssembly and data files, the offer-letter fonts and
@@ -91,10 +92,17 @@ export async function buildProduction(outDir = DEFAULT_OUT_DIR): Promise<BuildRe
       outdir: path.join(outDir, 'bench'),
       banner: { js: workflowDefault.replace('./workflows.js', '../workflows.js') },
     }),
-    build({ ...common(path.join(outDir, 'bench')), entryPoints: [path.join(ROOT, 'scripts/bench/api-process.ts')], outdir: path.join(outDir, 'bench') }),
+    build({
+      ...common(path.join(outDir, 'bench')),
+      entryPoints: [path.join(ROOT, 'scripts/bench/api-process.ts'), path.join(ROOT, 'scripts/bench/bare-front.ts')],
+      outdir: path.join(outDir, 'bench'),
+    }),
   ]);
   await writeWorkflowBundle(path.join(outDir, 'workflows.js'));
-  return { outDir, files: ['api.js', 'worker.js', 'workflows.js', 'bench/worker-process.js', 'bench/api-process.js'] };
+  return {
+    outDir,
+    files: ['api.js', 'worker.js', 'workflows.js', 'bench/worker-process.js', 'bench/api-process.js', 'bench/bare-front.js'],
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

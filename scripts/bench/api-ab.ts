@@ -8,6 +8,8 @@
  *   BENCH_COMPILED_API=1 AB_APIS="main=/path/to/dist,warn=/path/to/dist|LOG_LEVEL=warn" \
  *     AB_N=200 AB_ROUNDS=6 npx tsx scripts/bench/api-ab.ts
  *
+ * AB_PROFILE=branch (or an AB_APIS label) CPU-profiles that API over its measured rounds.
+ *
  * The stack's own API (this checkout) is "branch"; each AB_APIS entry is a `npm run build`
  * output (built with this api-process.ts to have statements counted), with extra settings
  * after `|`.
@@ -21,10 +23,13 @@ import { Http } from './http';
 import { cpuDelta, cpuSnapshot } from './proc';
 import { freePort } from '../temporal-cli';
 import { pool, summarize } from './util';
+import { summarizeProfile } from './profile';
 import os from 'node:os';
 
 const N = Number(process.env.AB_N ?? 200);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
+/** AB_PROFILE=label: CPU-profiles that API over its measured rounds (written into the run's directory, summarised). */
+const PROFILE = process.env.AB_PROFILE;
 const stack = new BenchStack();
 const children: BenchChild[] = [];
 try {
@@ -35,7 +40,7 @@ try {
   for (const spec of (process.env.AB_APIS ?? '').split(',').filter(Boolean)) {
     const [label, rest] = spec.split(/=(.*)/s);
     const [dir, ...envs] = rest!.split('|');
-    const extra = Object.fromEntries(envs.map((e) => e.split('=') as [string, string]));
+    const extra = Object.fromEntries(envs.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string]));
     const port = await freePort();
     const child = new BenchChild(label!, path.join(dir!, 'bench/api-process.js'), { ...stack.env, ...extra, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, path.join(stack.runDir, `api-${label}.log`));
     children.push(child);
@@ -46,6 +51,7 @@ try {
   const acc = new Map<string, { cpu: number; n: number; st: number; wall: number; lat: number[]; byText: Record<string, number> }>();
   // warm-up each
   for (const a of apis) await pool(Array.from({ length: 50 }, () => application(org.jobId, ++seq, 'warm')), 32, (b) => a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b }));
+  if (PROFILE) await apis.find((a) => a.label === PROFILE)!.child.request('profile-start');
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? apis : [...apis].reverse();
     for (const a of order) {
@@ -74,6 +80,12 @@ try {
       acc.set(a.label, e);
       console.log(`round ${r} ${a.label}: ${N} in ${(wall / 1000).toFixed(2)} s (${((N / wall) * 1000).toFixed(1)}/s), API CPU ${(apiMs / N).toFixed(2)} ms/start, statements ${st ? (st.total / N).toFixed(2) : 'n/a'}/start, ${bad} not 202; CPU ms/start ${others}; load ${os.loadavg()[0]!.toFixed(1)}`);
     }
+  }
+  if (PROFILE) {
+    const a = apis.find((x) => x.label === PROFILE)!;
+    const file = path.join(stack.runDir, `ab-${PROFILE}.cpuprofile`);
+    await a.child.request('profile-stop', file);
+    console.log(`profile of ${PROFILE} over its measured rounds: ${file}\n${summarizeProfile(file, 25)}`);
   }
   for (const [label, e] of acc) {
     const l = summarize(e.lat);

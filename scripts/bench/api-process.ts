@@ -8,7 +8,7 @@ import type { Sql } from 'postgres';
 import { buildServer, connectTemporal } from '../../api/server';
 import { migrate, openDb } from '../../db/client';
 import { loadConfigOrExit } from '../../temporal.config';
-import { serveParent, tellParentReady } from './ipc';
+import { exitOnSignals, serveParent, tellParentReady } from './ipc';
 
 /** Statements sent since the last reset, by their text (first line, cut), for the benchmark's statements-per-start figure. */
 export interface StatementCounts {
@@ -44,17 +44,5 @@ serveParent({
   },
 });
 const address = await app.listen({ host: config.HOST, port: config.PORT });
-let closing = false;
-const close = () => {
-  if (closing) return;
-  closing = true;
-  void (async () => {
-    await app.close();
-    await connection.close();
-    await db.close();
-    process.exit(0);
-  })();
-};
-process.once('SIGTERM', close);
-process.once('SIGINT', close);
+exitOnSignals(app, connection, db);
 tellParentReady({ pid: process.pid, address });

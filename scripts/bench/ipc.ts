@@ -57,6 +57,21 @@ function stats(): ChildStats {
   };
 }
 
+/** In the child: on SIGTERM or SIGINT, close each of `parts` in turn, once, then exit. */
+export function exitOnSignals(...parts: { close(): Promise<unknown> }[]): void {
+  let closing = false;
+  const handler = () => {
+    if (closing) return;
+    closing = true;
+    void (async () => {
+      for (const part of parts) await part.close();
+      process.exit(0);
+    })();
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}
+
 /** In the child: answer the parent's requests; `extra` adds commands. */
 export function serveParent(extra: Record<string, (arg?: string) => unknown> = {}) {
   if (!process.send) return;

@@ -10,14 +10,21 @@
  * counted, so that neither side's first round pays for its JIT warming up: the first API round
  * of a fresh process spent 7.2 ms of CPU per start against 4.9 in its second (2026-12-06).
  *
- * BENCH_EARLIER_API (scripts/bench/earlier-api.ts) also measures an earlier compiled API,
- * in rounds raw / API / earlier / earlier / API / raw. The figures that hold on a loaded
- * machine are the API process's CPU ms per start and the statements it sends per start
- * (counted by the pool's debug hook, scripts/bench/api-process.ts; an earlier build
- * without the hook reports none).
+ * BENCH_EARLIER_API (scripts/bench/earlier-api.ts) also measures an earlier compiled API.
+ * The figures that hold on a loaded machine are the API process's CPU ms per start and the
+ * statements it sends per start (counted by the pool's debug hook,
+ * scripts/bench/api-process.ts; an earlier build without the hook reports none).
+ *
+ * BENCH_BARE_FRONT=1 also measures the bare HTTP front (scripts/bench/bare-front.ts): the
+ * raw side's starts, each sent through an HTTP request to a process that only starts it.
+ * Between raw and it lies what any HTTP front costs on this machine; between it and the API,
+ * what the API does per start.
+ *
+ * With a third or fourth side, each pair of rounds becomes raw / API / bare / earlier, then
+ * the same backwards.
  */
 import { application } from '../fixtures';
-import { startEarlierApi } from '../earlier-api';
+import { startBareFront, startEarlierApi } from '../earlier-api';
 import type { BenchChild } from '../ipc';
 import { cpuDelta, cpuSnapshot, formatCpu, othersCores, type CpuSnapshot } from '../proc';
 import { ms, prepareRawApplications, startRaw, type BenchContext, type PhaseResult } from '../context';
@@ -29,7 +36,7 @@ export interface StartsOutcome extends PhaseResult {
   rawIds: string[];
 }
 
-type Side = 'api' | 'earlier' | 'raw';
+type Side = 'api' | 'earlier' | 'bare' | 'raw';
 const WARMUP = Number(process.env.BENCH_START_WARMUP ?? 64);
 /**
  * Rounds per side (BENCH_START_ROUNDS, 4). With two rounds per side, one run's API rounds
@@ -37,7 +44,7 @@ const WARMUP = Number(process.env.BENCH_START_WARMUP ?? 64);
  * rounds, alternated more often, average that out.
  */
 const PAIRS = Math.max(1, Number(process.env.BENCH_START_ROUNDS ?? 4));
-const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', raw: 'raw' };
+const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', bare: 'bare front', raw: 'raw' };
 
 /** The statements an API process sent since its last reset; null for a build without the counter. */
 async function statementsOf(child: BenchChild, reset: boolean): Promise<StatementCounts | null> {
@@ -51,23 +58,18 @@ async function statementsOf(child: BenchChild, reset: boolean): Promise<Statemen
 export async function benchStarts(ctx: BenchContext, n: number, concurrency: number): Promise<StartsOutcome> {
   const { stack, org } = ctx;
   const earlier = await startEarlierApi(ctx);
-  const half = Math.ceil(n / 2);
-  const rounds: [Side, number][] = earlier
-    ? [
-        ['raw', half],
-        ['api', half],
-        ['earlier', half],
-        ['earlier', n - half],
-        ['api', n - half],
-        ['raw', n - half],
-      ]
-    : Array.from({ length: PAIRS }, (_, i): [Side, number][] => {
-        // raw/API, then API/raw, ...: drift in the machine's speed falls on both sides alike.
-        const count = Math.floor((n * (i + 1)) / PAIRS) - Math.floor((n * i) / PAIRS);
-        return i % 2 === 0 ? [['raw', count], ['api', count]] : [['api', count], ['raw', count]];
-      }).flat();
-  const sides: Side[] = earlier ? ['api', 'earlier', 'raw'] : ['api', 'raw'];
-  const blank = <T>(f: () => T) => ({ api: f(), earlier: f(), raw: f() }) as Record<Side, T>;
+  const bare = await startBareFront(ctx).catch(async (e: unknown) => {
+    await earlier?.child.stop();
+    throw e;
+  });
+  const order: Side[] = ['raw', 'api', ...(bare ? ['bare' as const] : []), ...(earlier ? ['earlier' as const] : [])];
+  const rounds: [Side, number][] = Array.from({ length: PAIRS }, (_, i): [Side, number][] => {
+    // raw/API, then API/raw, ...: drift in the machine's speed falls on every side alike.
+    const count = Math.floor((n * (i + 1)) / PAIRS) - Math.floor((n * i) / PAIRS);
+    return (i % 2 === 0 ? order : [...order].reverse()).map((side): [Side, number] => [side, count]);
+  }).flat();
+  const sides: Side[] = ['api', ...(bare ? ['bare' as const] : []), ...(earlier ? ['earlier' as const] : []), 'raw'];
+  const blank = <T>(f: () => T) => ({ api: f(), earlier: f(), bare: f(), raw: f() }) as Record<Side, T>;
   const wall = blank(() => 0);
   const latency = blank<number[]>(() => []);
   const cpu = blank<{ ms: Record<string, number>; wall: number; others: number }>(() => ({ ms: {}, wall: 0, others: 0 }));
@@ -79,7 +81,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
   /** `count` submissions for `side`, with the rows the raw side starts from (written now, outside any timing). */
   const prepare = async (side: Side, count: number, tag: string) => {
     const bodies = Array.from({ length: count }, () => application(org.jobId, ++seq, `${tag}-${side}`));
-    return { bodies, inputs: side === 'raw' ? await prepareRawApplications(ctx, bodies) : [] };
+    return { bodies, inputs: side === 'raw' || side === 'bare' ? await prepareRawApplications(ctx, bodies) : [] };
   };
   /** Start i of a prepared batch on `side`: its application id, or undefined when the API refused it (counted; the first three shown). */
   const startOne = async (side: Side, batch: Awaited<ReturnType<typeof prepare>>, i: number): Promise<string | undefined> => {
@@ -87,11 +89,14 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
       await startRaw(ctx, batch.inputs[i]!);
       return batch.inputs[i]!.applicationId;
     }
-    const http = side === 'earlier' ? earlier!.http : stack.http;
-    const r = await http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body: batch.bodies[i] });
+    const http = side === 'earlier' ? earlier!.http : side === 'bare' ? bare!.http : stack.http;
+    const r =
+      side === 'bare'
+        ? await http.call<{ id: string }>('POST', '/start', { body: batch.inputs[i] })
+        : await http.call<{ id: string }>('POST', '/v1/applications', { token: org.integrator.token, body: batch.bodies[i] });
     if (r.status === 202) return r.body.id;
     errors[side] += 1;
-    if (errors[side] <= 3) console.error(`POST /v1/applications (${LABEL[side]}): ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    if (errors[side] <= 3) console.error(`POST ${side === 'bare' ? '/start' : '/v1/applications'} (${LABEL[side]}): ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     return undefined;
   };
 
@@ -110,11 +115,11 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     }
     for (const [side, count] of rounds) {
       if (!count) continue;
-      const apiChild = side === 'earlier' ? earlier!.child : stack.api;
+      const apiChild = side === 'earlier' ? earlier!.child : side === 'bare' ? bare!.child : stack.api;
       const batch = await prepare(side, count, 'start');
       const roundIds: string[] = [];
-      if (side !== 'raw') await statementsOf(apiChild, true);
-      // The API serving this round is 'api' in the CPU figures, whichever build it is.
+      if (side !== 'raw' && side !== 'bare') await statementsOf(apiChild, true);
+      // The front serving this round is 'api' in the CPU figures, whichever it is.
       const pids = () => ({ ...stack.pids(), api: side === 'raw' ? stack.api.pid : apiChild.pid });
       const before: CpuSnapshot = cpuSnapshot(pids());
       const t0 = performance.now();
@@ -128,9 +133,9 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
       const elapsed = performance.now() - t0;
       const d = cpuDelta(before, cpuSnapshot(pids()));
       // Read after the round's own audit batch (written within AUDIT_FLUSH_MS of the last answer) is out.
-      const counted = side === 'raw' ? null : (await new Promise((r) => setTimeout(r, 200)), await statementsOf(apiChild, false));
+      const counted = side === 'raw' || side === 'bare' ? null : (await new Promise((r) => setTimeout(r, 200)), await statementsOf(apiChild, false));
       const st = statements[side];
-      if (side !== 'raw' && st) {
+      if (side !== 'raw' && side !== 'bare' && st) {
         if (!counted) statements[side] = null;
         else {
           st.total += counted.total;
@@ -142,7 +147,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
       cpu[side].wall += d.wallMs;
       cpu[side].others += othersCores(d) * d.wallMs;
       for (const [name, v] of Object.entries(d.per)) cpu[side].ms[name] = (cpu[side].ms[name] ?? 0) + v.ms;
-      const apiMs = side === 'raw' ? '' : `; API process ${fmt((d.per.api?.ms ?? 0) / Math.max(1, roundIds.length), 2)} CPU ms${counted ? ` and ${fmt(counted.total / Math.max(1, roundIds.length), 2)} statements` : ''} per start`;
+      const apiMs = side === 'raw' ? '' : `; ${side === 'bare' ? 'front' : 'API'} process ${fmt((d.per.api?.ms ?? 0) / Math.max(1, roundIds.length), 2)} CPU ms${counted ? ` and ${fmt(counted.total / Math.max(1, roundIds.length), 2)} statements` : ''} per start`;
       log(`starts ${LABEL[side]}: ${count} in ${(elapsed / 1000).toFixed(2)} s = ${fmt((count / elapsed) * 1000)}/s; ${formatCpu(d)}${apiMs}`);
       ids[side].push(...roundIds);
       const tail = await stack.waitAllInStage(roundIds, 'evaluation');
@@ -151,6 +156,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     }
   } finally {
     await earlier?.child.stop();
+    await bare?.child.stop();
   }
 
   const tput = (side: Side) => (ids[side].length / wall[side]) * 1000;
@@ -166,10 +172,18 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     `${side === 'raw' ? '–' : fmt(perStart(side, 'api'), 2)} / ${fmt(perStart(side, 'postgres'), 2)} / ${fmt(perStart(side, 'temporal'), 2)} / ${fmt(perStart(side, 'worker'), 2)}`;
   const statementsCell = (side: Side) => {
     const st = statements[side];
-    if (side === 'raw') return '–';
+    if (side === 'raw' || side === 'bare') return '–';
     return st && st.starts ? fmt(st.total / st.starts, 2) : 'not counted';
   };
-  const header = sides.map((s) => (s === 'api' ? 'API (`POST /v1/applications`)' : s === 'earlier' ? `earlier API (\`${earlier!.dir}\`)` : 'raw `workflow.start`'));
+  const header = sides.map((s) =>
+    s === 'api'
+      ? 'API (`POST /v1/applications`)'
+      : s === 'earlier'
+        ? `earlier API (\`${earlier!.dir}\`)`
+        : s === 'bare'
+          ? 'bare HTTP front (`scripts/bench/bare-front.ts`)'
+          : 'raw `workflow.start`',
+  );
   const row = (name: string, f: (s: Side) => string) => `| ${name} | ${sides.map(f).join(' | ')} |`;
   const statementLines = sides
     .filter((s) => s !== 'raw' && statements[s]?.starts)
@@ -193,7 +207,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
       return `${ms(l.p50)} / ${ms(l.p99)}`;
     }),
     row('CPU while starting (share of one core)', cpuLine),
-    row('CPU ms per start: API process / PostgreSQL / Temporal server / worker', perStartCell),
+    row(`CPU ms per start: ${bare ? 'API or front' : 'API'} process / PostgreSQL / Temporal server / worker`, perStartCell),
     row("statements per start (the API's pool)", statementsCell),
     ...(statementLines.length ? ['', ...statementLines] : []),
     ...sides.filter((s) => errors[s]).map((s) => `\n${errors[s]} ${LABEL[s]} starts failed.`),
