@@ -34,3 +34,10 @@ export async function scrape(url: string): Promise<Sample[]> {
   if (!res.ok) throw new Error(`scrape ${url}: HTTP ${res.status}`);
   return parseMetrics(await res.text());
 }
+
+/** The metric families a scrape declares (its `# TYPE` lines), with or without samples yet. */
+export async function scrapeFamilies(url: string): Promise<string[]> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`scrape ${url}: HTTP ${res.status}`);
+  return [...(await res.text()).matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1]!);
+}

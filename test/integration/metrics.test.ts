@@ -6,6 +6,7 @@
  * on the same private port; its database goes through a proxy that the test takes down.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { Connection } from '@temporalio/client';
 import { ApiMetrics } from '../../api/metrics';
@@ -15,7 +16,7 @@ import { startApiProcess, type ApiProcess } from '../helpers/api-process';
 import { Mailbox, spawnWorker, TcpProxy, type ApiFn, type WorkerChild } from '../helpers/chaos';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { httpApi } from '../helpers/http-api';
-import { has, metric, parseMetrics, scrape, type Sample } from '../helpers/prometheus';
+import { has, metric, parseMetrics, scrape, scrapeFamilies, type Sample } from '../helpers/prometheus';
 import { startSmtpServer, type TTestSmtpServer } from '../helpers/smtp';
 import { eventually } from '../helpers/wait';
 import { newPayloadKeyEntry } from '../../privacy/keys';
@@ -133,6 +134,20 @@ describe('metrics', () => {
     expect(api1.filter((x) => x.name === 'hiring_db_pool_connections').map((x) => x.labels.state).sort()).toEqual(['active', 'idle', 'idle in transaction']);
     expect(metric(api1, 'hiring_db_pool_connections')).toBeLessThan(4);
   }, 240_000);
+
+  it('are each listed in docs/metrics.md, which names none that neither process declares', async () => {
+    // Families, not samples: a labelled counter nothing has moved yet declares itself all the same.
+    const declared = [...(await scrapeFamilies(`http://${workerOps}/metrics`)), ...(await scrapeFamilies(apiMetricsUrl))];
+    const ours = new Set(declared.filter((name) => name.startsWith('hiring_')));
+    const page = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+    const listed = new Set([...page.matchAll(/`(hiring_[a-z0-9_]+)`/g)].map((m) => m[1]!));
+    expect(ours.size).toBeGreaterThan(10);
+    expect([...ours].sort()).toEqual([...listed].sort());
+    // The SDK's and prom-client's own families, which the page lists by prefix.
+    expect(declared.some((name) => name.startsWith('temporal_'))).toBe(true);
+    expect(declared.some((name) => name.startsWith('process_'))).toBe(true);
+    expect(declared.some((name) => name.startsWith('nodejs_'))).toBe(true);
+  });
 
   it('are not served on the public port', async () => {
     const res = await fetch(`${apiProc.url}/metrics`);
