@@ -25,8 +25,8 @@
  *                 what production runs)
  *   BENCH_EARLIER_API  a dist/ built (npm run build) from earlier code: the starts and evaluations phases
  *                 also measure that compiled API against the same stack, for a before/after of the API in one run
- *   BENCH_BARE_FRONT=1  the starts phase also measures the bare HTTP front (scripts/bench/bare-front.ts):
- *                 what an HTTP hop costs a start by itself, between the raw client and the API
+ *   BENCH_BARE_FRONT [1]  0: the starts phase leaves out its third side, the bare HTTP front
+ *                 (scripts/bench/bare-front.ts), which shows what an HTTP hop costs a start by itself
  *   BENCH_WORKFLOW_BUNDLE  a pre-built workflow bundle for every worker (see scripts/bench/build-bundle.ts)
  *   BENCH_MEMORY_EXTRA  more memory variants, ';' between variants, each a list of NAME=value settings
  *                 for its worker, e.g. 'BENCH_COMPILED=1 WORKER_MAX_CACHED_WORKFLOWS=250;BENCH_COMPILED=1 MALLOC_ARENA_MAX=2'
@@ -117,7 +117,7 @@ const isFullRun =
   !process.env.BENCH_WORKFLOW_BUNDLE &&
   !process.env.BENCH_EARLIER_BUNDLE &&
   !process.env.BENCH_EARLIER_API &&
-  !process.env.BENCH_BARE_FRONT &&
+  process.env.BENCH_BARE_FRONT !== '0' &&
   !process.env.BENCH_MEMORY_EXTRA &&
   !process.env.BENCH_WORKER_NODE_ARGS &&
   !process.env.BENCH_API_NODE_ARGS &&

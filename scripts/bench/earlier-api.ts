@@ -38,11 +38,11 @@ async function startFront(ctx: BenchContext, name: string, entry: string, what: 
 }
 
 /**
- * BENCH_BARE_FRONT=1: the bare HTTP front (scripts/bench/bare-front.ts), compiled as the API
- * is; undefined without it.
+ * The bare HTTP front (scripts/bench/bare-front.ts), compiled as the API is; undefined with
+ * BENCH_BARE_FRONT=0.
  */
 export async function startBareFront(ctx: BenchContext): Promise<Front | undefined> {
-  if (process.env.BENCH_BARE_FRONT !== '1') return undefined;
+  if (process.env.BENCH_BARE_FRONT === '0') return undefined;
   const entry = path.join(await ctx.stack.compiled(), 'bench/bare-front.js');
   return startFront(ctx, 'bare-front', entry, 'the bare HTTP front (BENCH_BARE_FRONT)');
 }
