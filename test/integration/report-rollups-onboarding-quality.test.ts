@@ -226,6 +226,56 @@ describe('the onboarding, hiring-quality and communications rollups', () => {
     await expectRollupsEqualRebuild();
   });
 
+  it("an application that cannot count yet does not run the quality rollup's function (0018), one that can does", async () => {
+    // Calls counted by PostgreSQL itself, in one transaction that is then rolled back.
+    const c = postgres(t.url, { max: 1, onnotice: () => {} });
+    const job = ids.jobs[2]!;
+    const dept = ids.depts[0]!;
+    try {
+      const calls = await c
+        .begin(async (tx) => {
+          await tx`set local track_functions = 'pl'`;
+          const count = async () => {
+            const [r] = await tx<{ calls: number }[]>`
+              select coalesce(sum(calls), 0)::int as calls from pg_stat_xact_user_functions where funcname = 'applications_quality_rollup_row'`;
+            return r!.calls;
+          };
+          const insert = async (scores: unknown, discrepancies: unknown) => {
+            const id = randomUUID();
+            await tx`
+              insert into applications (id, request_hash, job_id, department_id, workflow_id, candidate_name, candidate_email, locale,
+                                        resume, interview, accuracy, score_dimensions, discrepancies)
+              values (${id}, 'w', ${job}, ${dept}, ${`w-${id}`}, 'W', ${`${id}@w.example.com`}, 'en', '{}'::jsonb, '{}'::jsonb, 0.5,
+                      ${scores === null ? null : tx.json(scores as never)}, ${discrepancies === null ? null : tx.json(discrepancies as never)})`;
+            return id;
+          };
+          const seen: Record<string, number> = {};
+          // As submitted: neither column yet, or empty arrays.
+          const fresh = await insert(null, null);
+          await insert([], []);
+          seen.new = await count();
+          // Deleting one that never counted runs nothing either.
+          await tx`delete from applications where id = ${fresh}`;
+          seen.deleted = await count();
+          // One discrepancy, or one scored competency: each runs it once, and its delete once more.
+          const found = await insert(null, [{ id: 'a', rule: RULES[0]!, severity: 'high', resolution: null }]);
+          await insert([{ key: 'systems', ai: 60, human: 70 }], null);
+          seen.counting = await count();
+          await tx`delete from applications where id = ${found}`;
+          seen.countingDeleted = await count();
+          throw Object.assign(new Error('roll back'), { seen });
+        })
+        .catch((e: { seen?: Record<string, number> }) => {
+          if (!e.seen) throw e;
+          return e.seen;
+        });
+      expect(calls).toEqual({ new: 0, deleted: 0, counting: 2, countingDeleted: 3 });
+    } finally {
+      await c.end();
+    }
+    await expectRollupsEqualRebuild();
+  });
+
   it('concurrent writers on the same rollup rows neither deadlock nor lose a count', async () => {
     // Four connections, each writing its own facts one per transaction, all under one job, day and
     // month (the same rollup rows), with competency sets that change in different orders.
