@@ -29,15 +29,17 @@ export function metric(samples: Sample[], name: string, labels: Record<string, s
 /** Whether any sample is named `name`. */
 export const has = (samples: Sample[], name: string) => samples.some((s) => s.name === name);
 
-export async function scrape(url: string): Promise<Sample[]> {
+async function scrapeText(url: string): Promise<string> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`scrape ${url}: HTTP ${res.status}`);
-  return parseMetrics(await res.text());
+  return res.text();
+}
+
+export async function scrape(url: string): Promise<Sample[]> {
+  return parseMetrics(await scrapeText(url));
 }
 
 /** The metric families a scrape declares (its `# TYPE` lines), with or without samples yet. */
 export async function scrapeFamilies(url: string): Promise<string[]> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`scrape ${url}: HTTP ${res.status}`);
-  return [...(await res.text()).matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1]!);
+  return [...(await scrapeText(url)).matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1]!);
 }

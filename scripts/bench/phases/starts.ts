@@ -46,6 +46,8 @@ const WARMUP = Number(process.env.BENCH_START_WARMUP ?? 64);
  */
 const PAIRS = Math.max(1, Number(process.env.BENCH_START_ROUNDS ?? 4));
 const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', bare: 'bare front', raw: 'raw' };
+/** The sides that submit through POST /v1/applications, whose statements are counted; the others start from prepared rows. */
+const isApi = (side: Side) => side === 'api' || side === 'earlier';
 
 /** The statements an API process sent since its last reset; null for a build without the counter. */
 async function statementsOf(child: BenchChild, reset: boolean): Promise<StatementCounts | null> {
@@ -82,7 +84,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
   /** `count` submissions for `side`, with the rows the raw side starts from (written now, outside any timing). */
   const prepare = async (side: Side, count: number, tag: string) => {
     const bodies = Array.from({ length: count }, () => application(org.jobId, ++seq, `${tag}-${side}`));
-    return { bodies, inputs: side === 'raw' || side === 'bare' ? await prepareRawApplications(ctx, bodies) : [] };
+    return { bodies, inputs: isApi(side) ? [] : await prepareRawApplications(ctx, bodies) };
   };
   /** Start i of a prepared batch on `side`: its application id, or undefined when the API refused it (counted; the first three shown). */
   const startOne = async (side: Side, batch: Awaited<ReturnType<typeof prepare>>, i: number): Promise<string | undefined> => {
@@ -119,7 +121,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
       const apiChild = side === 'earlier' ? earlier!.child : side === 'bare' ? bare!.child : stack.api;
       const batch = await prepare(side, count, 'start');
       const roundIds: string[] = [];
-      if (side !== 'raw' && side !== 'bare') await statementsOf(apiChild, true);
+      if (isApi(side)) await statementsOf(apiChild, true);
       // The front serving this round is 'api' in the CPU figures, whichever it is.
       const pids = () => ({ ...stack.pids(), api: side === 'raw' ? stack.api.pid : apiChild.pid });
       const before: CpuSnapshot = cpuSnapshot(pids());
@@ -134,9 +136,9 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
       const elapsed = performance.now() - t0;
       const d = cpuDelta(before, cpuSnapshot(pids()));
       // Read after the round's own audit batch (written within AUDIT_FLUSH_MS of the last answer) is out.
-      const counted = side === 'raw' || side === 'bare' ? null : (await new Promise((r) => setTimeout(r, 200)), await statementsOf(apiChild, false));
+      const counted = isApi(side) ? (await new Promise((r) => setTimeout(r, 200)), await statementsOf(apiChild, false)) : null;
       const st = statements[side];
-      if (side !== 'raw' && side !== 'bare' && st) {
+      if (isApi(side) && st) {
         if (!counted) statements[side] = null;
         else {
           st.total += counted.total;
@@ -173,7 +175,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     `${side === 'raw' ? '–' : fmt(perStart(side, 'api'), 2)} / ${fmt(perStart(side, 'postgres'), 2)} / ${fmt(perStart(side, 'temporal'), 2)} / ${fmt(perStart(side, 'worker'), 2)}`;
   const statementsCell = (side: Side) => {
     const st = statements[side];
-    if (side === 'raw' || side === 'bare') return '–';
+    if (!isApi(side)) return '–';
     return st && st.starts ? fmt(st.total / st.starts, 2) : 'not counted';
   };
   const header = sides.map((s) =>
