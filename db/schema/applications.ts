@@ -75,6 +75,14 @@ export const applications = pgTable(
     index('applications_job_accuracy_idx').on(t.jobId, t.accuracy),
     // The decision-promise report: promises falling in a period, per job or department (index-only).
     index('applications_decision_due_idx').on(t.decisionDueAt, t.jobId, t.departmentId, t.id).where(sql`decision_due_at is not null`),
+    // The hiring-quality report's partial days: only the applications that can count (evaluated
+    // by a person, or with discrepancies), among a day's thousands of new ones (migration 0019).
+    index('applications_scored_created_idx')
+      .on(t.createdAt)
+      .where(sql`jsonb_typeof(score_dimensions) = 'array' and score_dimensions <> '[]'::jsonb`),
+    index('applications_discrepant_created_idx')
+      .on(t.createdAt)
+      .where(sql`jsonb_typeof(discrepancies) = 'array' and discrepancies <> '[]'::jsonb`),
   ],
 );
 

@@ -10,13 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import {
   communications,
   communicationsFromFacts,
   hiringQuality,
   hiringQualityFromFacts,
+  observeReportQueries,
   onboarding,
   onboardingFromFacts,
   type TReportFilter,
@@ -274,6 +275,31 @@ describe('the onboarding, hiring-quality and communications rollups', () => {
       await c.end();
     }
     await expectRollupsEqualRebuild();
+  });
+
+  it("the hiring-quality report reads a partial day's applications through the indexes of those that can count (0019)", async () => {
+    // A day of new applications (none evaluated) must not be read row by row: each of the
+    // report's two partial-day statements has to be able to use its partial index. With
+    // sequential scans off (the table here is small), a statement whose predicate no longer
+    // implies the index's would fall back to applications_created_idx.
+    const seen: SQL[] = [];
+    const f: TReportFilter = { from: new Date(PERIODS[2]![0]), to: new Date(PERIODS[2]![1]) };
+    observeReportQueries((q) => seen.push(q));
+    try {
+      await hiringQuality(t.handle, f);
+    } finally {
+      observeReportQueries(null);
+    }
+    expect(seen).toHaveLength(2);
+    const used: string[][] = [];
+    for (const q of seen) {
+      const plan = await t.handle.db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        return JSON.stringify(await tx.execute(sql`explain (format json) ${q}`));
+      });
+      used.push(['applications_scored_created_idx', 'applications_discrepant_created_idx', 'applications_created_idx'].filter((i) => plan.includes(`"${i}"`)));
+    }
+    expect(used).toEqual([['applications_scored_created_idx'], ['applications_discrepant_created_idx']]);
   });
 
   it('concurrent writers on the same rollup rows neither deadlock nor lose a count', async () => {
