@@ -2,7 +2,7 @@
  * A/B of compiled API builds' own cost per start, quicker than the bench's starts phase:
  * one stack (Temporal dev server, a fresh database; the worker stopped after seeding, so
  * no workflow runs and no round waits for a tail), the APIs as child processes, rounds of
- * AB_N starts at c=32 in alternating order. Per API: its process's CPU ms per start and
+ * AB_N starts at c=AB_C (32) in alternating order. Per API: its process's CPU ms per start and
  * the statements it sent per start (scripts/bench/api-process.ts).
  *
  *   BENCH_COMPILED_API=1 AB_APIS="main=/path/to/dist,warn=/path/to/dist|LOG_LEVEL=warn" \
@@ -28,6 +28,8 @@ import os from 'node:os';
 
 const N = Number(process.env.AB_N ?? 200);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
+/** Starts in flight at once (AB_C); at 1 or 2, a profile shows CPU time without the preemption a loaded machine adds to its write calls. */
+const C = Number(process.env.AB_C ?? 32);
 /** AB_PROFILE=label: CPU-profiles that API over its measured rounds (written into the run's directory, summarised). */
 const PROFILE = process.env.AB_PROFILE;
 const stack = new BenchStack();
@@ -50,7 +52,7 @@ try {
   let seq = 0;
   const acc = new Map<string, { cpu: number; n: number; st: number; wall: number; lat: number[]; byText: Record<string, number> }>();
   // warm-up each
-  for (const a of apis) await pool(Array.from({ length: 50 }, () => application(org.jobId, ++seq, 'warm')), 32, (b) => a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b }));
+  for (const a of apis) await pool(Array.from({ length: 50 }, () => application(org.jobId, ++seq, 'warm')), C, (b) => a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b }));
   if (PROFILE) await apis.find((a) => a.label === PROFILE)!.child.request('profile-start');
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? apis : [...apis].reverse();
@@ -63,7 +65,7 @@ try {
       const t0 = performance.now();
       const lat: number[] = [];
       let bad = 0;
-      await pool(bodies, 32, async (b) => {
+      await pool(bodies, C, async (b) => {
         const res = await a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b });
         if (res.status !== 202) bad++;
         lat.push(res.ms);
