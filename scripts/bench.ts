@@ -10,8 +10,8 @@
  *
  * BENCH_QUICK=1 runs every measurement at about a fifth of its size (a few minutes less).
  * Sizes (defaults in brackets):
- *   BENCH_STARTS [1000]  BENCH_START_CONCURRENCY [32]  BENCH_START_WARMUP [64] (per side, not measured)
- *   BENCH_START_ROUNDS [4] (per side, alternating)  BENCH_EVALUATIONS [300]
+ *   BENCH_STARTS [2000]  BENCH_START_CONCURRENCY [32]  BENCH_START_WARMUP [64] (per side, not measured)
+ *   BENCH_START_ROUNDS [one per 250 starts, at least 4] (per side, alternating)  BENCH_EVALUATIONS [300]
  *   BENCH_READS [500]  BENCH_RANKING_SIZES [10000,100000]  BENCH_RANKING_SAMPLES [300]
  *   BENCH_OPEN_WORKFLOWS [1000]  BENCH_JOURNEYS [200]  BENCH_JOURNEY_CONCURRENCY [50]
  *   BENCH_PDF_LETTERS [200]  BENCH_BATCH_ITEMS [500]  BENCH_REPORT_APPLICATIONS [100000] (10 stage transitions each)  BENCH_REPORT_SAMPLES [30]
@@ -74,7 +74,7 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker';
 const ALL_PHASES = ['console', 'pdf', 'starts', 'batch', 'evaluations', 'status', 'ranking', 'reports', 'memory', 'journeys'];
 const QUICK = process.env.BENCH_QUICK === '1';
 const DEFAULTS = {
-  starts: QUICK ? 200 : 1000,
+  starts: QUICK ? 200 : 2000,
   startConcurrency: 32,
   evaluations: QUICK ? 100 : 300,
   reads: QUICK ? 200 : 500,

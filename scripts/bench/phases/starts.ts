@@ -40,11 +40,13 @@ export interface StartsOutcome extends PhaseResult {
 type Side = 'api' | 'earlier' | 'bare' | 'raw';
 const WARMUP = Number(process.env.BENCH_START_WARMUP ?? 64);
 /**
- * Rounds per side (BENCH_START_ROUNDS, 4). With two rounds per side, one run's API rounds
- * differed by 20 % (79.0 against 63.5/s), more than the difference being measured; shorter
- * rounds, alternated more often, average that out.
+ * Rounds per side (BENCH_START_ROUNDS; by default one per 250 starts, at least 4). With two
+ * rounds per side, one run's API rounds differed by 20 % (79.0 against 63.5/s), more than the
+ * difference being measured; shorter rounds, alternated more often, average that out. With
+ * four rounds of 250, the ratio of identical full runs still differed by ±0.08 (the raw
+ * side's rounds ranged 74-117/s), so the full run takes 2,000 starts per side in eight.
  */
-const PAIRS = Math.max(1, Number(process.env.BENCH_START_ROUNDS ?? 4));
+const pairsFor = (n: number) => Math.max(1, Number(process.env.BENCH_START_ROUNDS ?? Math.max(4, Math.round(n / 250))));
 const LABEL: Record<Side, string> = { api: 'API', earlier: 'earlier API', bare: 'bare front', raw: 'raw' };
 /** The sides that submit through POST /v1/applications, whose statements are counted; the others start from prepared rows. */
 const isApi = (side: Side) => side === 'api' || side === 'earlier';
@@ -66,6 +68,7 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     throw e;
   });
   const order: Side[] = ['raw', 'api', ...(bare ? ['bare' as const] : []), ...(earlier ? ['earlier' as const] : [])];
+  const PAIRS = pairsFor(n);
   const rounds: [Side, number][] = Array.from({ length: PAIRS }, (_, i): [Side, number][] => {
     // raw/API, then API/raw, ...: drift in the machine's speed falls on every side alike.
     const count = Math.floor((n * (i + 1)) / PAIRS) - Math.floor((n * i) / PAIRS);
