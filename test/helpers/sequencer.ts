@@ -1,8 +1,8 @@
 /**
- * Test file order for the two-at-a-time run (vitest.parallel.config.ts): longest first, from
+ * Test file order for the three-at-a-time run (vitest.parallel.config.ts): longest first, from
  * the committed list of measured durations (test/durations.json, rewritten from a JSON report
- * by scripts/test-durations.ts). With two lanes, a long file that starts last leaves the other
- * lane idle until it ends; started first, it runs beside the many short ones. Vitest orders by
+ * by scripts/test-durations.ts). With parallel lanes, a long file that starts last leaves the others
+ * idle until it ends; started first, it runs beside the many short ones. Vitest orders by
  * duration on its own only when it has a results cache from an earlier run, which a CI clone
  * has not. A file missing from the list (new, or renamed) runs first, as Vitest runs unknown
  * files first: its duration is unknown, and a long one must not start last.
