@@ -870,11 +870,21 @@ function hiringQualityReport(agreement: TAgreementRow[], discrepancies: TDiscrep
  */
 export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THiringQualityReport> {
   const p = periodParts(f.from, f.to);
-  // Only rows that can contribute are passed to the share function (as the rollup's trigger,
-  // migration 0018): building each row of the period to pass it cost ~30 µs, ~200 ms for a
-  // day of 6,000 new applications, none of them evaluated yet.
-  const apps = (share: string, column: string) => sql`applications a cross join lateral ${sql.raw(share)}(a) s
-    where ${inFacts(p, 'a.created_at')}${scope(f, 'a')} and jsonb_typeof(${sql.raw(column)}) = 'array' and ${sql.raw(column)} <> '[]'::jsonb`;
+  // The partial days' applications that can count, each partial day read as a range of the
+  // partial index of migration 0019 whose predicate the statement repeats (the rollup's
+  // triggers', 0018). Not one scan with the two days OR-ed: the planner filtered the whole
+  // index by them (100,000 rows for 1,160 in the bench, 130 ms).
+  const apps = (share: string, column: string) => {
+    const c = sql.raw(column);
+    // (an empty range when the period has no partial day)
+    const ranges = p.facts.length ? p.facts : [[f.to, f.to] as [Date, Date]];
+    const each = ranges.map(
+      ([x, y]) => sql`select s.* from applications a cross join lateral ${sql.raw(share)}(a) s
+        where a.created_at >= ${x.toISOString()}::timestamptz and a.created_at < ${y.toISOString()}::timestamptz${scope(f, 'a')}
+          and jsonb_typeof(${c}) = 'array' and ${c} <> '[]'::jsonb`,
+    );
+    return sql`(${sql.join(each, sql` union all `)}) s`;
+  };
   const agreement = await read<TAgreementRow>(db, sql`
     select competency, sum(evaluated)::int as evaluated,
            (sum(sum_ai) / nullif(sum(n_ai), 0))::float8 as mean_ai, (sum(sum_human) / sum(evaluated))::float8 as mean_human,
