@@ -68,10 +68,10 @@ export async function benchStarts(ctx: BenchContext, n: number, concurrency: num
     throw e;
   });
   const order: Side[] = ['raw', 'api', ...(bare ? ['bare' as const] : []), ...(earlier ? ['earlier' as const] : [])];
-  const PAIRS = pairsFor(n);
-  const rounds: [Side, number][] = Array.from({ length: PAIRS }, (_, i): [Side, number][] => {
+  const pairs = pairsFor(n);
+  const rounds: [Side, number][] = Array.from({ length: pairs }, (_, i): [Side, number][] => {
     // raw/API, then API/raw, ...: drift in the machine's speed falls on every side alike.
-    const count = Math.floor((n * (i + 1)) / PAIRS) - Math.floor((n * i) / PAIRS);
+    const count = Math.floor((n * (i + 1)) / pairs) - Math.floor((n * i) / pairs);
     return (i % 2 === 0 ? order : [...order].reverse()).map((side): [Side, number] => [side, count]);
   }).flat();
   const sides: Side[] = ['api', ...(bare ? ['bare' as const] : []), ...(earlier ? ['earlier' as const] : []), 'raw'];
