@@ -29,6 +29,7 @@ import { STAGES } from '../../domain/stages';
 import { EXIT_STAGES } from '../schema/stage-transitions';
 import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../domain/contracts/reports';
 import { ROLLUP_ALL } from '../schema/report-rollups';
+import { nonEmptyJsonArray } from '../schema/applications';
 import type {
   TApprovalTimes,
   TApprovalsReport,
@@ -875,13 +876,12 @@ export async function hiringQuality(db: DbHandle, f: TReportFilter): Promise<THi
   // triggers', 0018). Not one scan with the two days OR-ed: the planner filtered the whole
   // index by them (100,000 rows for 1,160 in the bench, 130 ms).
   const apps = (share: string, column: string) => {
-    const c = sql.raw(column);
     // (an empty range when the period has no partial day)
     const ranges = p.facts.length ? p.facts : [[f.to, f.to] as [Date, Date]];
     const each = ranges.map(
       ([x, y]) => sql`select s.* from applications a cross join lateral ${sql.raw(share)}(a) s
         where a.created_at >= ${x.toISOString()}::timestamptz and a.created_at < ${y.toISOString()}::timestamptz${scope(f, 'a')}
-          and jsonb_typeof(${c}) = 'array' and ${c} <> '[]'::jsonb`,
+          and ${nonEmptyJsonArray(column)}`,
     );
     return sql`(${sql.join(each, sql` union all `)}) s`;
   };

@@ -16,6 +16,13 @@ export interface TDimensionOutcome {
   human: number | null;
 }
 
+/**
+ * `column` holds a non-empty JSON array: the applications that can count in the hiring-quality
+ * report. The partial indexes below and the report's statements (db/queries/reports.ts) use
+ * this one text, so the planner can match them; `column` may carry a table alias.
+ */
+export const nonEmptyJsonArray = (column: string) => sql.raw(`jsonb_typeof(${column}) = 'array' and ${column} <> '[]'::jsonb`);
+
 export const applications = pgTable(
   'applications',
   {
@@ -77,12 +84,8 @@ export const applications = pgTable(
     index('applications_decision_due_idx').on(t.decisionDueAt, t.jobId, t.departmentId, t.id).where(sql`decision_due_at is not null`),
     // The hiring-quality report's partial days: only the applications that can count (evaluated
     // by a person, or with discrepancies), among a day's thousands of new ones (migration 0019).
-    index('applications_scored_created_idx')
-      .on(t.createdAt)
-      .where(sql`jsonb_typeof(score_dimensions) = 'array' and score_dimensions <> '[]'::jsonb`),
-    index('applications_discrepant_created_idx')
-      .on(t.createdAt)
-      .where(sql`jsonb_typeof(discrepancies) = 'array' and discrepancies <> '[]'::jsonb`),
+    index('applications_scored_created_idx').on(t.createdAt).where(nonEmptyJsonArray('score_dimensions')),
+    index('applications_discrepant_created_idx').on(t.createdAt).where(nonEmptyJsonArray('discrepancies')),
   ],
 );
 
