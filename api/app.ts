@@ -88,6 +88,7 @@ export default fp<AppDeps>(
       reply.status(404).send(errorBody(req.id, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
     );
     app.decorateRequest('principal', null);
+    app.decorateRequest('deferredKey', null);
     app.decorateRequest('signInSession', null);
     // Closing waits for Temporal calls a request stopped waiting for at its deadline, so the
     // connection is not closed under a retry that is still due.

@@ -34,7 +34,18 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** A key taken from this replica's cache (`authenticateCheckedInWrite`), not yet confirmed. */
+    deferredKey: TDeferredKey | null;
   }
+}
+
+/** What a request authenticated from the key cache still has to have confirmed, and how. */
+export interface TDeferredKey {
+  keyId: string;
+  /** The key's token digest (hex): its cache entry, dropped when the key fails its check. */
+  hash: string;
+  /** The roles the route requires, one of which the user must still hold. */
+  roles: readonly TRole[];
 }
 
 /** A user id for the bootstrap admin: fixed, so the timeline can name it. */
@@ -105,6 +116,22 @@ const keyByHash = perDb((db) =>
     .prepare('api_key_by_hash'),
 );
 
+type TKeyRow = Awaited<ReturnType<ReturnType<typeof keyByHash>['execute']>>[number];
+
+/**
+ * How long a replica keeps a key it looked up, for `authenticateCheckedInWrite` only. The
+ * key is not trusted for that long: each use is checked again by the route's write.
+ */
+export const KEY_CACHE_MS = 60_000;
+const KEY_CACHE_MAX = 1_000;
+const keyCaches = new WeakMap<object, Map<string, { row: TKeyRow; at: number }>>();
+
+function keyCacheOf(server: object): Map<string, { row: TKeyRow; at: number }> {
+  let cache = keyCaches.get(server);
+  if (!cache) keyCaches.set(server, (cache = new Map<string, { row: TKeyRow; at: number }>()));
+  return cache;
+}
+
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 export const KEY_TOUCH_INTERVAL_MS = 60_000;
 const touching = new WeakMap<object, Set<string>>();
@@ -168,7 +195,60 @@ export function authenticateReader(allowedOrigin: () => string | undefined) {
   return (req: FastifyRequest, reply: FastifyReply): Promise<void> => authenticateWith(req, reply, (r) => assertReaderOrigin(r, allowedOrigin()));
 }
 
-async function authenticateWith(req: FastifyRequest, reply: FastifyReply, sessionCheck: SessionCheck): Promise<void> {
+/**
+ * onRequest hook for a route whose one write checks the key again in the same statement
+ * (POST /v1/applications: db/queries/submissions.ts). A key this replica found valid in the
+ * last KEY_CACHE_MS is not looked up: the request goes on with the principal it had, marked
+ * `deferredKey`, and the submission's statement inserts nothing unless the key is still
+ * unrevoked and unexpired, its user active and holding one of `roles`. Any answer other than
+ * that statement's goes through `confirmDeferredKey` first. So a revoked key, an expired
+ * one, a deactivated user or a role taken away takes effect on the next request on every
+ * replica, as with `authenticate`; the hot path pays one round trip to PostgreSQL, not two.
+ * Then `requireRoles(...roles)`, as the route would otherwise list it.
+ */
+export function authenticateCheckedInWrite(...roles: TRole[]) {
+  const allowed = requireRoles(...roles);
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await authenticateWith(req, reply, assertCsrf, roles);
+    try {
+      await allowed(req);
+    } catch (err) {
+      // The cached roles may be older than a role just given: ask the database.
+      if (!req.deferredKey) throw err;
+      await confirmDeferredKey(req, reply);
+    }
+  };
+}
+
+/**
+ * For a request authenticated from the key cache: looks the key up now, as `authenticate`
+ * does (the same 401 with its audit reason and counted failure, or 403 for a role the user
+ * lost), and forgets the cached copy. Nothing for a request whose key was looked up.
+ */
+export async function confirmDeferredKey(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const deferred = req.deferredKey;
+  if (!deferred) return;
+  req.deferredKey = null;
+  keyCacheOf(req.server).delete(deferred.hash);
+  req.principal = null;
+  await authenticateWith(req, reply, assertCsrf);
+  await requireRoles(...deferred.roles)(req);
+}
+
+/** The route's write confirmed the deferred key: the principal takes the user's current name. */
+export function keyConfirmedInWrite(req: FastifyRequest, name: string): void {
+  if (!req.deferredKey || !req.principal) return;
+  req.deferredKey = null;
+  req.principal = { ...req.principal, name };
+}
+
+async function authenticateWith(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  sessionCheck: SessionCheck,
+  /** Set by authenticateCheckedInWrite: a cached key may be used, to be checked by the write. */
+  checkedInWrite?: readonly TRole[],
+): Promise<void> {
   if (await failureLimited(req)) throw new AppError('rate_limited', 'too many failed authentications; retry in a minute');
   const token = bearer(req);
   if (token === null && hasSessionCookie(req)) return authenticateSession(req, reply, sessionCheck);
@@ -187,7 +267,11 @@ async function authenticateWith(req: FastifyRequest, reply: FastifyReply, sessio
     };
     return;
   }
-  const [key] = await keyByHash(req.server.db.db).execute({ hash: digest.toString('hex') });
+  const hash = digest.toString('hex');
+  const cache = checkedInWrite ? keyCacheOf(req.server) : undefined;
+  const entry = cache?.get(hash);
+  const cached = entry && Date.now() - entry.at < KEY_CACHE_MS ? entry.row : undefined;
+  const [key] = cached ? [cached] : await keyByHash(req.server.db.db).execute({ hash });
   // One message for every refusal, so a caller learns nothing about other people's keys;
   // the audit row records which it was.
   const refused = !key
@@ -199,7 +283,10 @@ async function authenticateWith(req: FastifyRequest, reply: FastifyReply, sessio
         : !key.active
           ? 'user_deactivated'
           : null;
-  if (refused || !key) throw await refuse(req, 'invalid, revoked or expired token', refused ?? 'unknown', key?.keyId);
+  if (refused || !key) {
+    if (cached) cache!.delete(hash);
+    throw await refuse(req, 'invalid, revoked or expired token', refused ?? 'unknown', key?.keyId);
+  }
   req.principal = {
     userId: key.id,
     name: key.name,
@@ -211,6 +298,16 @@ async function authenticateWith(req: FastifyRequest, reply: FastifyReply, sessio
     scopes: key.scopes,
   };
   touchKey(req, key.keyId, key.lastUsedAt);
+  if (cache) {
+    if (cached) {
+      req.deferredKey = { keyId: key.keyId, hash, roles: checkedInWrite! };
+      // touchKey has just written it (or is writing it): the copy need not ask again for a minute.
+      if (!cached.lastUsedAt || Date.now() - cached.lastUsedAt.getTime() >= KEY_TOUCH_INTERVAL_MS) cached.lastUsedAt = new Date();
+    } else {
+      if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value!);
+      cache.set(hash, { row: key, at: Date.now() });
+    }
+  }
   const needed = scopeFor(req.method === 'HEAD' ? 'GET' : req.method, req.routeOptions.url);
   if (!keyAllows(key.scopes, needed)) {
     throw forbidden(needed === undefined ? 'this route cannot be called with a scoped API key' : `this API key lacks the scope ${needed}`);

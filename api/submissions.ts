@@ -18,6 +18,7 @@ import {
   applicationsByExternalId,
   deleteApplications,
   insertApplications,
+  type TKeyCheck,
   type TNewAnswer,
   type TNewApplication,
   type TPriorApplication,
@@ -76,6 +77,22 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
 }
 
 /**
+ * A cached API key for the submission's statement to check (api/auth.ts,
+ * authenticateCheckedInWrite). `userName` is set when the statement ran: the key's user's
+ * current name, or null when the key no longer held and nothing was inserted.
+ */
+export interface TSubmitKeyCheck extends TKeyCheck {
+  checked?: { userName: string | null };
+}
+
+/** The outcome of every submission whose statement found its cached key no longer held. */
+export class KeyNotHeldError extends Error {
+  constructor() {
+    super('the API key no longer holds');
+  }
+}
+
+/**
  * Submits `bodies` (their externalIds, where given, distinct) and answers one outcome per
  * body, in order. Nothing is left half-done: a row whose workflow did not start is removed.
  */
@@ -83,6 +100,7 @@ export async function submitApplications(
   app: FastifyInstance,
   bodies: TCreateApplication[],
   log: FastifyBaseLogger,
+  keyCheck?: TSubmitKeyCheck,
 ): Promise<TSubmitOutcome[]> {
   const out = new Array<TSubmitOutcome>(bodies.length);
   const handle = app.db;
@@ -168,15 +186,22 @@ export async function submitApplications(
   const keys = ring ? dataKeysFor(handle, ring).newKeys(rows.map((r) => r.id)) : undefined;
   let inserted: Map<string, Date>;
   try {
-    inserted = await insertApplications(
+    const written = await insertApplications(
       handle,
       rows.map(({ index: _i, job: _j, ...row }) => row),
       rows.flatMap((r) => answersFor(r.id, r.jobId, bodies[r.index]!)),
       keys?.rows,
+      keyCheck,
     );
+    inserted = written.inserted;
+    if (keyCheck) keyCheck.checked = { userName: written.keyUser ?? null };
     keys?.stored(inserted.keys());
   } catch (error) {
     for (const r of rows) out[r.index] = { error };
+    return out;
+  }
+  if (keyCheck?.checked?.userName === null) {
+    for (const r of rows) out[r.index] = { error: new KeyNotHeldError() };
     return out;
   }
 

@@ -3,7 +3,7 @@
  * Lists read the database mirror; a single application's status is the workflow's query.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZCreateApplicationSchema, ZStageSchema, type TCreateApplication } from '../../domain/contracts/application';
@@ -17,15 +17,16 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import { RATINGS } from '../../domain/composite';
+import type { TRole } from '../../domain/contracts/common';
 import { listMessages } from '../../db/queries/messages';
 import { isAssignedTo } from '../../db/queries/assignments';
-import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, principalOf, requireRoles } from '../auth';
+import { actorOf, applicationScope, assertCanSeeDepartment, authenticate, authenticateCheckedInWrite, confirmDeferredKey, keyConfirmedInWrite, principalOf, requireRoles } from '../auth';
 import { redactStatusFor } from '../status-redaction';
-import { AppError, notFound, toAppError, zodDetails, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
+import { AppError, errorHandler, notFound, toAppError, zodDetails, ERROR_RESPONSES, ZErrorResponseSchema } from '../errors';
 import { canonicalJson, sha256 } from '../plugins/idempotency';
 import { decodeCursor, encodeCursor, isoMicros, updatedSinceKeyset, ZLimitSchema, ZUpdatedSinceSchema } from '../pagination';
 import { queryStatus, runUpdate } from '../workflow-client';
-import { submitApplications } from '../submissions';
+import { KeyNotHeldError, submitApplications, type TSubmitKeyCheck } from '../submissions';
 import { ZApplicationSchema, ZDecisionResultSchema, ZDiscrepancyStateSchema, ZEvaluationSchema, ZNextCursorSchema, ZStageResultSchema, ZTimestampSchema, zOpen } from '../response-schemas';
 
 const ZParamsSchema = z.object({ id: z.uuid() });
@@ -131,6 +132,25 @@ const statusRowById = perDb((db) =>
     .prepare('application_status_row'),
 );
 
+/**
+ * The error handler of POST /v1/applications: an answer that is not the checked statement's
+ * looks a deferred key up first (api/auth.ts, confirmDeferredKey), so a key that no longer
+ * holds gets the 401 (or 403) it would have had, not a 400, 404 or 409.
+ */
+function answerSubmissionError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  void confirmDeferredKey(req, reply)
+    .then(
+      // The key holds again (a role given back meanwhile): the write did not happen.
+      () => (err instanceof KeyNotHeldError ? new AppError('unavailable', 'the API key changed during the request; send it again') : err),
+      (refusal: unknown) => refusal,
+    )
+    .then((answer) => errorHandler(answer as FastifyError, req, reply))
+    .catch((e: unknown) => reply.send(e));
+}
+
+/** Who may submit applications, one or a batch. */
+const SUBMITTERS: TRole[] = ['admin', 'hr', 'integrator'];
+
 export default async function applicationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db } = app.db;
@@ -138,7 +158,12 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
   app.post(
     '/v1/applications',
     {
-      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      // The start path (bench line 1): a key this replica saw in the last minute is checked by
+      // the submission's own statement instead of a lookup of its own (api/auth.ts).
+      onRequest: authenticateCheckedInWrite(...SUBMITTERS),
+      // An answer that is not the checked statement's looks the key up first: a key that no
+      // longer holds gets the 401 (or 403) it would have had, not a 400 or a 404.
+      errorHandler: answerSubmissionError,
       schema: { operationId: 'submitApplication',
         tags: ['applications'],
         summary: 'Submit an application (resume + AI interview) and start its workflow',
@@ -149,8 +174,13 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const [outcome] = await submitApplications(app, [req.body], req.log);
+      const deferred = req.deferredKey;
+      const keyCheck: TSubmitKeyCheck | undefined = deferred ? { keyId: deferred.keyId, roles: deferred.roles } : undefined;
+      const [outcome] = await submitApplications(app, [req.body], req.log, keyCheck);
       if ('error' in outcome!) throw outcome.error;
+      // An answer without the checked statement (a repeat of a submission to a job closed since) looks the key up.
+      if (keyCheck?.checked?.userName) keyConfirmedInWrite(req, keyCheck.checked.userName);
+      else await confirmDeferredKey(req, reply);
       return reply.status(outcome!.ok.status).send(outcome!.ok.created);
     },
   );
@@ -158,7 +188,7 @@ export default async function applicationRoutes(fastify: FastifyInstance) {
   app.post(
     '/v1/applications/batch',
     {
-      onRequest: [authenticate, requireRoles('admin', 'hr', 'integrator')],
+      onRequest: [authenticate, requireRoles(...SUBMITTERS)],
       bodyLimit: BATCH_BODY_LIMIT_BYTES,
       schema: {
         tags: ['applications'],

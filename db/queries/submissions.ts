@@ -12,10 +12,10 @@
  * sent unprepared, it was 5 % of the API's CPU in a profile of the bench's starts, and the
  * data key took a second statement.
  */
-import { inArray } from 'drizzle-orm';
+import { getTableName, inArray } from 'drizzle-orm';
 import type { DbHandle } from '../client';
 import { insertFromJson } from '../json-insert';
-import { applications, dataKeys, interviewAnswers } from '../schema';
+import { apiKeys, applications, dataKeys, interviewAnswers, users } from '../schema';
 
 export type TNewApplication = typeof applications.$inferInsert & { id: string; workflowId: string };
 export interface TNewAnswer {
@@ -58,10 +58,33 @@ const ans = insertFromJson(interviewAnswers, 2, {
 });
 const key = insertFromJson(dataKeys, 3, { applicationId: 'uuid', wrappingKeyId: 'text', wrappedKey: 'text' });
 
+/**
+ * An API key the caller took from its cache (api/auth.ts, authenticateCheckedInWrite), for
+ * the statement to check in the snapshot it inserts in: unrevoked, unexpired, its user active
+ * and holding one of `roles`.
+ */
+export interface TKeyCheck {
+  keyId: string;
+  roles: readonly string[];
+}
+
+/** `$4`: null, or a TKeyCheck, which must hold for anything to be inserted. */
+const KEY_CHECK = `
+select $4::jsonb is null as unchecked, (
+  select u.${users.name.name} from ${getTableName(apiKeys)} k join ${getTableName(users)} u on u.${users.id.name} = k.${apiKeys.userId.name}
+  where k.${apiKeys.id.name} = ($4::jsonb ->> 'keyId')::uuid
+    and k.${apiKeys.revokedAt.name} is null
+    and (k.${apiKeys.expiresAt.name} is null or k.${apiKeys.expiresAt.name} > now())
+    and u.${users.active.name}
+    and u.${users.roles.name} && array(select jsonb_array_elements_text($4::jsonb -> 'roles'))
+) as "userName"`;
+
 /** The one statement of a submission; see the top of the file. */
 export const SUBMIT_STATEMENT = `
-with inserted as (
+with key_check as (${KEY_CHECK}
+), inserted as (
   ${app.insert} ${app.select} ${app.from}
+  where (select unchecked or "userName" is not null from key_check)
   on conflict (${applications.externalId.name}) do nothing
   returning ${applications.id.name} as id, ${applications.createdAt.name} as "createdAt"
 ), answers as (
@@ -70,26 +93,38 @@ with inserted as (
   ${key.insert} ${key.select} ${key.from} join inserted on inserted.id = x."applicationId"
   on conflict (${dataKeys.applicationId.name}) do nothing
 )
-select id, "createdAt" from inserted`;
+select id, "createdAt", null::boolean as "keyHeld", null as "userName" from inserted
+union all
+select null, null, "userName" is not null, "userName" from key_check where not unchecked`;
 
 /**
  * Inserts the applications (skipping any whose externalId exists, also when another
  * submission of it commits meanwhile: the insert waits for it), and the answers and data
- * keys of those inserted. Returns the ids inserted with their creation time.
+ * keys of those inserted. Returns the ids inserted with their creation time and, given a
+ * `keyCheck`, the key's user's current name when the key held (nothing was inserted when
+ * it did not: `keyUser` is null).
  */
 export async function insertApplications(
   handle: DbHandle,
   rows: TNewApplication[],
   answers: TNewAnswer[],
   keys: TNewDataKey[] = [],
-): Promise<Map<string, Date>> {
-  if (!rows.length) return new Map();
-  const inserted = await handle.prepared<{ id: string; createdAt: Date | string }>(SUBMIT_STATEMENT, [
+  keyCheck?: TKeyCheck,
+): Promise<{ inserted: Map<string, Date>; keyUser?: string | null }> {
+  if (!rows.length) return { inserted: new Map() };
+  const result = await handle.prepared<{ id: string | null; createdAt: Date | string | null; keyHeld: boolean | null; userName: string | null }>(SUBMIT_STATEMENT, [
     JSON.stringify(rows),
     JSON.stringify(answers),
     JSON.stringify(keys),
+    keyCheck ? JSON.stringify({ keyId: keyCheck.keyId, roles: keyCheck.roles }) : null,
   ]);
-  return new Map(inserted.map((r) => [r.id, new Date(r.createdAt)]));
+  const inserted = new Map<string, Date>();
+  let keyUser: string | null | undefined;
+  for (const r of result) {
+    if (r.id !== null) inserted.set(r.id, new Date(r.createdAt!));
+    else keyUser = r.keyHeld ? r.userName : null;
+  }
+  return keyCheck ? { inserted, keyUser: keyUser ?? null } : { inserted };
 }
 
 export type TPriorApplication = Pick<

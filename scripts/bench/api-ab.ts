@@ -12,7 +12,8 @@
  *
  * The stack's own API (this checkout) is "branch"; each AB_APIS entry is a `npm run build`
  * output (built with this api-process.ts to have statements counted), with extra settings
- * after `|`.
+ * after `|` (`{db}` in them is the run's database name, e.g.
+ * `|DATABASE_URL=postgres:///{db}|PGHOST=/var/run/postgresql` for PostgreSQL's Unix socket).
  */
 import path from 'node:path';
 import { BenchStack } from './stack';
@@ -28,6 +29,7 @@ import os from 'node:os';
 
 const N = Number(process.env.AB_N ?? 200);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
+const WARM = Number(process.env.AB_WARM ?? 50);
 /** Starts in flight at once (AB_C); at 1 or 2, a profile shows CPU time without the preemption a loaded machine adds to its write calls. */
 const C = Number(process.env.AB_C ?? 32);
 /** AB_PROFILE=label: CPU-profiles that API over its measured rounds (written into the run's directory, summarised). */
@@ -42,7 +44,7 @@ try {
   for (const spec of (process.env.AB_APIS ?? '').split(',').filter(Boolean)) {
     const [label, rest] = spec.split(/=(.*)/s);
     const [dir, ...envs] = rest!.split('|');
-    const extra = Object.fromEntries(envs.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const extra = Object.fromEntries(envs.map((e) => e.replaceAll('{db}', stack.dbName).split(/=(.*)/s).slice(0, 2) as [string, string]));
     const port = await freePort();
     const child = new BenchChild(label!, path.join(dir!, 'bench/api-process.js'), { ...stack.env, ...extra, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, path.join(stack.runDir, `api-${label}.log`));
     children.push(child);
@@ -51,8 +53,8 @@ try {
   }
   let seq = 0;
   const acc = new Map<string, { cpu: number; n: number; st: number; wall: number; lat: number[]; byText: Record<string, number> }>();
-  // warm-up each
-  for (const a of apis) await pool(Array.from({ length: 50 }, () => application(org.jobId, ++seq, 'warm')), C, (b) => a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b }));
+  // Warm-up each (AB_WARM starts): rounds after a short one still drift down as the JIT warms.
+  for (const a of apis) await pool(Array.from({ length: WARM }, () => application(org.jobId, ++seq, 'warm')), C, (b) => a.http.call('POST', '/v1/applications', { token: org.integrator.token, body: b }));
   if (PROFILE) await apis.find((a) => a.label === PROFILE)!.child.request('profile-start');
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? apis : [...apis].reverse();

@@ -155,4 +155,21 @@ export async function startStack(
   };
 }
 
+/**
+ * The settings of another API replica on this stack's database and Temporal, with the
+ * request and failed-authentication limits out of the way unless `env` sets them.
+ */
+export function replicaConfig(s: Stack, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: s.config.DATABASE_URL!,
+    TEMPORAL_ADDRESS: s.config.TEMPORAL_ADDRESS,
+    ADMIN_TOKEN: s.adminToken,
+    LINK_SIGNING_SECRET: s.config.linkSigningSecret!,
+    RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
+    ...env,
+  });
+}
+
 export { eventually } from './wait';

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../api/server';
-import { loadConfig } from '../../temporal.config';
 import { TcpProxy } from '../helpers/chaos';
-import { startStack, type Stack } from '../helpers/stack';
+import { replicaConfig, startStack, type Stack } from '../helpers/stack';
 
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let s: Stack;
@@ -29,17 +28,7 @@ afterAll(async () => {
 
 /** An API replica on the stack's database and Temporal, with these settings. */
 async function replica(env: Record<string, string>): Promise<FastifyInstance> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: s.config.DATABASE_URL!,
-    TEMPORAL_ADDRESS: s.config.TEMPORAL_ADDRESS,
-    ADMIN_TOKEN: s.adminToken,
-    LINK_SIGNING_SECRET: s.config.linkSigningSecret!,
-    RATE_LIMIT_PER_MINUTE: '100000',
-    AUTH_FAILURES_PER_MINUTE: '100000',
-    ...env,
-  });
-  const app = await buildServer({ config, db: s.db.handle, temporal: s.temporal, logger: false });
+  const app = await buildServer({ config: replicaConfig(s, env), db: s.db.handle, temporal: s.temporal, logger: false });
   await app.ready();
   apps.push(app);
   return app;
