@@ -92,8 +92,9 @@ async function refuse(req: FastifyRequest, message: string, reason: string, apiK
 
 /**
  * The API key a token hash names, with its user: one prepared statement, run on every
- * staff request. Not cached: a revoked or expired key, a deactivated user or a user moved
- * to another department takes effect on the next request.
+ * staff request. Not trusted from a cache: a revoked or expired key, a deactivated user or
+ * a user moved to another department takes effect on the next request. (The one route that
+ * keeps a copy, POST /v1/applications, has its write check the key: authenticateCheckedInWrite.)
  */
 const keyByHash = perDb((db) =>
   db
