@@ -54,7 +54,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import type { BenchContext, PhaseResult, Row } from './bench/context';
 import { verdict } from './bench/context';
 import { benchEvaluations, benchStatus } from './bench/phases/round-trips';
-import { benchJourneys } from './bench/phases/journeys';
+import { benchJourneys, journeysResult, runJourneys, type JourneyRun } from './bench/phases/journeys';
 import { benchMemory, type MemoryVariant } from './bench/phases/memory';
 import { benchPdf } from './bench/phases/pdf';
 import { benchConsole } from './bench/phases/console';
@@ -260,13 +260,24 @@ async function main() {
       return r;
     });
     await run('journeys', async () => {
-      // A fresh worker, so its peak memory is the journeys' own.
-      await stack.restartWorker();
       inEvaluation = [];
-      const tsx = await benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency, cfg.compiled ? 'tsx worker (npm run worker)' : undefined);
-      if (!cfg.compiled) return tsx;
-      await stack.restartWorker({ BENCH_COMPILED: '1' });
-      const compiled = await benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency, COMPILED_LABEL);
+      if (!cfg.compiled) {
+        // A fresh worker, so its peak memory is the journeys' own.
+        await stack.restartWorker();
+        return benchJourneys(ctx, cfg.journeys, cfg.journeyConcurrency);
+      }
+      // Each worker runs half its journeys first and half second (tsx, compiled, compiled,
+      // tsx), each half on a fresh worker: with the compiled worker always second, it ran on
+      // a database and a Temporal server 200 journeys fuller, and four full runs disagreed on
+      // which was faster (bench/RESULTS.md, 2026-12-06).
+      const half = [Math.ceil(cfg.journeys / 2), Math.floor(cfg.journeys / 2)];
+      const runs: Record<'tsx' | 'compiled', JourneyRun[]> = { tsx: [], compiled: [] };
+      for (const [worker, k] of [['tsx', 0], ['compiled', 0], ['compiled', 1], ['tsx', 1]] as const) {
+        await stack.restartWorker(worker === 'compiled' ? { BENCH_COMPILED: '1' } : {});
+        runs[worker].push(await runJourneys(ctx, half[k]!, cfg.journeyConcurrency, `journey-${worker}-${k}`));
+      }
+      const tsx = journeysResult(runs.tsx, cfg.journeyConcurrency, 'tsx worker (npm run worker)');
+      const compiled = journeysResult(runs.compiled, cfg.journeyConcurrency, COMPILED_LABEL);
       return { rows: [...tsx.rows, ...compiled.rows], details: `${tsx.details}
 
 ${compiled.details}` };

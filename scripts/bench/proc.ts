@@ -92,6 +92,15 @@ export function cpuDelta(a: CpuSnapshot, b: CpuSnapshot) {
   return { wallMs, per, machineBusy: total > 0 ? busy / total : 0 };
 }
 
+/** Several measured stretches as one: their times and CPU added up, each process's share over the whole. */
+export function addCpuDeltas(ds: ReturnType<typeof cpuDelta>[]): ReturnType<typeof cpuDelta> {
+  const wallMs = ds.reduce((a, d) => a + d.wallMs, 0);
+  const per: Record<string, { ms: number; cores: number }> = {};
+  for (const d of ds) for (const [name, v] of Object.entries(d.per)) per[name] = { ms: (per[name]?.ms ?? 0) + v.ms, cores: 0 };
+  for (const v of Object.values(per)) v.cores = v.ms / wallMs;
+  return { wallMs, per, machineBusy: ds.reduce((a, d) => a + d.machineBusy * d.wallMs, 0) / wallMs };
+}
+
 /** CPU of processes outside the benchmark's stack (other work on the machine), as a share of one core. */
 export function othersCores(d: ReturnType<typeof cpuDelta>): number {
   const ours = Object.values(d.per).reduce((a, v) => a + v.cores, 0);

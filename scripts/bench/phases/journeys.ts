@@ -10,7 +10,7 @@
  */
 import { EVALUATION, JPEG_BYTES, OFFER, PDF_BYTES, PNG_BYTES, application } from '../fixtures';
 import type { HttpResult } from '../http';
-import { cpuDelta, cpuSnapshot, formatCpu, memMb } from '../proc';
+import { addCpuDeltas, cpuDelta, cpuSnapshot, formatCpu, memMb } from '../proc';
 import type { BenchContext, PhaseResult } from '../context';
 import { fmt, log, pool, sleep, summarize } from '../util';
 import { randomUUID } from 'node:crypto';
@@ -22,8 +22,30 @@ interface JourneyStats {
   unavailable: number;
 }
 
-/** `label` names the worker the journeys ran on (a second run, e.g. the compiled worker, needs its own candidates). */
+/** What one run of journeys measured, to be reported alone or added to other runs on the same worker. */
+export interface JourneyRun {
+  n: number;
+  done: number;
+  wallMs: number;
+  cpu: ReturnType<typeof cpuDelta>;
+  workerCpuMs: number;
+  peakRss: number;
+  workerStart: { rssMb: number };
+  workerEnd: { rssMb: number; heapUsedMb: number };
+  durations: number[];
+  stats: JourneyStats;
+  failures: string[];
+}
+
+/**
+ * `label` names the worker the journeys ran on; `tag` makes the candidates of a run their own
+ * (every run of a phase needs other e-mail addresses and externalIds).
+ */
 export async function benchJourneys(ctx: BenchContext, n: number, concurrency: number, label?: string): Promise<PhaseResult> {
+  return journeysResult([await runJourneys(ctx, n, concurrency, label ? `journey-${label.replace(/\W+/g, '-')}` : 'journey')], concurrency, label);
+}
+
+export async function runJourneys(ctx: BenchContext, n: number, concurrency: number, tag: string): Promise<JourneyRun> {
   const { stack, org, watcher } = ctx;
   const http = stack.http;
   const stats: JourneyStats = { requests: 0, retries: 0, unavailable: 0 };
@@ -85,7 +107,7 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
 
   async function journey(i: number): Promise<void> {
     const t0 = performance.now();
-    const body = application(org.jobId, i, label ? `journey-${label.replace(/\W+/g, '-')}` : 'journey');
+    const body = application(org.jobId, i, tag);
     // Each candidate comes from their own address (the per-client limits on candidate routes are per IP).
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     const created = await call<{ id: string }>(202, 'POST', '/v1/applications', { token: org.integrator.token, body });
@@ -153,14 +175,30 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
   await sampler;
   const workerEnd = await stack.worker.stats();
   const done = durations.length;
-  const perMin = (done / wallMs) * 60_000;
   const workerCpuMs = workerEnd.cpuMs - workerStart.cpuMs;
-  const dur = summarize(durations);
-  log(`journeys: ${done}/${n} hired in ${(wallMs / 1000).toFixed(1)} s = ${fmt(perMin)}/min; ${formatCpu(d)}; worker peak RSS ${fmt(peakRss, 0)} MiB`);
+  log(`journeys: ${done}/${n} hired in ${(wallMs / 1000).toFixed(1)} s = ${fmt((done / wallMs) * 60_000)}/min; ${formatCpu(d)}; worker peak RSS ${fmt(peakRss, 0)} MiB`);
+  return { n, done, wallMs, cpu: d, workerCpuMs, peakRss, workerStart, workerEnd, durations, stats, failures };
+}
+
+/** One row for runs on the same kind of worker: their journeys, time and CPU added up; memory from the first start, the highest peak and the last end. */
+export function journeysResult(runs: JourneyRun[], concurrency: number, label?: string): PhaseResult {
+  const n = runs.reduce((a, r) => a + r.n, 0);
+  const done = runs.reduce((a, r) => a + r.done, 0);
+  const wallMs = runs.reduce((a, r) => a + r.wallMs, 0);
+  const d = addCpuDeltas(runs.map((r) => r.cpu));
+  const workerCpuMs = runs.reduce((a, r) => a + r.workerCpuMs, 0);
+  const peakRss = Math.max(...runs.map((r) => r.peakRss));
+  const workerStart = runs[0]!.workerStart;
+  const workerEnd = runs[runs.length - 1]!.workerEnd;
+  const stats = runs.reduce((a, r) => ({ requests: a.requests + r.stats.requests, retries: a.retries + r.stats.retries, unavailable: a.unavailable + r.stats.unavailable }), { requests: 0, retries: 0, unavailable: 0 });
+  const failures = runs.flatMap((r) => r.failures);
+  const perMin = (done / wallMs) * 60_000;
+  const dur = summarize(runs.flatMap((r) => r.durations));
   const perJourney = (k: string) => fmt((d.per[k]?.ms ?? 0) / Math.max(done, 1), 0);
   const cpuPer = (k: string) => (d.per[k]?.ms ?? 0) / Math.max(done, 1);
   const engineMs = cpuPer('worker') + cpuPer('api') + cpuPer('postgres');
   const temporalMs = cpuPer('temporal');
+  const split = runs.length > 1 ? ` in ${runs.length} runs of ${runs.map((r) => r.n).join(' + ')} on a fresh worker each (${runs.map((r) => `${fmt((r.done / r.wallMs) * 60_000)}/min`).join(', ')})` : '';
   return {
     rows: [
       {
@@ -173,7 +211,7 @@ export async function benchJourneys(ctx: BenchContext, n: number, concurrency: n
       },
     ],
     details: [
-      `${label ? `**${label}**: ` : ''}${n} journeys, ${concurrency} at a time: ${done} reached \`hired\` in ${(wallMs / 1000).toFixed(1)} s (${fmt(perMin)} per minute), ${stats.requests} HTTP requests (${fmt(stats.requests / Math.max(done, 1), 0)} per journey, ${stats.retries} of them retries of an action the workflow was a moment from accepting, ${stats.unavailable} resends of a 503 with its Idempotency-Key).`,
+      `${label ? `**${label}**: ` : ''}${n} journeys${split}, ${concurrency} at a time: ${done} reached \`hired\` in ${(wallMs / 1000).toFixed(1)} s (${fmt(perMin)} per minute), ${stats.requests} HTTP requests (${fmt(stats.requests / Math.max(done, 1), 0)} per journey, ${stats.retries} of them retries of an action the workflow was a moment from accepting, ${stats.unavailable} resends of a 503 with its Idempotency-Key).`,
       `One journey took p50 ${fmt(dur.p50 / 1000)} s, p99 ${fmt(dur.p99 / 1000)} s from submission to hired.`,
       '',
       `CPU during the phase (share of one core): ${formatCpu(d)}.`,
