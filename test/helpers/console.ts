@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const SHOTS = path.resolve('.data/screenshots');
@@ -38,7 +38,28 @@ export async function pageAs(
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.cspErrors.push(m.text());
   });
+  whenTestFails(page);
   return page;
+}
+
+let failedShots = 0;
+
+/**
+ * When the running test fails: a screenshot of the page as it was
+ * (.data/screenshots/failed-*.png) and the text of its alerts (an error note says what the
+ * API answered). A wait that timed out says only what did not appear.
+ */
+function whenTestFails(page: Page): void {
+  try {
+    onTestFailed(async ({ task }) => {
+      const name = `failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${++failedShots}`;
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+      const alerts = await page.getByRole('alert').allInnerTexts().catch(() => [] as string[]);
+      console.error(`[${task.name}] ${page.url()}: screenshot ${name}.png; alerts: ${alerts.length ? alerts.join(' | ') : 'none'}`);
+    });
+  } catch {
+    // Opened outside a running test (in a beforeAll): there is no test to fail.
+  }
 }
 
 /** axe-core's serious and critical violations on the page as it is now. */
