@@ -133,6 +133,27 @@ function keyCacheOf(server: object): Map<string, { row: TKeyRow; at: number }> {
   return cache;
 }
 
+/**
+ * The lookups in flight for authenticateCheckedInWrite, by token digest: requests that arrive
+ * while one runs share it instead of sending the same statement (32 at once when a busy
+ * key's copy had expired, in the bench). Its row was read before they arrived, so they go on
+ * as from the cache: checked by the write.
+ */
+const keyLookups = new WeakMap<object, Map<string, Promise<TKeyRow | undefined>>>();
+
+function sharedKeyLookup(req: FastifyRequest, hash: string): { row: Promise<TKeyRow | undefined>; shared: boolean } {
+  let inFlight = keyLookups.get(req.server);
+  if (!inFlight) keyLookups.set(req.server, (inFlight = new Map<string, Promise<TKeyRow | undefined>>()));
+  const running = inFlight.get(hash);
+  if (running) return { row: running, shared: true };
+  const row = keyByHash(req.server.db.db)
+    .execute({ hash })
+    .then(([r]) => r)
+    .finally(() => inFlight.delete(hash));
+  inFlight.set(hash, row);
+  return { row, shared: false };
+}
+
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 export const KEY_TOUCH_INTERVAL_MS = 60_000;
 const touching = new WeakMap<object, Set<string>>();
@@ -271,8 +292,14 @@ async function authenticateWith(
   const hash = digest.toString('hex');
   const cache = checkedInWrite ? keyCacheOf(req.server) : undefined;
   const entry = cache?.get(hash);
-  const cached = entry && Date.now() - entry.at < KEY_CACHE_MS ? entry.row : undefined;
-  const [key] = cached ? [cached] : await keyByHash(req.server.db.db).execute({ hash });
+  let cached = entry && Date.now() - entry.at < KEY_CACHE_MS ? entry.row : undefined;
+  let key: TKeyRow | undefined;
+  if (cached) key = cached;
+  else if (cache) {
+    const lookup = sharedKeyLookup(req, hash);
+    key = await lookup.row;
+    if (lookup.shared) cached = key;
+  } else [key] = await keyByHash(req.server.db.db).execute({ hash });
   // One message for every refusal, so a caller learns nothing about other people's keys;
   // the audit row records which it was.
   const refused = !key

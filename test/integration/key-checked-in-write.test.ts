@@ -22,6 +22,8 @@ let b: FastifyInstance;
 /** Replica b's own pool, whose statements are counted. */
 let bDb: DbHandle;
 let keyLookups = 0;
+/** Replica b's submission statements: with a key for the statement to check ($4), or without. */
+const submissions = { checked: 0, unchecked: 0 };
 
 async function replica(db: DbHandle): Promise<FastifyInstance> {
   const app = await buildServer({ config: replicaConfig(s), db, temporal: s.temporal, logger: false });
@@ -33,8 +35,9 @@ beforeAll(async () => {
   s = await startStack();
   org = await createOrg(s);
   bDb = await openDb({ databaseUrl: s.config.DATABASE_URL!, dataDir: s.config.DATA_DIR, poolSize: 2 });
-  (bDb.db as unknown as { $client: Sql }).$client.options.debug = (_c: number, query: string) => {
+  (bDb.db as unknown as { $client: Sql }).$client.options.debug = (_c: number, query: string, params: unknown[]) => {
     if (/from "api_keys"/.test(query) && /"key_hash"/.test(query)) keyLookups += 1;
+    if (query.includes('with key_check as')) submissions[params[3] == null ? 'unchecked' : 'checked'] += 1;
   };
   a = await replica(s.db.handle);
   b = await replica(bDb);
@@ -78,12 +81,25 @@ describe('a key seen in the last minute', () => {
     const before = keyLookups;
     expect((await submit(b, user.token, body())).statusCode).toBe(202);
     expect(keyLookups - before).toBe(1);
+    const checkedBefore = submissions.checked;
     for (let i = 0; i < 3; i++) expect((await submit(b, user.token, body())).statusCode).toBe(202);
     expect(keyLookups - before).toBe(1);
+    expect(submissions.checked - checkedBefore).toBe(3);
     // Other routes look the key up every time, as before.
     const me = await b.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${user.token}` } });
     expect(me.statusCode).toBe(200);
     expect(keyLookups - before).toBe(2);
+  });
+
+  it('requests that arrive while the key is being looked up share that lookup', async () => {
+    const user = await createUser(s, { name: 'Busy Bea', roles: ['integrator'] });
+    const before = { lookups: keyLookups, ...submissions };
+    const answers = await Promise.all(Array.from({ length: 12 }, () => submit(b, user.token, body())));
+    expect(answers.map((r) => r.statusCode)).toEqual(Array.from({ length: 12 }, () => 202));
+    expect(keyLookups - before.lookups).toBe(1);
+    // The row they shared was read before they arrived: their writes check the key, as from the cache.
+    expect(submissions.unchecked - before.unchecked).toBe(1);
+    expect(submissions.checked - before.checked).toBe(11);
   });
 
   it('revoked through one replica: the next submission through the other is a 401, audited as revoked, and writes nothing', async () => {
