@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TRole } from '../domain/contracts/common';
-import { perDb } from '../db/per-db';
+import { perDb, perObject } from '../db/per-db';
 import { apiKeys, users } from '../db/schema';
 import { noteAudit } from './audit';
 import { keyAllows, scopeFor } from './scopes';
@@ -125,13 +125,8 @@ type TKeyRow = Awaited<ReturnType<ReturnType<typeof keyByHash>['execute']>>[numb
  */
 export const KEY_CACHE_MS = 60_000;
 const KEY_CACHE_MAX = 1_000;
-const keyCaches = new WeakMap<object, Map<string, { row: TKeyRow; at: number }>>();
-
-function keyCacheOf(server: object): Map<string, { row: TKeyRow; at: number }> {
-  let cache = keyCaches.get(server);
-  if (!cache) keyCaches.set(server, (cache = new Map<string, { row: TKeyRow; at: number }>()));
-  return cache;
-}
+/** Each app's copies of the keys it looked up, by token digest. */
+const keyCacheOf = perObject((_server: object) => new Map<string, { row: TKeyRow; at: number }>());
 
 /**
  * The lookups in flight for authenticateCheckedInWrite, by token digest: requests that arrive
@@ -139,11 +134,10 @@ function keyCacheOf(server: object): Map<string, { row: TKeyRow; at: number }> {
  * key's copy had expired, in the bench). Its row was read before they arrived, so they go on
  * as from the cache: checked by the write.
  */
-const keyLookups = new WeakMap<object, Map<string, Promise<TKeyRow | undefined>>>();
+const keyLookupsOf = perObject((_server: object) => new Map<string, Promise<TKeyRow | undefined>>());
 
 function sharedKeyLookup(req: FastifyRequest, hash: string): { row: Promise<TKeyRow | undefined>; shared: boolean } {
-  let inFlight = keyLookups.get(req.server);
-  if (!inFlight) keyLookups.set(req.server, (inFlight = new Map<string, Promise<TKeyRow | undefined>>()));
+  const inFlight = keyLookupsOf(req.server);
   const running = inFlight.get(hash);
   if (running) return { row: running, shared: true };
   const row = keyByHash(req.server.db.db)
@@ -156,12 +150,12 @@ function sharedKeyLookup(req: FastifyRequest, hash: string): { row: Promise<TKey
 
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 export const KEY_TOUCH_INTERVAL_MS = 60_000;
-const touching = new WeakMap<object, Set<string>>();
+/** Each app's keys whose lastUsedAt is being written. */
+const touchingOf = perObject((_server: object) => new Set<string>());
 
 function touchKey(req: FastifyRequest, keyId: string, lastUsedAt: Date | null): void {
   if (lastUsedAt && Date.now() - lastUsedAt.getTime() < KEY_TOUCH_INTERVAL_MS) return;
-  let pending = touching.get(req.server);
-  if (!pending) touching.set(req.server, (pending = new Set()));
+  const pending = touchingOf(req.server);
   if (pending.has(keyId)) return;
   pending.add(keyId);
   const { db } = req.server.db;
@@ -292,13 +286,15 @@ async function authenticateWith(
   const hash = digest.toString('hex');
   const cache = checkedInWrite ? keyCacheOf(req.server) : undefined;
   const entry = cache?.get(hash);
-  let cached = entry && Date.now() - entry.at < KEY_CACHE_MS ? entry.row : undefined;
+  // A row this request did not read itself (the copy, or a lookup already running when it
+  // came): trusted only as far as the route's write checks it.
+  let unconfirmed = entry && Date.now() - entry.at < KEY_CACHE_MS ? entry.row : undefined;
   let key: TKeyRow | undefined;
-  if (cached) key = cached;
+  if (unconfirmed) key = unconfirmed;
   else if (cache) {
     const lookup = sharedKeyLookup(req, hash);
     key = await lookup.row;
-    if (lookup.shared) cached = key;
+    if (lookup.shared) unconfirmed = key;
   } else [key] = await keyByHash(req.server.db.db).execute({ hash });
   // One message for every refusal, so a caller learns nothing about other people's keys;
   // the audit row records which it was.
@@ -312,7 +308,7 @@ async function authenticateWith(
           ? 'user_deactivated'
           : null;
   if (refused || !key) {
-    if (cached) cache!.delete(hash);
+    if (unconfirmed) cache!.delete(hash);
     throw await refuse(req, 'invalid, revoked or expired token', refused ?? 'unknown', key?.keyId);
   }
   req.principal = {
@@ -327,10 +323,10 @@ async function authenticateWith(
   };
   touchKey(req, key.keyId, key.lastUsedAt);
   if (cache) {
-    if (cached) {
+    if (unconfirmed) {
       req.deferredKey = { keyId: key.keyId, hash, roles: checkedInWrite! };
       // touchKey has just written it (or is writing it): the copy need not ask again for a minute.
-      if (!cached.lastUsedAt || Date.now() - cached.lastUsedAt.getTime() >= KEY_TOUCH_INTERVAL_MS) cached.lastUsedAt = new Date();
+      if (!unconfirmed.lastUsedAt || Date.now() - unconfirmed.lastUsedAt.getTime() >= KEY_TOUCH_INTERVAL_MS) unconfirmed.lastUsedAt = new Date();
     } else {
       if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value!);
       cache.set(hash, { row: key, at: Date.now() });

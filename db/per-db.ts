@@ -6,10 +6,15 @@ import type { Db } from './client';
  * connection instead of on every request.
  */
 export function perDb<T>(make: (db: Db) => T): (db: Db) => T {
-  const made = new WeakMap<Db, T>();
-  return (db) => {
-    let v = made.get(db);
-    if (v === undefined) made.set(db, (v = make(db)));
+  return perObject(make);
+}
+
+/** `make(key)` once per object `key` (a database handle, an app), kept as long as the object lives. */
+export function perObject<K extends object, T>(make: (key: K) => T): (key: K) => T {
+  const made = new WeakMap<K, T>();
+  return (key) => {
+    let v = made.get(key);
+    if (v === undefined) made.set(key, (v = make(key)));
     return v;
   };
 }

@@ -93,9 +93,9 @@ with key_check as (${KEY_CHECK}
   ${key.insert} ${key.select} ${key.from} join inserted on inserted.id = x."applicationId"
   on conflict (${dataKeys.applicationId.name}) do nothing
 )
-select id, "createdAt", null::boolean as "keyHeld", null as "userName" from inserted
+select id, "createdAt", null as "userName" from inserted
 union all
-select null, null, "userName" is not null, "userName" from key_check where not unchecked`;
+select null, null, "userName" from key_check where not unchecked`;
 
 /**
  * Inserts the applications (skipping any whose externalId exists, also when another
@@ -112,7 +112,7 @@ export async function insertApplications(
   keyCheck?: TKeyCheck,
 ): Promise<{ inserted: Map<string, Date>; keyUser?: string | null }> {
   if (!rows.length) return { inserted: new Map() };
-  const result = await handle.prepared<{ id: string | null; createdAt: Date | string | null; keyHeld: boolean | null; userName: string | null }>(SUBMIT_STATEMENT, [
+  const result = await handle.prepared<{ id: string | null; createdAt: Date | string | null; userName: string | null }>(SUBMIT_STATEMENT, [
     JSON.stringify(rows),
     JSON.stringify(answers),
     JSON.stringify(keys),
@@ -122,7 +122,8 @@ export async function insertApplications(
   let keyUser: string | null | undefined;
   for (const r of result) {
     if (r.id !== null) inserted.set(r.id, new Date(r.createdAt!));
-    else keyUser = r.keyHeld ? r.userName : null;
+    // The key check's row: the user's name (never null) when the key held.
+    else keyUser = r.userName;
   }
   return keyCheck ? { inserted, keyUser: keyUser ?? null } : { inserted };
 }
