@@ -12,8 +12,9 @@
  *
  * The stack's own API (this checkout) is "branch"; each AB_APIS entry is a `npm run build`
  * output (built with this api-process.ts to have statements counted), with extra settings
- * after `|` (`{db}` in them is the run's database name, e.g.
- * `|DATABASE_URL=postgres:///{db}|PGHOST=/var/run/postgresql` for PostgreSQL's Unix socket).
+ * after `|`: environment settings (`{db}` in them is the run's database name, e.g.
+ * `|DATABASE_URL=postgres:///{db}|PGHOST=/var/run/postgresql` for PostgreSQL's Unix socket)
+ * and node options (`|--single-threaded-gc`). BENCH_API_NODE_ARGS gives "branch" its options.
  */
 import path from 'node:path';
 import { BenchStack } from './stack';
@@ -43,10 +44,12 @@ try {
   const apis: { label: string; child: BenchChild; http: Http }[] = [{ label: 'branch', child: stack.api, http: stack.http }];
   for (const spec of (process.env.AB_APIS ?? '').split(',').filter(Boolean)) {
     const [label, rest] = spec.split(/=(.*)/s);
-    const [dir, ...envs] = rest!.split('|');
+    const [dir, ...settings] = rest!.split('|');
+    const nodeArgs = settings.filter((e) => e.startsWith('--'));
+    const envs = settings.filter((e) => !e.startsWith('--'));
     const extra = Object.fromEntries(envs.map((e) => e.replaceAll('{db}', stack.dbName).split(/=(.*)/s).slice(0, 2) as [string, string]));
     const port = await freePort();
-    const child = new BenchChild(label!, path.join(dir!, 'bench/api-process.js'), { ...stack.env, ...extra, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, path.join(stack.runDir, `api-${label}.log`));
+    const child = new BenchChild(label!, path.join(dir!, 'bench/api-process.js'), { ...stack.env, ...extra, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, path.join(stack.runDir, `api-${label}.log`), nodeArgs);
     children.push(child);
     await child.ready;
     apis.push({ label: label!, child, http: new Http(`http://127.0.0.1:${port}`) });

@@ -89,6 +89,10 @@ describe('production build', () => {
     for (const [k, v] of Object.entries(workerLaunch.env)) expect(environ).toContain(`${k}=${v}`);
     const argv = readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8').split('\0');
     for (const a of workerLaunch.nodeArgs) expect(argv).toContain(a);
+    // So does the API (its --single-threaded-gc, docs/deploy.md).
+    const apiArgv = readFileSync(`/proc/${apiProc.pid}/cmdline`, 'utf8').split('\0');
+    expect(apiLaunch.nodeArgs).toContain('--single-threaded-gc');
+    for (const a of apiLaunch.nodeArgs) expect(apiArgv).toContain(a);
     expect(scripts.build).toContain('scripts/build.ts');
     // The compiled code holds no TypeScript import left for a loader to resolve.
     for (const f of ['api.js', 'worker.js']) expect(readFileSync(path.join(OUT, f), 'utf8')).not.toMatch(/from\s+["'][^"']*\.ts["']/);
