@@ -15,7 +15,7 @@ import databaseBreaker from './plugins/database-breaker';
 import depsPlugin, { type AppDeps } from './plugins/deps';
 import idempotencyPlugin from './plugins/idempotency';
 import auditPlugin from './audit';
-import { AppError, errorBody, errorHandler, validationFailed } from './errors';
+import { AppError, errorBody, errorHandler, validationFailed, type TErrorDetail } from './errors';
 import { completeRouteContract, finishDocument } from './contract';
 import { NEVER_SHED } from './plugins/load-shedding';
 import { temporalCallsSettled } from './workflow-client';
@@ -55,28 +55,46 @@ export const MAX_BODY_DEPTH = 64;
 /** How often the API deletes events older than EVENT_RETENTION_DAYS. */
 export const EVENT_PURGE_EVERY_MS = 3_600_000;
 
+/** A UTF-16 surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * Paths of strings (values or keys) that contain a NUL character. Iterative, so a hostile
- * body nested thousands deep cannot overflow the stack; beyond MAX_BODY_DEPTH it throws.
+ * What a string must not hold to be stored: PostgreSQL refuses NUL in text, and an unpaired
+ * UTF-16 surrogate (a `\uD800`–`\uDFFF` escape in JSON without its other half) in jsonb. The
+ * latter used to reach the workflow and fail its write in an activity, retried without end:
+ * the Update waited until its deadline (503) and every later action on that application too.
  */
-export function nulPaths(root: unknown, rootPath: string): string[] {
-  const out: string[] = [];
+function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired UTF-16 surrogate (\\uD800–\\uDFFF without its pair)';
+  return null;
+}
+
+/**
+ * The strings (values or keys) that cannot be stored (see `unstorable`), by path, with why.
+ * Iterative, so a hostile body nested thousands deep cannot overflow the stack; beyond
+ * MAX_BODY_DEPTH it throws.
+ */
+export function unstorableText(root: unknown, rootPath: string): TErrorDetail[] {
+  const out: TErrorDetail[] = [];
   const stack: [unknown, string, number][] = [[root, rootPath, 0]];
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
     if (depth > MAX_BODY_DEPTH) throw validationFailed([{ path, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }]);
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) out.push(path);
+      const why = unstorable(value);
+      if (why) out.push({ path, message: why });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => stack.push([v, `${path}.${i}`, depth + 1]));
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (k.includes('\u0000')) out.push(`${path}.${k.replace(/\u0000/g, '\\0')}`);
+        const why = unstorable(k);
+        if (why) out.push({ path: `${path}.${k.replace(/\u0000/g, '\\0').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD')}`, message: why });
         else stack.push([v, `${path}.${k}`, depth + 1]);
       }
     }
   }
-  return out.sort();
+  return out.sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : 0));
 }
 
 export default fp<AppDeps>(
@@ -95,14 +113,10 @@ export default fp<AppDeps>(
     app.addHook('onClose', async () => {
       await temporalCallsSettled();
     });
-    // PostgreSQL cannot store NUL in text: refuse it up front, naming each field.
+    // Text PostgreSQL cannot store (NUL, unpaired surrogates): refused up front, naming each field.
     app.addHook('preValidation', async (req) => {
-      const bad = [
-        ...nulPaths(req.body, 'body'),
-        ...nulPaths(req.query, 'querystring'),
-        ...nulPaths(req.params, 'params'),
-      ];
-      if (bad.length) throw validationFailed(bad.map((path) => ({ path, message: 'must not contain NUL characters' })));
+      const bad = [...unstorableText(req.body, 'body'), ...unstorableText(req.query, 'querystring'), ...unstorableText(req.params, 'params')];
+      if (bad.length) throw validationFailed(bad);
     });
 
     await app.register(depsPlugin, deps);

@@ -5,8 +5,9 @@
  * refusals that come from the machinery around them are added here, as each route is
  * registered (an onRoute hook), so no route can forget one:
  *
- *   400  every route: a query, path or body with NUL characters, a malformed body or
- *        Idempotency-Key, a request that does not match the route's schemas;
+ *   400  every route: a query, path or body with NUL characters or unpaired UTF-16
+ *        surrogates, a malformed body or Idempotency-Key, a request that does not match
+ *        the route's schemas;
  *   429  every route: the per-client rate limit counts every request;
  *   503  every route the load shedding may refuse, and every route that reads the
  *        database or Temporal (a backing service unreachable);

@@ -8,6 +8,8 @@ import { buildServer } from '../../api/server';
 import { application, createOrg, JOB, type Org } from '../helpers/org';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { PENDING_TAKEOVER_MS } from '../../api/plugins/idempotency';
+import { OFFER } from '../helpers/journey';
+import { inDrafting, quickJob } from '../helpers/scenario';
 
 let s: Stack;
 let org: Org;
@@ -554,38 +556,38 @@ describe('discrepancy ids stay resolvable', () => {
 
 describe('never a 500 for bad input', () => {
   const NUL = '\u0000';
+  const candidateName = (what: string, name: string) => ({
+    name: `${what} in the candidate name`,
+    url: '/v1/applications',
+    token: () => org.integrator.token,
+    table: 'applications' as const,
+    body: () => application(org.jobId, 'strong', { candidate: { name, email: 'ann@candidates.example.com' } }),
+    path: 'body.candidate.name',
+  });
+  const resumeSummary = (what: string, summary: string) => ({
+    name: `${what} inside the resume`,
+    url: '/v1/applications',
+    token: () => org.integrator.token,
+    table: 'applications' as const,
+    body: () => {
+      const a = application(org.jobId, 'strong');
+      a.resume.workHistory[0]!.summary = summary;
+      return a;
+    },
+    path: 'body.resume.workHistory.0.summary',
+  });
+  const department = (what: string, body: Record<string, unknown>, path: string) => ({
+    name: what,
+    url: '/v1/departments',
+    token: () => s.adminToken,
+    table: 'departments' as const,
+    body: () => ({ name: 'Ops', managerUserId: org.manager.id, ...body }),
+    path,
+  });
   it.each([
-    {
-      name: 'a NUL character in the candidate name',
-      url: '/v1/applications',
-      token: () => org.integrator.token,
-      table: 'applications' as const,
-      body: () =>
-        application(org.jobId, 'strong', {
-          candidate: { name: `Ann${NUL}Lee`, email: 'ann@candidates.example.com' },
-        }),
-      path: 'body.candidate.name',
-    },
-    {
-      name: 'a NUL character inside the resume',
-      url: '/v1/applications',
-      token: () => org.integrator.token,
-      table: 'applications' as const,
-      body: () => {
-        const a = application(org.jobId, 'strong');
-        a.resume.workHistory[0]!.summary = `Python${NUL}services`;
-        return a;
-      },
-      path: 'body.resume.workHistory.0.summary',
-    },
-    {
-      name: 'a NUL character in a department name',
-      url: '/v1/departments',
-      token: () => s.adminToken,
-      table: 'departments' as const,
-      body: () => ({ name: `Ops${NUL}`, managerUserId: org.manager.id }),
-      path: 'body.name',
-    },
+    candidateName('a NUL character', `Ann${NUL}Lee`),
+    resumeSummary('a NUL character', `Python${NUL}services`),
+    department('a NUL character in a department name', { name: `Ops${NUL}` }, 'body.name'),
     {
       name: 'a NUL character in a user name',
       url: '/v1/users',
@@ -594,11 +596,41 @@ describe('never a 500 for bad input', () => {
       body: () => ({ name: `Nul${NUL}User`, email: 'nul.user@example.com', roles: ['hr'] }),
       path: 'body.name',
     },
+    // JSON may escape half of a UTF-16 surrogate pair (\ud800); PostgreSQL's jsonb refuses it.
+    candidateName('an unpaired high surrogate', 'Ann\ud800Lee'),
+    resumeSummary('an unpaired low surrogate', 'Python services \udc00'),
+    department('a surrogate pair in the wrong order in a department name', { name: 'Ops \udc00\ud800' }, 'body.name'),
+    department('an unpaired surrogate in a key', { ['x\ud800']: 1 }, 'body.x\ufffd'),
   ])('$name -> 400 naming $path, no row', async ({ url, token, table, body, path }) => {
     const before = await count(table);
     const res = await s.api('POST', url, { token: token(), body: body() });
     expectValidation(res, [path]);
     expect(await count(table)).toBe(before);
+  });
+
+  it('a well-formed pair (an emoji) and other scripts are stored as sent', async () => {
+    const name = 'Zoë 李 \u{1F600}';
+    const res = await s.api('POST', '/v1/applications', {
+      token: org.integrator.token,
+      body: application(org.jobId, 'strong', { candidate: { name, email: 'zoe@candidates.example.com' } }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const [row] = await s.db.handle.rows<{ candidate_name: string }>(sql`select candidate_name from applications where id = ${res.body.id}`);
+    expect(row!.candidate_name).toBe(name);
+  });
+
+  it("an unpaired surrogate in an offer's terms -> 400 before the workflow, which goes on answering at once", async () => {
+    // It used to reach the workflow, whose write of the draft (jsonb) failed in an activity
+    // retried without end: this request and every later one on the application answered 503.
+    const c = await inDrafting(s, org, await quickJob(s, org));
+    const res = await s.api('PUT', `/v1/applications/${c.id}/offer`, { token: org.hr.token, body: OFFER({ terms: 'Probation \ud800' }) });
+    expectValidation(res, ['body.terms']);
+    const st = await s.api('GET', `/v1/applications/${c.id}`, { token: org.hr.token });
+    expect(st.body.stage).toBe('offer_drafting');
+    expect(st.body.offer?.current ?? null).toBeNull();
+    const ok = await s.api('PUT', `/v1/applications/${c.id}/offer`, { token: org.hr.token, body: OFFER() });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.version).toBe(1);
   });
 
   it('a list cursor that decodes but holds no timestamp -> 400 querystring.cursor', async () => {
